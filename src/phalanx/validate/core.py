@@ -1,0 +1,183 @@
+"""`validate()`: read the input, run every rule once, shape the answer like AWS.
+
+The rules work on the JSON document, not on the model, so a definition the
+model cannot load still gets every problem reported with an exact pointer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
+
+from phalanx.validate import (
+    advice,
+    choice,
+    handlers,
+    mapstate,
+    names,
+    paths,
+    resources,
+    schema,
+    transitions,
+)
+from phalanx.validate.diagnostics import ERROR, Diagnostic, Report, ValidationResult, join
+from phalanx.validate.scopes import Machine, Options, walk
+
+# AWS's quota: a definition is at most 1 MiB of JSON text.
+MAX_DEFINITION_BYTES = 1_048_576
+# AWS returns at most 100 diagnostics per call.
+DEFAULT_MAX_RESULTS = 100
+
+RULES: tuple[Callable[[Machine, Report], None], ...] = (
+    schema.check,
+    handlers.check,
+    choice.check,
+    mapstate.check,
+    names.check,
+    transitions.check,
+    paths.check,
+    resources.check,
+    advice.check,
+)
+
+MACHINE_TYPES = ("STANDARD", "EXPRESS")
+
+
+def validate(
+    definition: object,
+    *,
+    machine_type: str = "STANDARD",
+    severity: Literal["ERROR", "WARNING"] = "WARNING",
+    max_results: int = DEFAULT_MAX_RESULTS,
+    ignore: Iterable[str] = (),
+    placeholders: bool = False,
+) -> ValidationResult:
+    """Validate a state machine definition as AWS would, plus Phalanx's own advice.
+
+    `definition` is a model (anything with `.to_asl()`), a dict, or JSON text.
+    `machine_type` is `STANDARD` or `EXPRESS` (it changes what AWS allows).
+    `severity="ERROR"` leaves warnings out; `max_results` caps the list
+    (`truncated` says so); `ignore` drops warnings by code (errors cannot be
+    ignored: they decide the verdict). With `placeholders=True`, deploy-time
+    `${...}` tokens (SAM/CloudFormation/Terraform substitutions) count as valid
+    wherever a value is substituted.
+
+    Never raises on bad input: problems are diagnostics.
+
+    >>> validate('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}').result
+    'OK'
+    """
+    if machine_type not in MACHINE_TYPES:
+        raise ValueError(f"machine_type must be STANDARD or EXPRESS, got {machine_type!r}")
+    report = Report()
+    document = _read(definition, report)
+    if document is not None:
+        options = Options(machine_type=machine_type, placeholders=placeholders)
+        _check_size(document, report)
+        machine = walk(document, options)
+        for rule in RULES:
+            rule(machine, report)
+    return _result(report.diagnostics, severity, max_results, frozenset(ignore))
+
+
+def _read(definition: object, report: Report) -> dict[str, Any] | None:
+    to_asl = getattr(definition, "to_asl", None)
+    if callable(to_asl) and not isinstance(definition, str | dict):
+        definition = to_asl()
+    if definition is None:
+        report.error("MISSING_DESCRIPTION", "", "Received a null or empty definition")
+        return None
+    if isinstance(definition, bytes):
+        try:
+            definition = definition.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            report.error("INVALID_JSON_DESCRIPTION", "", f"Definition is not UTF-8: {exc}")
+            return None
+    if isinstance(definition, str):
+        if not definition.strip():
+            report.schema("", "Definition must be a valid JSON object")
+            return None
+        duplicates: list[tuple[dict[str, Any], str]] = []
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            obj: dict[str, Any] = {}
+            for key, value in items:
+                if key in obj:
+                    duplicates.append((obj, key))
+                obj[key] = value
+            return obj
+
+        try:
+            definition = json.loads(definition, object_pairs_hook=pairs)
+        except json.JSONDecodeError as exc:
+            report.error(
+                "INVALID_JSON_DESCRIPTION",
+                "",
+                f"{exc.msg} at [line: {exc.lineno}, column: {exc.colno}]",
+            )
+            return None
+        except RecursionError:
+            report.error("INVALID_JSON_DESCRIPTION", "", "Definition is nested too deeply")
+            return None
+        if duplicates and isinstance(definition, dict):
+            _report_duplicates(definition, duplicates, report)
+    if not isinstance(definition, dict):
+        report.schema("", "Definition must be a valid JSON object")
+        return None
+    return definition
+
+
+def _report_duplicates(
+    document: dict[str, Any], duplicates: list[tuple[dict[str, Any], str]], report: Report
+) -> None:
+    """Name each key written twice in one JSON object (the parser keeps the last)."""
+    wanted = {id(obj): [key for o, key in duplicates if o is obj] for obj, _ in duplicates}
+    stack: list[tuple[object, str, str | None]] = [(document, "", None)]
+    while stack:
+        value, pointer, parent_key = stack.pop()
+        if isinstance(value, dict):
+            for key in wanted.get(id(value), ()):
+                if parent_key == "States":
+                    report.error(
+                        "DUPLICATE_STATE_NAME",
+                        join(pointer, key),
+                        f'Duplicate State name: "{key}" appears more than once in {pointer}',
+                    )
+                else:
+                    report.schema(
+                        join(pointer, key),
+                        f"Duplicate field '{key}' in the same object at {pointer or '/'}",
+                    )
+            stack.extend((v, join(pointer, k), k) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, join(pointer, i), None) for i, v in enumerate(value))
+
+
+def _check_size(document: dict[str, Any], report: Report) -> None:
+    try:
+        size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    except (TypeError, ValueError, RecursionError):
+        return
+    if size > MAX_DEFINITION_BYTES:
+        report.schema(
+            "",
+            f"Definition is {size} bytes; AWS accepts at most {MAX_DEFINITION_BYTES} bytes",
+        )
+
+
+def _result(
+    diagnostics: list[Diagnostic], severity: str, max_results: int, ignore: frozenset[str]
+) -> ValidationResult:
+    failed = any(d.severity == ERROR for d in diagnostics)
+    kept = [
+        d
+        for d in diagnostics
+        if not (d.severity != ERROR and (severity == ERROR or d.code in ignore))
+    ]
+    kept.sort(key=lambda d: d.severity != ERROR)  # stable: errors first, then document order
+    limit = max_results if max_results > 0 else DEFAULT_MAX_RESULTS
+    truncated = len(kept) > limit
+    return ValidationResult(
+        result="FAIL" if failed else "OK", diagnostics=tuple(kept[:limit]), truncated=truncated
+    )

@@ -1,0 +1,315 @@
+"""Values written in a query language: JSONPath fields, payload templates, JSONata strings.
+
+In a JSONPath state:
+
+- `InputPath`/`OutputPath` are paths (or null); `ResultPath` is a reference
+  path on the state's data (no `$$`, no variables) or null; every other
+  `...Path` field is a reference path (`ErrorPath`/`CausePath` may also be an
+  intrinsic call);
+- in payload templates (`Parameters`, `ResultSelector`, `ItemSelector`,
+  `Assign`, reader/writer `Parameters`), a key ending in `.$` takes a path or
+  an intrinsic call, and two keys may not collide once `.$` is dropped;
+- AWS's warnings: `NO_DOLLAR` (a value that looks like a path under a key
+  without `.$`), `NO_PATH` (a path in a field whose name does not end in
+  `Path`), `PASS_RESULT_IS_STATIC` (a path inside a Pass `Result`).
+
+In a JSONata state every string written `{% ... %}` must parse, and a string
+that opens `{%` without closing it is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from phalanx.validate.diagnostics import Report, join, quote
+from phalanx.validate.expressions import (
+    has_placeholder,
+    intrinsic_error,
+    is_intrinsic,
+    is_jsonata,
+    jsonata_error,
+    jsonpath_error,
+)
+from phalanx.validate.scopes import JSONATA, Machine, StateSite
+
+_REFERENCE_FIELDS = (
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "ItemsPath",
+    "MaxConcurrencyPath",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
+)
+_TEMPLATES = ("Parameters", "ResultSelector", "ItemSelector", "Assign")
+_JSONATA_FIELDS = (
+    "Arguments",
+    "Output",
+    "Assign",
+    "Items",
+    "ItemSelector",
+    "Error",
+    "Cause",
+    "Seconds",
+    "Timestamp",
+    "TimeoutSeconds",
+    "HeartbeatSeconds",
+    "MaxConcurrency",
+    "ToleratedFailureCount",
+    "ToleratedFailurePercentage",
+    "Credentials",
+    "ItemReader",
+    "ItemBatcher",
+    "ResultWriter",
+    "Resource",
+)
+_VARIABLE_NAME = re.compile(r"[^\W\d]\w*")
+_LOOKS_LIKE_PATH = re.compile(r"\$\$?[.\[]")
+_MAX_DEPTH = 200
+
+
+def check(machine: Machine, report: Report) -> None:
+    for site in machine.states:
+        if site.query_language == JSONATA:
+            _jsonata_state(machine, site, report)
+        else:
+            _jsonpath_state(machine, site, report)
+        _assign_names(site, site.body.get("Assign"), site.at("Assign"), report)
+        for key in ("Catch", "Choices"):
+            items = site.body.get(key)
+            if isinstance(items, list):
+                for i, item in enumerate(items):
+                    if isinstance(item, dict):
+                        _handler(machine, site, item, site.at(key, i), report)
+
+
+class _Ctx:
+    def __init__(self, machine: Machine, site: StateSite, report: Report) -> None:
+        self.machine = machine
+        self.site = site
+        self.report = report
+
+    def lenient(self, value: object) -> bool:
+        return self.machine.options.placeholders and has_placeholder(value)
+
+
+def _jsonpath_state(machine: Machine, site: StateSite, report: Report) -> None:
+    body = site.body
+    ctx = _Ctx(machine, site, report)
+    for key in ("InputPath", "OutputPath"):
+        if key in body and body[key] is not None:
+            _path(ctx, key, body[key], site.at(key), reference=False)
+    if "ResultPath" in body and body["ResultPath"] is not None:
+        _result_path(ctx, body["ResultPath"], site.at("ResultPath"))
+    for key in _REFERENCE_FIELDS:
+        if key in body:
+            _path(ctx, key, body[key], site.at(key), reference=True)
+    for key in ("ErrorPath", "CausePath"):
+        value = body.get(key)
+        if key in body:
+            if isinstance(value, str) and is_intrinsic(value):
+                _intrinsic(ctx, key, value, site.at(key))
+            else:
+                _path(ctx, key, value, site.at(key), reference=True)
+    for key in _TEMPLATES:
+        if isinstance(body.get(key), dict):
+            _template(ctx, key, body[key], site.at(key), 0)
+    for key in ("ItemReader", "ResultWriter"):
+        part = body.get(key)
+        if isinstance(part, dict) and isinstance(part.get("Parameters"), dict):
+            _template(ctx, f"{key}.Parameters", part["Parameters"], site.at(key, "Parameters"), 0)
+    reader = body.get("ItemReader")
+    if isinstance(reader, dict) and isinstance(reader.get("ReaderConfig"), dict):
+        config = reader["ReaderConfig"]
+        if "MaxItemsPath" in config:
+            _path(ctx, "MaxItemsPath", config["MaxItemsPath"], site.at("ItemReader", "ReaderConfig", "MaxItemsPath"), reference=True)
+    batcher = body.get("ItemBatcher")
+    if isinstance(batcher, dict):
+        for key in ("MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"):
+            if key in batcher:
+                _path(ctx, key, batcher[key], site.at("ItemBatcher", key), reference=True)
+        if isinstance(batcher.get("BatchInput"), dict):
+            _template(ctx, "BatchInput", batcher["BatchInput"], site.at("ItemBatcher", "BatchInput"), 0)
+    credentials = body.get("Credentials")
+    if isinstance(credentials, dict):
+        _template(ctx, "Credentials", credentials, site.at("Credentials"), 0)
+    for key in ("Error", "Cause"):
+        value = body.get(key)
+        if isinstance(value, str) and _LOOKS_LIKE_PATH.match(value):
+            report.warning(
+                "NO_PATH",
+                site.at(key),
+                f'State "{site.name}": {key} {quote(value)} looks like a path, but the field '
+                f"is not {key}Path, so it is used as a literal string",
+            )
+    if site.type == "Pass" and "Result" in body:
+        _static_result(ctx, body["Result"], site.at("Result"), 0)
+
+
+def _path(ctx: _Ctx, key: str, value: object, at: str, *, reference: bool) -> None:
+    if ctx.lenient(value):
+        return
+    if not isinstance(value, str):
+        ctx.report.schema(at, f'State "{ctx.site.name}": {key} must be a string, got {quote(value)}')
+        return
+    problem = jsonpath_error(value, reference=reference)
+    if problem:
+        kind = "a reference path" if reference else "a valid JSONPath"
+        ctx.report.schema(
+            at, f'State "{ctx.site.name}": {key} {quote(value)} is not {kind}: {problem}'
+        )
+
+
+def _result_path(ctx: _Ctx, value: object, at: str) -> None:
+    if isinstance(value, str) and (value.startswith("$$") or re.match(r"\$[^.\[]", value)):
+        ctx.report.schema(
+            at,
+            f'State "{ctx.site.name}": ResultPath {quote(value)} must be a reference path on '
+            "the state's data ('$', '$.field'), not the context object or a variable",
+        )
+        return
+    _path(ctx, "ResultPath", value, at, reference=True)
+
+
+def _intrinsic(ctx: _Ctx, key: str, value: str, at: str) -> None:
+    problem = intrinsic_error(value)
+    if problem:
+        ctx.report.schema(
+            at, f'State "{ctx.site.name}": {key} {quote(value)} is not a valid intrinsic function: {problem}'
+        )
+
+
+def _template(ctx: _Ctx, label: str, template: dict[str, Any], at: str, depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    seen: dict[str, str] = {}
+    for key, value in template.items():
+        here = join(at, key)
+        plain = key[:-2] if key.endswith(".$") else key
+        if plain in seen and not ctx.lenient(key):
+            ctx.report.schema(
+                here,
+                f'State "{ctx.site.name}": {label}: the keys {quote(seen[plain])} and {quote(key)} '
+                "both set the field " + quote(plain),
+            )
+        seen[plain] = key
+        if key.endswith(".$"):
+            _dynamic_value(ctx, label, key, value, here)
+        elif isinstance(value, dict):
+            _template(ctx, label, value, here, depth + 1)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, dict):
+                    _template(ctx, label, item, join(here, i), depth + 1)
+        elif isinstance(value, str) and (
+            _LOOKS_LIKE_PATH.match(value) or (is_intrinsic(value) and value.rstrip().endswith(")"))
+        ):
+            ctx.report.warning(
+                "NO_DOLLAR",
+                here,
+                f'State "{ctx.site.name}": {label}: {quote(key)} has the value {quote(value)}, '
+                f"which looks like a {'path' if value.startswith('$') else 'intrinsic function'}; "
+                f"name the key {quote(key + '.$')} to evaluate it",
+            )
+
+
+def _dynamic_value(ctx: _Ctx, label: str, key: str, value: object, at: str) -> None:
+    if ctx.lenient(value):
+        return
+    name = ctx.site.name
+    if not isinstance(value, str):
+        ctx.report.schema(
+            at,
+            f'State "{name}": {label}: the value of {quote(key)} must be a JSONPath or an '
+            f"intrinsic function, got {quote(value)}",
+        )
+        return
+    if is_intrinsic(value):
+        _intrinsic(ctx, f"{label}.{key}", value, at)
+        return
+    problem = jsonpath_error(value)
+    if problem:
+        ctx.report.schema(
+            at,
+            f'State "{name}": {label}: the value of {quote(key)} must be a JSONPath or an '
+            f"intrinsic function, got {quote(value)}: {problem}",
+        )
+
+
+def _static_result(ctx: _Ctx, value: object, at: str, depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key.endswith(".$"):
+                ctx.report.warning(
+                    "PASS_RESULT_IS_STATIC",
+                    join(at, key),
+                    f'State "{ctx.site.name}": Result is static, so the key {quote(key)} is not '
+                    "evaluated; use Parameters to build the result from paths",
+                )
+            else:
+                _static_result(ctx, item, join(at, key), depth + 1)
+
+
+def _assign_names(site: StateSite, assign: object, at: str, report: Report) -> None:
+    if not isinstance(assign, dict):
+        return
+    for key in assign:
+        name = key[:-2] if key.endswith(".$") and site.query_language != JSONATA else key
+        if not _VARIABLE_NAME.fullmatch(name) or name == "states":
+            report.schema(
+                join(at, key),
+                f'State "{site.name}": Assign: {quote(name)} is not a valid variable name '
+                "(a letter or '_' then letters, digits or '_'; 'states' is reserved)",
+            )
+
+
+def _handler(machine: Machine, site: StateSite, item: dict[str, Any], at: str, report: Report) -> None:
+    """A catcher or choice rule: its Assign, Output and ResultPath."""
+    ctx = _Ctx(machine, site, report)
+    _assign_names(site, item.get("Assign"), join(at, "Assign"), report)
+    if site.query_language == JSONATA:
+        for key in ("Assign", "Output", "Condition"):
+            if key in item:
+                _jsonata_values(ctx, item[key], join(at, key), 0)
+    else:
+        if isinstance(item.get("Assign"), dict):
+            _template(ctx, "Assign", item["Assign"], join(at, "Assign"), 0)
+        if item.get("ResultPath") is not None and "ResultPath" in item:
+            _result_path(ctx, item["ResultPath"], join(at, "ResultPath"))
+
+
+def _jsonata_state(machine: Machine, site: StateSite, report: Report) -> None:
+    ctx = _Ctx(machine, site, report)
+    for key in _JSONATA_FIELDS:
+        if key in site.body:
+            _jsonata_values(ctx, site.body[key], site.at(key), 0)
+
+
+def _jsonata_values(ctx: _Ctx, value: object, at: str, depth: int) -> None:
+    """Check every `{% %}` string inside `value` (keys are literal in JSONata states)."""
+    if depth > _MAX_DEPTH:
+        return
+    if isinstance(value, str):
+        if is_jsonata(value):
+            problem = jsonata_error(value)
+            if problem:
+                ctx.report.schema(
+                    at,
+                    f'State "{ctx.site.name}": invalid JSONata expression {quote(value)}: {problem}',
+                )
+        elif value.startswith("{%"):
+            ctx.report.schema(
+                at,
+                f'State "{ctx.site.name}": {quote(value)} opens a JSONata expression with '
+                "'{%' but does not close it with '%}'",
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _jsonata_values(ctx, item, join(at, key), depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _jsonata_values(ctx, item, join(at, i), depth + 1)
