@@ -72,6 +72,7 @@ def jsonpath_error(text: str, *, reference: bool = False) -> str | None:
 
 
 def _check_path(text: str, reference: bool) -> None:
+    text = text.strip()  # AWS ignores surrounding blanks ("$$.Execution.Name ")
     if not text.startswith("$"):
         raise _Bad("a path must begin with '$'")
     i = 1
@@ -93,6 +94,8 @@ def _check_path(text: str, reference: bool) -> None:
                     continue
             else:
                 i += 1
+                if i < n and text[i] == "[":  # Jayway accepts `$.[0]` like `$[0]`
+                    continue
             if i < n and text[i] == "*":
                 if reference:
                     raise _Bad("'*' is not allowed in a reference path")

@@ -66,6 +66,8 @@ STATES_ERRORS = frozenset(
 
 
 def check(machine: Machine, report: Report) -> None:
+    # A Fail state may raise any name, `States.` ones included, for a catcher around it.
+    raised = {s.body.get("Error") for s in machine.states if s.type == "Fail"}
     for site in machine.states:
         kind = site.type
         if kind == "Choice" and "Default" not in site.body:
@@ -93,7 +95,7 @@ def check(machine: Machine, report: Report) -> None:
                     f"stops after {EXPRESS_MAX_SECONDS} seconds",
                 )
         for key in ("Retry", "Catch"):
-            _unknown_errors(site, key, report)
+            _unknown_errors(site, key, raised, report)
 
 
 def _is_lambda(resource: object) -> bool:
@@ -113,7 +115,7 @@ def _retries_lambda(site: StateSite) -> bool:
     return False
 
 
-def _unknown_errors(site: StateSite, key: str, report: Report) -> None:
+def _unknown_errors(site: StateSite, key: str, raised: set[object], report: Report) -> None:
     items = site.body.get(key)
     if not isinstance(items, list):
         return
@@ -121,7 +123,7 @@ def _unknown_errors(site: StateSite, key: str, report: Report) -> None:
         if not isinstance(item, dict) or not isinstance(item.get("ErrorEquals"), list):
             continue
         for j, name in enumerate(item["ErrorEquals"]):
-            if isinstance(name, str) and name.startswith("States.") and name not in STATES_ERRORS:
+            if isinstance(name, str) and name.startswith("States.") and name not in STATES_ERRORS | raised:
                 report.warning(
                     UNKNOWN_STATES_ERROR,
                     join(site.at(key), i, "ErrorEquals", j),

@@ -32,7 +32,6 @@ JSONPATH_ONLY = frozenset(
         "MaxConcurrencyPath",
         "ToleratedFailureCountPath",
         "ToleratedFailurePercentagePath",
-        "Iterator",
         "Result",
     }
 )
@@ -124,6 +123,7 @@ _JSONATA_FIELDS: dict[str, frozenset[str]] = {
     "Map": _TRANSITION
     | {
         "ItemProcessor",
+        "Iterator",
         "Items",
         "ItemSelector",
         "ItemReader",

@@ -34,6 +34,8 @@ _READER_CONFIG = frozenset(
 )
 _WRITER_JSONPATH = frozenset({"Resource", "Parameters", "WriterConfig"})
 _WRITER_JSONATA = frozenset({"Resource", "Arguments", "WriterConfig"})
+_OUTPUT_TYPES = frozenset({"JSON", "JSONL"})
+_TRANSFORMATIONS = frozenset({"NONE", "COMPACT", "FLATTEN"})
 _BATCHER = frozenset(
     {
         "MaxItemsPerBatch",
@@ -155,8 +157,8 @@ def _reader(site: StateSite, value: object, report: Report) -> None:
         if "MaxItems" in config and "MaxItemsPath" in config:
             report.schema(join(at, "MaxItemsPath"), f'State "{site.name}": only one of MaxItems, MaxItemsPath may be set')
         max_items = config.get("MaxItems")
-        if "MaxItems" in config and not is_jsonata(max_items) and (not is_int(max_items) or max_items < 1):
-            report.schema(join(at, "MaxItems"), f'State "{site.name}": MaxItems must be a positive integer, got {quote(max_items)}')
+        if "MaxItems" in config and not is_jsonata(max_items) and (not is_int(max_items) or max_items < 0):
+            report.schema(join(at, "MaxItems"), f'State "{site.name}": MaxItems must be a non-negative integer, got {quote(max_items)}')
 
 
 def _writer(site: StateSite, value: object, report: Report) -> None:
@@ -168,6 +170,22 @@ def _writer(site: StateSite, value: object, report: Report) -> None:
     if "Resource" not in writer and "WriterConfig" not in writer:
         at = site.at("ResultWriter")
         report.schema(at, f"These fields are required: [Resource] at {at}")
+    config = writer.get("WriterConfig")
+    if "WriterConfig" in writer:
+        at = site.at("ResultWriter", "WriterConfig")
+        if not isinstance(config, dict):
+            report.schema(at, f'State "{site.name}": WriterConfig must be an object')
+            return
+        missing = [f for f in ("OutputType",) if f not in config]
+        if missing:
+            report.schema(at, f"These fields are required: [{', '.join(missing)}] at {at}")
+        for key, allowed in (("OutputType", _OUTPUT_TYPES), ("Transformation", _TRANSFORMATIONS)):
+            if key in config and not is_jsonata(config[key]) and config[key] not in allowed:
+                report.schema(
+                    join(at, key),
+                    f'State "{site.name}": {key} must be one of {", ".join(sorted(allowed))}, '
+                    f"got {quote(config[key])}",
+                )
 
 
 def _batcher(site: StateSite, value: object, report: Report) -> None:

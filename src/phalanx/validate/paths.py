@@ -65,7 +65,18 @@ _JSONATA_FIELDS = (
     "ResultWriter",
     "Resource",
 )
-_VARIABLE_NAME = re.compile(r"[^\W\d]\w*")
+# Intrinsics that return a string: the only ones ErrorPath/CausePath accept.
+_STRING_INTRINSICS = frozenset(
+    {
+        "States.ArrayGetItem",
+        "States.Base64Encode",
+        "States.Base64Decode",
+        "States.Format",
+        "States.JsonToString",
+        "States.Hash",
+        "States.UUID",
+    }
+)
 _LOOKS_LIKE_PATH = re.compile(r"\$\$?[.\[]")
 _MAX_DEPTH = 200
 
@@ -111,6 +122,13 @@ def _jsonpath_state(machine: Machine, site: StateSite, report: Report) -> None:
         if key in body:
             if isinstance(value, str) and is_intrinsic(value):
                 _intrinsic(ctx, key, value, site.at(key))
+                function = value.split("(", 1)[0].strip()
+                if function not in _STRING_INTRINSICS:
+                    report.schema(
+                        site.at(key),
+                        f'State "{site.name}": {key} must give a string, but {function} does not '
+                        f"return one (use one of {', '.join(sorted(_STRING_INTRINSICS))})",
+                    )
             else:
                 _path(ctx, key, value, site.at(key), reference=True)
     for key in _TEMPLATES:
@@ -259,11 +277,11 @@ def _assign_names(site: StateSite, assign: object, at: str, report: Report) -> N
         return
     for key in assign:
         name = key[:-2] if key.endswith(".$") and site.query_language != JSONATA else key
-        if not _VARIABLE_NAME.fullmatch(name) or name == "states":
+        if not name or name == "states" or name.startswith("$"):
             report.schema(
                 join(at, key),
                 f'State "{site.name}": Assign: {quote(name)} is not a valid variable name '
-                "(a letter or '_' then letters, digits or '_'; 'states' is reserved)",
+                "(it must not be empty, start with '$', or be the reserved name 'states')",
             )
 
 

@@ -5,7 +5,8 @@ state"; developer guide, "Integrating services"):
 
 - a Lambda function `arn:aws:lambda:<region>:<account>:function:<name>[:<alias|version>]`
 - an activity `arn:aws:states:<region>:<account>:activity:<name>`
-- an optimized integration `arn:aws:states:::<service>:<api>[.sync|.sync:2|.waitForTaskToken]`
+- an optimized integration `arn:aws:states:::<service>` (region and account may be
+  filled in, as published AWS samples do) `:<api>[.sync|.sync:2|.waitForTaskToken]`
 - an SDK integration `arn:aws:states:::aws-sdk:<service>:<api>[.waitForTaskToken]`
 
 Which patterns each optimized service supports is the table in "Optimized
@@ -30,7 +31,7 @@ LAMBDA_ARN = re.compile(
 )
 ACTIVITY_ARN = re.compile(rf"arn:{_PARTITION}:states:[a-z0-9-]+:\d+:activity:[^\s:]{{1,80}}")
 INTEGRATION_ARN = re.compile(
-    rf"arn:{_PARTITION}:states:::(?P<service>[a-z0-9-]+):(?P<api>[A-Za-z0-9]+)"
+    rf"arn:{_PARTITION}:states:(?:[a-z0-9-]+:\d+|:):(?P<service>[a-z0-9-]+):(?P<api>[A-Za-z0-9]+)"
     r"(?::(?P<sdk_api>[A-Za-z0-9]+))?(?P<pattern>\.sync(?::2)?|\.waitForTaskToken)?"
 )
 

@@ -17,7 +17,9 @@ from phalanx.validate.diagnostics import Report, join, json_type, quote
 from phalanx.validate.expressions import has_placeholder, is_jsonata
 from phalanx.validate.scopes import JSONATA, Machine, Scope, StateSite
 
-MAX_SECONDS = 99_999_999  # AWS's ceiling for TimeoutSeconds, Seconds, IntervalSeconds...
+# AWS's ceiling for TimeoutSeconds, Seconds, IntervalSeconds, MaxAttempts...: the ASL
+# reference says these must be "less than 99999999".
+MAX_SECONDS = 99_999_998
 
 # RFC 3339 date-time, as AWS checks Wait `Timestamp` and Choice timestamp literals.
 _RFC3339 = re.compile(
@@ -83,9 +85,12 @@ def _check_scope(machine: Machine, scope: Scope, report: Report) -> None:
         else:
             for name, state in states.items():
                 if not isinstance(state, dict):
+                    hint = ""
+                    if name in fields.MACHINE_FIELDS:
+                        hint = f"; {name} belongs beside StartAt and States, not inside States"
                     report.schema(
                         join(scope.pointer, "States", name),
-                        f'State "{name}" must be an object, got {quote(state)}',
+                        f'State "{name}" must be an object, got {quote(state)}{hint}',
                     )
     if scope.kind == "machine":
         _check_machine_fields(machine, body, report)
