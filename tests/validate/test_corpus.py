@@ -78,7 +78,9 @@ def _table(scores: dict[str, Counter[str]]) -> str:
     return "\n".join(lines)
 
 
-def test_report_agreement(scores: dict[str, Counter[str]], capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_agreement(
+    scores: dict[str, Counter[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
     with capsys.disabled():
         print("\n" + _table(scores))
     assert scores["overall"]["no verdict"] == 0

@@ -13,8 +13,9 @@ from phalanx.validate import ValidationResult, validate
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=25,
 )
 
@@ -50,7 +51,9 @@ BASE: dict[str, Any] = {
         },
         "Both": {
             "Type": "Parallel",
-            "Branches": [{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}}],
+            "Branches": [
+                {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}}
+            ],
             "Next": "Done",
         },
         "Failed": {"Type": "Fail", "Error": "E", "Cause": "c"},
@@ -114,7 +117,8 @@ def test_mutated_definitions_never_raise(definition: dict[str, Any]) -> None:
 
 
 expression_text = st.text(
-    alphabet=st.sampled_from(list("$.[]()'\"@?*:,{}%!=<>&|~^#0123456789abcS tx\\")) | st.characters(),
+    alphabet=st.sampled_from(list("$.[]()'\"@?*:,{}%!=<>&|~^#0123456789abcS tx\\"))
+    | st.characters(),
     max_size=40,
 )
 
@@ -126,9 +130,18 @@ def test_random_expression_strings_never_raise(text: str, where: str) -> None:
     if where == "path":
         states = {"A": {"Type": "Pass", "Parameters": {"v.$": text}, "End": True}}
     elif where == "intrinsic":
-        states = {"A": {"Type": "Pass", "Parameters": {"v.$": "States.Format(" + text}, "End": True}}
+        states = {
+            "A": {"Type": "Pass", "Parameters": {"v.$": "States.Format(" + text}, "End": True}
+        }
     elif where == "jsonata":
-        states = {"A": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{%" + text + "%}", "End": True}}
+        states = {
+            "A": {
+                "Type": "Pass",
+                "QueryLanguage": "JSONata",
+                "Output": "{%" + text + "%}",
+                "End": True,
+            }
+        }
     elif where == "reference":
         states = {"A": {"Type": "Pass", "ResultPath": text, "InputPath": text, "End": True}}
     else:

@@ -18,18 +18,38 @@ LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:roll"
 END = {"Type": "Succeed"}
 
 
-def codes(result_diagnostics: tuple[Diagnostic, ...], severity: str = "ERROR") -> set[tuple[str, str]]:
+def codes(
+    result_diagnostics: tuple[Diagnostic, ...], severity: str = "ERROR"
+) -> set[tuple[str, str]]:
     return {(d.code, d.location) for d in result_diagnostics if d.severity == severity}
 
 
 ERROR_CASES = [
     pytest.param(
-        machine({"checkRoll": {"Type": "Choice", "Choices": [{"Variable": "$.r", "NumericEquals": 6, "Next": "win"}], "Default": "tryAgain"}, "win": END}),
+        machine(
+            {
+                "checkRoll": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.r", "NumericEquals": 6, "Next": "win"}],
+                    "Default": "tryAgain",
+                },
+                "win": END,
+            }
+        ),
         ("MISSING_TRANSITION_TARGET", "/States/checkRoll/Default"),
         id="choice_default_must_name_a_state",
     ),
     pytest.param(
-        machine({"checkRoll": {"Type": "Choice", "Choices": [{"Variable": "$.r", "NumericEquals": 6, "Next": "nope"}], "Default": "win"}, "win": END}),
+        machine(
+            {
+                "checkRoll": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.r", "NumericEquals": 6, "Next": "nope"}],
+                    "Default": "win",
+                },
+                "win": END,
+            }
+        ),
         ("MISSING_TRANSITION_TARGET", "/States/checkRoll/Choices/0/Next"),
         id="choice_rule_next_must_name_a_state",
     ),
@@ -59,7 +79,15 @@ ERROR_CASES = [
         id="state_name_longer_than_80",
     ),
     pytest.param(
-        machine({"P": {"Type": "Parallel", "End": True, "Branches": [{"StartAt": "P", "States": {"P": END}}]}}),
+        machine(
+            {
+                "P": {
+                    "Type": "Parallel",
+                    "End": True,
+                    "Branches": [{"StartAt": "P", "States": {"P": END}}],
+                }
+            }
+        ),
         ("DUPLICATE_STATE_NAME", "/States/P/Branches/0/States/P"),
         id="names_unique_across_nested_scopes",
     ),
@@ -69,27 +97,71 @@ ERROR_CASES = [
         id="duplicate_key_in_states_text",
     ),
     pytest.param(
-        machine({"P": {"Type": "Parallel", "End": True, "Branches": [{"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "P"}}}]}}),
+        machine(
+            {
+                "P": {
+                    "Type": "Parallel",
+                    "End": True,
+                    "Branches": [{"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "P"}}}],
+                }
+            }
+        ),
         ("MISSING_TRANSITION_TARGET", "/States/P/Branches/0/States/X/Next"),
         id="branch_cannot_jump_out_of_its_scope",
     ),
     pytest.param(
-        machine({"T": {"Type": "Task", "Resource": LAMBDA, "End": True, "Retry": [{"ErrorEquals": ["E"], "BackoffRate": 0.5}]}}),
+        machine(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": LAMBDA,
+                    "End": True,
+                    "Retry": [{"ErrorEquals": ["E"], "BackoffRate": 0.5}],
+                }
+            }
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/T/Retry/0/BackoffRate"),
         id="backoff_rate_at_least_1",
     ),
     pytest.param(
-        machine({"T": {"Type": "Task", "Resource": LAMBDA, "End": True, "Retry": [{"ErrorEquals": ["E"], "MaxAttempts": -1}]}}),
+        machine(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": LAMBDA,
+                    "End": True,
+                    "Retry": [{"ErrorEquals": ["E"], "MaxAttempts": -1}],
+                }
+            }
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/T/Retry/0/MaxAttempts"),
         id="max_attempts_not_negative",
     ),
     pytest.param(
-        machine({"T": {"Type": "Task", "Resource": LAMBDA, "End": True, "Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["E"]}]}}),
+        machine(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": LAMBDA,
+                    "End": True,
+                    "Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["E"]}],
+                }
+            }
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/T/Retry/0/ErrorEquals"),
         id="states_all_must_be_last",
     ),
     pytest.param(
-        machine({"T": {"Type": "Task", "Resource": LAMBDA, "End": True, "Catch": [{"ErrorEquals": ["States.ALL", "E"], "Next": "T"}]}}),
+        machine(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": LAMBDA,
+                    "End": True,
+                    "Catch": [{"ErrorEquals": ["States.ALL", "E"], "Next": "T"}],
+                }
+            }
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/T/Catch/0/ErrorEquals"),
         id="states_all_must_be_alone",
     ),
@@ -109,7 +181,9 @@ ERROR_CASES = [
         id="wait_timestamp_is_rfc3339",
     ),
     pytest.param(
-        machine({"T": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:query", "End": True}}),
+        machine(
+            {"T": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:query", "End": True}}
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/T/Resource"),
         id="unknown_optimized_integration",
     ),
@@ -119,7 +193,9 @@ ERROR_CASES = [
         id="resource_must_be_an_arn",
     ),
     pytest.param(
-        machine({"T": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish.sync", "End": True}}),
+        machine(
+            {"T": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish.sync", "End": True}}
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/T/Resource"),
         id="sns_has_no_sync_pattern",
     ),
@@ -144,7 +220,9 @@ ERROR_CASES = [
         id="result_path_is_a_reference_path",
     ),
     pytest.param(
-        machine({"P": {"Type": "Pass", "QueryLanguage": "JSONata", "OutputPath": "$.a", "End": True}}),
+        machine(
+            {"P": {"Type": "Pass", "QueryLanguage": "JSONata", "OutputPath": "$.a", "End": True}}
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/P/OutputPath"),
         id="jsonpath_field_in_jsonata_state",
     ),
@@ -154,22 +232,50 @@ ERROR_CASES = [
         id="jsonata_field_in_jsonpath_state",
     ),
     pytest.param(
-        machine({"P": {"Type": "Pass", "Output": "{% 10 + * 2 %}", "End": True}}, QueryLanguage="JSONata"),
+        machine(
+            {"P": {"Type": "Pass", "Output": "{% 10 + * 2 %}", "End": True}},
+            QueryLanguage="JSONata",
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/P/Output"),
         id="jsonata_syntax",
     ),
     pytest.param(
-        machine({"P": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": True}}, QueryLanguage="JSONata"),
+        machine(
+            {"P": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": True}},
+            QueryLanguage="JSONata",
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/P"),
         id="no_jsonpath_state_in_a_jsonata_machine",
     ),
     pytest.param(
-        machine({"M": {"Type": "Map", "Label": "a;b", "End": True, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "I", "States": {"I": END}}}}),
+        machine(
+            {
+                "M": {
+                    "Type": "Map",
+                    "Label": "a;b",
+                    "End": True,
+                    "ItemProcessor": {
+                        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                        "StartAt": "I",
+                        "States": {"I": END},
+                    },
+                }
+            }
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/M/Label"),
         id="map_label_characters",
     ),
     pytest.param(
-        machine({"M": {"Type": "Map", "ToleratedFailurePercentage": 101, "End": True, "ItemProcessor": {"StartAt": "I", "States": {"I": END}}}}),
+        machine(
+            {
+                "M": {
+                    "Type": "Map",
+                    "ToleratedFailurePercentage": 101,
+                    "End": True,
+                    "ItemProcessor": {"StartAt": "I", "States": {"I": END}},
+                }
+            }
+        ),
         ("SCHEMA_VALIDATION_FAILED", "/States/M/ToleratedFailurePercentage"),
         id="tolerated_failure_percentage_at_most_100",
     ),
@@ -192,7 +298,15 @@ def test_error_is_reported_at_its_location(definition: object, expected: tuple[s
 
 
 def test_express_forbids_callback_and_sync_patterns() -> None:
-    definition = machine({"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": True}})
+    definition = machine(
+        {
+            "T": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "End": True,
+            }
+        }
+    )
     assert validate(definition).result == "OK"
     result = validate(definition, machine_type="EXPRESS")
     assert ("SCHEMA_VALIDATION_FAILED", "/States/T/Resource") in codes(result.diagnostics)
@@ -212,17 +326,50 @@ def test_every_problem_is_reported_in_one_pass() -> None:
 
 
 WARNING_CASES = [
-    pytest.param(machine({"P": {"Type": "Pass", "Parameters": {"a": "$.x"}, "End": True}}), ("NO_DOLLAR", "/States/P/Parameters/a"), id="no_dollar"),
-    pytest.param(machine({"F": {"Type": "Fail", "Cause": "$.cause"}}), ("NO_PATH", "/States/F/Cause"), id="no_path"),
-    pytest.param(machine({"P": {"Type": "Pass", "Result": {"a.$": "$.x"}, "End": True}}), ("PASS_RESULT_IS_STATIC", "/States/P/Result/a.$"), id="pass_result_is_static"),
     pytest.param(
-        machine({"C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": True, "Next": "D"}]}, "D": END}),
+        machine({"P": {"Type": "Pass", "Parameters": {"a": "$.x"}, "End": True}}),
+        ("NO_DOLLAR", "/States/P/Parameters/a"),
+        id="no_dollar",
+    ),
+    pytest.param(
+        machine({"F": {"Type": "Fail", "Cause": "$.cause"}}),
+        ("NO_PATH", "/States/F/Cause"),
+        id="no_path",
+    ),
+    pytest.param(
+        machine({"P": {"Type": "Pass", "Result": {"a.$": "$.x"}, "End": True}}),
+        ("PASS_RESULT_IS_STATIC", "/States/P/Result/a.$"),
+        id="pass_result_is_static",
+    ),
+    pytest.param(
+        machine(
+            {
+                "C": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.a", "IsPresent": True, "Next": "D"}],
+                },
+                "D": END,
+            }
+        ),
         ("PHALANX_CHOICE_NO_DEFAULT", "/States/C"),
         id="choice_without_default",
     ),
-    pytest.param(machine({"T": {"Type": "Task", "Resource": LAMBDA, "End": True}}), ("PHALANX_LAMBDA_NO_RETRY", "/States/T"), id="lambda_without_retry"),
     pytest.param(
-        machine({"T": {"Type": "Task", "Resource": LAMBDA, "End": True, "Retry": [{"ErrorEquals": ["States.TimeOut"]}]}}),
+        machine({"T": {"Type": "Task", "Resource": LAMBDA, "End": True}}),
+        ("PHALANX_LAMBDA_NO_RETRY", "/States/T"),
+        id="lambda_without_retry",
+    ),
+    pytest.param(
+        machine(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": LAMBDA,
+                    "End": True,
+                    "Retry": [{"ErrorEquals": ["States.TimeOut"]}],
+                }
+            }
+        ),
         ("PHALANX_UNKNOWN_STATES_ERROR", "/States/T/Retry/0/ErrorEquals/0"),
         id="misspelt_states_error",
     ),
@@ -256,13 +403,23 @@ def test_severity_error_hides_warnings_and_max_results_truncates() -> None:
     states = {f"S{i}": {"Type": "Pass", "Next": "missing"} for i in range(5)}
     result = validate(machine(states), max_results=2)
     assert len(result.diagnostics) == 2 and result.truncated
-    assert validate(machine({"T": {"Type": "Task", "Resource": LAMBDA, "End": True}}), severity="ERROR").diagnostics == ()
+    assert (
+        validate(
+            machine({"T": {"Type": "Task", "Resource": LAMBDA, "End": True}}), severity="ERROR"
+        ).diagnostics
+        == ()
+    )
 
 
 def test_placeholders_are_valid_substitutions_when_asked() -> None:
     definition = machine(
         {
-            "T": {"Type": "Task", "Resource": "${FnArn}", "Parameters": {"${Key}": "${Value}"}, "Next": "W"},
+            "T": {
+                "Type": "Task",
+                "Resource": "${FnArn}",
+                "Parameters": {"${Key}": "${Value}"},
+                "Next": "W",
+            },
             "W": {"Type": "Wait", "Seconds": "${Delay}", "End": True},
         }
     )

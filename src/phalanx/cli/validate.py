@@ -14,6 +14,7 @@ This module does the I/O; `phalanx.validate` does the judging.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Iterator
@@ -137,10 +138,8 @@ def json_positions(text: str) -> dict[str, Position]:
             i += 1
         return i
 
-    try:
+    with contextlib.suppress(ValueError, IndexError, json.JSONDecodeError):
         value(0, "", 0)
-    except (ValueError, IndexError, json.JSONDecodeError):
-        pass
     return positions
 
 
@@ -199,7 +198,7 @@ def _substitution_text(value: object) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and len(value) == 1:
-        (key, arg), = value.items()
+        ((key, arg),) = value.items()
         if key == "Fn::Sub":
             template = arg[0] if isinstance(arg, list) and arg else arg
             return template if isinstance(template, str) else None
@@ -215,7 +214,7 @@ def _substitution_text(value: object) -> str | None:
 def _token(value: object) -> str:
     """A `${...}` placeholder standing for a CloudFormation intrinsic."""
     if isinstance(value, dict) and len(value) == 1:
-        (key, arg), = value.items()
+        ((key, arg),) = value.items()
         if key == "Ref":
             return "${" + str(arg) + "}"
         if key == "Fn::GetAtt":
@@ -262,7 +261,9 @@ def _template_targets(
             shifted = {
                 p[len(offset) :]: pos for p, pos in positions.items() if p.startswith(offset)
             }
-            yield Target(path, logical_id, _replace_intrinsics(props["Definition"]), kind, True, shifted)
+            yield Target(
+                path, logical_id, _replace_intrinsics(props["Definition"]), kind, True, shifted
+            )
         elif "DefinitionString" in props:
             text = _substitution_text(props["DefinitionString"])
             anchor = positions.get(f"{base}/DefinitionString", (1, 1))
@@ -291,7 +292,7 @@ def load_targets(path: str, machine_type: str, placeholders: bool) -> list[Targe
 
         loader = _CfnLoader.make()
         try:
-            document = yaml.load(text, Loader=loader)  # noqa: S506 - SafeLoader subclass
+            document = yaml.load(text, Loader=loader)
         except yaml.YAMLError as exc:
             raise Unusable(f"{path}: not YAML: {exc}") from exc
         positions = _yaml_positions(text, loader)
@@ -364,22 +365,36 @@ def record(target: Target, result: ValidationResult) -> dict[str, Any]:
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True)
 @click.option(
-    "--format", "output", type=click.Choice(["text", "json", "jsonl"]), default="text",
-    show_default=True, help="text: one line per diagnostic; json: the AWS-shaped result; "
-    "jsonl: one result per line with a \"file\" field.",
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="text: one line per diagnostic; json: the AWS-shaped result; "
+    'jsonl: one result per line with a "file" field.',
 )
 @click.option(
-    "--type", "machine_type", type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
-    default="STANDARD", show_default=True, help="Machine type; EXPRESS forbids .sync and "
-    ".waitForTaskToken integrations.",
+    "--type",
+    "machine_type",
+    type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
+    default="STANDARD",
+    show_default=True,
+    help="Machine type; EXPRESS forbids .sync and .waitForTaskToken integrations.",
 )
-@click.option("--ignore", multiple=True, metavar="CODE", help="Silence a warning code (repeatable).")
 @click.option(
-    "--severity", type=click.Choice(["ERROR", "WARNING"]), default="WARNING", show_default=True,
+    "--ignore", multiple=True, metavar="CODE", help="Silence a warning code (repeatable)."
+)
+@click.option(
+    "--severity",
+    type=click.Choice(["ERROR", "WARNING"]),
+    default="WARNING",
+    show_default=True,
     help="ERROR hides warnings.",
 )
 @click.option(
-    "--placeholders/--no-placeholders", default=True, show_default=True,
+    "--placeholders/--no-placeholders",
+    default=True,
+    show_default=True,
     help="Treat ${...} deploy-time substitutions as valid values.",
 )
 def validate_command(

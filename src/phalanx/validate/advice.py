@@ -67,7 +67,11 @@ STATES_ERRORS = frozenset(
 
 def check(machine: Machine, report: Report) -> None:
     # A Fail state may raise any name, `States.` ones included, for a catcher around it.
-    raised = {s.body.get("Error") for s in machine.states if s.type == "Fail"}
+    raised = {
+        s.body["Error"]
+        for s in machine.states
+        if s.type == "Fail" and isinstance(s.body.get("Error"), str)
+    }
     for site in machine.states:
         kind = site.type
         if kind == "Choice" and "Default" not in site.body:
@@ -101,7 +105,11 @@ def check(machine: Machine, report: Report) -> None:
 def _is_lambda(resource: object) -> bool:
     if not isinstance(resource, str):
         return False
-    return ":lambda:" in resource and (":function:" in resource or resource.endswith(":lambda:invoke") or ":lambda:invoke." in resource)
+    return ":lambda:" in resource and (
+        ":function:" in resource
+        or resource.endswith(":lambda:invoke")
+        or ":lambda:invoke." in resource
+    )
 
 
 def _retries_lambda(site: StateSite) -> bool:
@@ -109,13 +117,15 @@ def _retries_lambda(site: StateSite) -> bool:
     if not isinstance(retry, list):
         return False
     for retrier in retry:
-        if isinstance(retrier, dict) and isinstance(retrier.get("ErrorEquals"), list):
-            if _COVERS_LAMBDA.intersection(e for e in retrier["ErrorEquals"] if isinstance(e, str)):
-                return True
+        errors = retrier.get("ErrorEquals") if isinstance(retrier, dict) else None
+        if isinstance(errors, list) and _COVERS_LAMBDA.intersection(
+            e for e in errors if isinstance(e, str)
+        ):
+            return True
     return False
 
 
-def _unknown_errors(site: StateSite, key: str, raised: set[object], report: Report) -> None:
+def _unknown_errors(site: StateSite, key: str, raised: set[str], report: Report) -> None:
     items = site.body.get(key)
     if not isinstance(items, list):
         return
@@ -123,7 +133,11 @@ def _unknown_errors(site: StateSite, key: str, raised: set[object], report: Repo
         if not isinstance(item, dict) or not isinstance(item.get("ErrorEquals"), list):
             continue
         for j, name in enumerate(item["ErrorEquals"]):
-            if isinstance(name, str) and name.startswith("States.") and name not in STATES_ERRORS | raised:
+            if (
+                isinstance(name, str)
+                and name.startswith("States.")
+                and name not in STATES_ERRORS | raised
+            ):
                 report.warning(
                     UNKNOWN_STATES_ERROR,
                     join(site.at(key), i, "ErrorEquals", j),

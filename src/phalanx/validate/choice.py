@@ -127,7 +127,9 @@ def _rule(
             report.schema(join(at, op), f"{label}: {op} must be a non-empty array of choice rules")
         else:
             for j, sub in enumerate(value):
-                _rule(machine, site, sub, join(at, op, j), top=False, depth=depth + 1, report=report)
+                _rule(
+                    machine, site, sub, join(at, op, j), top=False, depth=depth + 1, report=report
+                )
         return
     if "Variable" not in rule:
         report.schema(at, f"These fields are required: [Variable] at {at}")
@@ -141,16 +143,18 @@ def _rule(
     _operand(machine, op, value, join(at, op), label, report)
 
 
-def _operand(
-    machine: Machine, op: str, value: Any, at: str, label: str, report: Report
-) -> None:
+def _operand(machine: Machine, op: str, value: Any, at: str, label: str, report: Report) -> None:
     kind = COMPARISONS[op]
     if machine.options.placeholders and has_placeholder(value):
         return
     if kind == "path":
-        problem = jsonpath_error(value, reference=True) if isinstance(value, str) else "not a string"
+        problem = (
+            jsonpath_error(value, reference=True) if isinstance(value, str) else "not a string"
+        )
         if problem:
-            report.schema(at, f"{label}: {op} must be a reference path, got {quote(value)}: {problem}")
+            report.schema(
+                at, f"{label}: {op} must be a reference path, got {quote(value)}: {problem}"
+            )
         return
     ok = {
         "string": isinstance(value, str),

@@ -13,6 +13,7 @@ the definition; it is private to the package.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -99,16 +100,19 @@ def escape(token: str) -> str:
 
 def join(pointer: str, *tokens: str | int) -> str:
     """`join("/States", "a/b", 0)` -> `"/States/a~1b/0"`."""
-    return pointer + "".join("/" + escape(str(t)) for t in tokens)
+    for token in tokens:
+        text = str(token)
+        if "~" in text or "/" in text:
+            text = escape(text)
+        pointer = f"{pointer}/{text}"
+    return pointer
 
 
 def quote(value: object) -> str:
     """A value as it would appear in JSON, shortened for a message."""
-    import json
-
     try:
         text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         text = repr(value)
     if len(text) > _QUOTE_LIMIT:
         text = text[: _QUOTE_LIMIT - 3] + "..."

@@ -12,6 +12,7 @@ instead; wiring in the real parsers is a change to this file only.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from typing import Any
@@ -54,6 +55,7 @@ def is_intrinsic(text: str) -> bool:
     return text.lstrip().startswith("States.")
 
 
+@functools.lru_cache(maxsize=4096)
 def jsonpath_error(text: str, *, reference: bool = False) -> str | None:
     """Why `text` is not a JSONPath (a *reference* path when asked), or None.
 
@@ -71,6 +73,7 @@ def jsonpath_error(text: str, *, reference: bool = False) -> str | None:
     return _stopgap_paths.jsonpath_error(text, reference=reference)
 
 
+@functools.lru_cache(maxsize=4096)
 def intrinsic_error(text: str) -> str | None:
     """Why `text` is not a valid intrinsic function call, or None."""
     if _intrinsics is not None:
@@ -82,6 +85,7 @@ def intrinsic_error(text: str) -> str | None:
     return _stopgap_paths.intrinsic_error(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def jsonata_error(value: str) -> str | None:
     """Why the `{% ... %}` string `value` holds no valid JSONata, or None."""
     inner = value[2:-2]

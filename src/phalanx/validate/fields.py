@@ -161,17 +161,27 @@ EXCLUSIVE: tuple[tuple[str, ...], ...] = (
     ("Seconds", "SecondsPath", "Timestamp", "TimestampPath"),
 )
 
-MACHINE_FIELDS = frozenset({"StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"})
+EXCLUSIVE_FIELDS = frozenset(f for group in EXCLUSIVE for f in group)
+
+MACHINE_FIELDS = frozenset(
+    {"StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"}
+)
 BRANCH_FIELDS = frozenset({"StartAt", "States", "Comment"})
 PROCESSOR_FIELDS = frozenset({"StartAt", "States", "Comment", "ProcessorConfig"})
 
 
+_ALLOWED: dict[tuple[str, str], frozenset[str]] = {
+    (kind, language): COMMON | table[kind]
+    for language, table in (("JSONPath", _JSONPATH_FIELDS), ("JSONata", _JSONATA_FIELDS))
+    for kind in STATE_TYPES
+}
+
+
 def allowed_fields(state_type: str, query_language: str) -> frozenset[str]:
-    table = _JSONATA_FIELDS if query_language == "JSONata" else _JSONPATH_FIELDS
-    return COMMON | table.get(state_type, frozenset())
+    return _ALLOWED.get((state_type, query_language), COMMON)
 
 
 def other_language_fields(state_type: str, query_language: str) -> frozenset[str]:
     """Fields this state type would accept in the other query language."""
-    other = _JSONPATH_FIELDS if query_language == "JSONata" else _JSONATA_FIELDS
-    return other.get(state_type, frozenset())
+    other = "JSONPath" if query_language == "JSONata" else "JSONata"
+    return _ALLOWED.get((state_type, other), COMMON)

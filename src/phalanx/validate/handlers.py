@@ -47,7 +47,9 @@ def _check_list(machine: Machine, site: StateSite, key: str, value: object, repo
     for i, item in enumerate(value):
         where = join(at, i)
         if not isinstance(item, dict):
-            report.schema(where, f'State "{site.name}": {key}[{i}] must be an object, got {quote(item)}')
+            report.schema(
+                where, f'State "{site.name}": {key}[{i}] must be an object, got {quote(item)}'
+            )
             continue
         _error_equals(site, key, i, item, last=i == len(value) - 1, report=report)
         if key == "Retry":
@@ -89,7 +91,9 @@ def _error_equals(
             )
 
 
-def _retrier(machine: Machine, site: StateSite, i: int, item: dict[str, Any], report: Report) -> None:
+def _retrier(
+    machine: Machine, site: StateSite, i: int, item: dict[str, Any], report: Report
+) -> None:
     where = join(site.at("Retry"), i)
     label = f'State "{site.name}": Retry[{i}]'
     for key in item:
@@ -105,7 +109,9 @@ def _retrier(machine: Machine, site: StateSite, i: int, item: dict[str, Any], re
             continue
         value = item[key]
         if not is_int(value):
-            report.schema(join(where, key), f"{label}: {key} must be an integer, got {quote(value)}")
+            report.schema(
+                join(where, key), f"{label}: {key} must be an integer, got {quote(value)}"
+            )
         elif not low <= value <= high:
             report.schema(
                 join(where, key),
@@ -114,15 +120,20 @@ def _retrier(machine: Machine, site: StateSite, i: int, item: dict[str, Any], re
     if "BackoffRate" in item:
         rate = item["BackoffRate"]
         if isinstance(rate, bool) or not isinstance(rate, int | float):
-            report.schema(join(where, "BackoffRate"), f"{label}: BackoffRate must be a number, got {quote(rate)}")
+            report.schema(
+                join(where, "BackoffRate"),
+                f"{label}: BackoffRate must be a number, got {quote(rate)}",
+            )
         elif rate < 1.0:
             report.schema(
-                join(where, "BackoffRate"), f"{label}: BackoffRate must be at least 1.0, got {quote(rate)}"
+                join(where, "BackoffRate"),
+                f"{label}: BackoffRate must be at least 1.0, got {quote(rate)}",
             )
     if "JitterStrategy" in item and item["JitterStrategy"] not in ("FULL", "NONE"):
         report.schema(
             join(where, "JitterStrategy"),
-            f"{label}: JitterStrategy must be 'FULL' or 'NONE', got {quote(item['JitterStrategy'])}",
+            f"{label}: JitterStrategy must be 'FULL' or 'NONE', "
+            f"got {quote(item['JitterStrategy'])}",
         )
 
 
@@ -136,6 +147,8 @@ def _catcher(site: StateSite, i: int, item: dict[str, Any], report: Report) -> N
     if "Next" not in item:
         report.schema(where, f"These fields are required: [Next] at {where}")
     elif not isinstance(item["Next"], str):
-        report.schema(join(where, "Next"), f"{label}: Next must be a string, got {quote(item['Next'])}")
+        report.schema(
+            join(where, "Next"), f"{label}: Next must be a string, got {quote(item['Next'])}"
+        )
     if "Assign" in item and not isinstance(item["Assign"], dict):
         report.schema(join(where, "Assign"), f"{label}: Assign must be an object")

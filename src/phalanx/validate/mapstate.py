@@ -61,32 +61,50 @@ def _check_map(machine: Machine, site: StateSite, report: Report) -> None:
         report.schema(site.pointer, f'State "{name}": These fields are required: [ItemProcessor]')
     for key in ("ItemProcessor", "Iterator"):
         if key in body and not isinstance(body[key], dict):
-            report.schema(site.at(key), f'State "{name}": {key} must be an object, got {quote(body[key])}')
+            report.schema(
+                site.at(key), f'State "{name}": {key} must be an object, got {quote(body[key])}'
+            )
     processor = body.get("ItemProcessor")
     if isinstance(processor, dict) and "ProcessorConfig" in processor:
         _processor_config(site, processor["ProcessorConfig"], report)
     if "ItemsPath" in body and not isinstance(body["ItemsPath"], str):
-        report.schema(site.at("ItemsPath"), f'State "{name}": ItemsPath must be a string, got {quote(body["ItemsPath"])}')
+        report.schema(
+            site.at("ItemsPath"),
+            f'State "{name}": ItemsPath must be a string, got {quote(body["ItemsPath"])}',
+        )
     if "Items" in body and not (isinstance(body["Items"], list) or is_jsonata(body["Items"])):
         report.schema(
             site.at("Items"),
-            f'State "{name}": Items must be an array or a JSONata expression, got {quote(body["Items"])}',
+            f'State "{name}": Items must be an array or a JSONata expression, '
+            f"got {quote(body['Items'])}",
         )
-    numbers = (("MaxConcurrency", 0, None), ("ToleratedFailureCount", 0, None), ("ToleratedFailurePercentage", 0, 100))
+    numbers = (
+        ("MaxConcurrency", 0, None),
+        ("ToleratedFailureCount", 0, None),
+        ("ToleratedFailurePercentage", 0, 100),
+    )
     for key, low, high in numbers:
         if key not in body:
             continue
         value = body[key]
-        if (jsonata and is_jsonata(value)) or (machine.options.placeholders and has_placeholder(value)):
+        if (jsonata and is_jsonata(value)) or (
+            machine.options.placeholders and has_placeholder(value)
+        ):
             continue
         number_ok = isinstance(value, int | float) and not isinstance(value, bool)
         if key != "ToleratedFailurePercentage" and not is_int(value):
-            report.schema(site.at(key), f'State "{name}": {key} must be an integer, got {quote(value)}')
+            report.schema(
+                site.at(key), f'State "{name}": {key} must be an integer, got {quote(value)}'
+            )
         elif not number_ok:
-            report.schema(site.at(key), f'State "{name}": {key} must be a number, got {quote(value)}')
+            report.schema(
+                site.at(key), f'State "{name}": {key} must be a number, got {quote(value)}'
+            )
         elif value < low or (high is not None and value > high):
             bound = f"between {low} and {high}" if high is not None else f"at least {low}"
-            report.schema(site.at(key), f'State "{name}": {key} must be {bound}, got {quote(value)}')
+            report.schema(
+                site.at(key), f'State "{name}": {key} must be {bound}, got {quote(value)}'
+            )
     if "Label" in body:
         _label(site, body["Label"], report)
     if "ItemReader" in body:
@@ -100,19 +118,28 @@ def _check_map(machine: Machine, site: StateSite, report: Report) -> None:
 def _processor_config(site: StateSite, config: object, report: Report) -> None:
     at = site.at("ItemProcessor", "ProcessorConfig")
     if not isinstance(config, dict):
-        report.schema(at, f'State "{site.name}": ProcessorConfig must be an object, got {quote(config)}')
+        report.schema(
+            at, f'State "{site.name}": ProcessorConfig must be an object, got {quote(config)}'
+        )
         return
     for key in config:
         if key not in ("Mode", "ExecutionType"):
-            report.schema(join(at, key), f'State "{site.name}": the field \'{key}\' is not supported in ProcessorConfig')
+            report.schema(
+                join(at, key),
+                f"State \"{site.name}\": the field '{key}' is not supported in ProcessorConfig",
+            )
     mode = config.get("Mode", "INLINE")
     if mode not in ("INLINE", "DISTRIBUTED"):
-        report.schema(join(at, "Mode"), f'State "{site.name}": Mode must be INLINE or DISTRIBUTED, got {quote(mode)}')
+        report.schema(
+            join(at, "Mode"),
+            f'State "{site.name}": Mode must be INLINE or DISTRIBUTED, got {quote(mode)}',
+        )
     execution = config.get("ExecutionType")
     if "ExecutionType" in config and execution not in ("STANDARD", "EXPRESS"):
         report.schema(
             join(at, "ExecutionType"),
-            f'State "{site.name}": ExecutionType must be STANDARD or EXPRESS, got {quote(execution)}',
+            f'State "{site.name}": ExecutionType must be STANDARD or EXPRESS, '
+            f"got {quote(execution)}",
         )
     if mode == "DISTRIBUTED" and "ExecutionType" not in config:
         report.schema(at, f"These fields are required: [ExecutionType] at {at}")
@@ -134,7 +161,9 @@ def _label(site: StateSite, label: object, report: Report) -> None:
 
 def _object(site: StateSite, key: str, value: object, report: Report) -> dict[str, Any] | None:
     if not isinstance(value, dict):
-        report.schema(site.at(key), f'State "{site.name}": {key} must be an object, got {quote(value)}')
+        report.schema(
+            site.at(key), f'State "{site.name}": {key} must be an object, got {quote(value)}'
+        )
         return None
     return value
 
@@ -153,12 +182,26 @@ def _reader(site: StateSite, value: object, report: Report) -> None:
             return
         for key in config:
             if key not in _READER_CONFIG:
-                report.schema(join(at, key), f'State "{site.name}": the field \'{key}\' is not supported in ReaderConfig')
+                report.schema(
+                    join(at, key),
+                    f"State \"{site.name}\": the field '{key}' is not supported in ReaderConfig",
+                )
         if "MaxItems" in config and "MaxItemsPath" in config:
-            report.schema(join(at, "MaxItemsPath"), f'State "{site.name}": only one of MaxItems, MaxItemsPath may be set')
+            report.schema(
+                join(at, "MaxItemsPath"),
+                f'State "{site.name}": only one of MaxItems, MaxItemsPath may be set',
+            )
         max_items = config.get("MaxItems")
-        if "MaxItems" in config and not is_jsonata(max_items) and (not is_int(max_items) or max_items < 0):
-            report.schema(join(at, "MaxItems"), f'State "{site.name}": MaxItems must be a non-negative integer, got {quote(max_items)}')
+        if (
+            "MaxItems" in config
+            and not is_jsonata(max_items)
+            and (not is_int(max_items) or max_items < 0)  # type: ignore[operator]
+        ):
+            report.schema(
+                join(at, "MaxItems"),
+                f'State "{site.name}": MaxItems must be a non-negative integer, '
+                f"got {quote(max_items)}",
+            )
 
 
 def _writer(site: StateSite, value: object, report: Report) -> None:
@@ -180,7 +223,11 @@ def _writer(site: StateSite, value: object, report: Report) -> None:
         if missing:
             report.schema(at, f"These fields are required: [{', '.join(missing)}] at {at}")
         for key, allowed in (("OutputType", _OUTPUT_TYPES), ("Transformation", _TRANSFORMATIONS)):
-            if key in config and not is_jsonata(config[key]) and config[key] not in allowed:
+            if (
+                key in config
+                and not is_jsonata(config[key])
+                and not (isinstance(config[key], str) and config[key] in allowed)
+            ):
                 report.schema(
                     join(at, key),
                     f'State "{site.name}": {key} must be one of {", ".join(sorted(allowed))}, '
@@ -196,10 +243,16 @@ def _batcher(site: StateSite, value: object, report: Report) -> None:
     at = site.at("ItemBatcher")
     for key in ("MaxItemsPerBatch", "MaxInputBytesPerBatch"):
         if key in batcher and key + "Path" in batcher:
-            report.schema(join(at, key + "Path"), f'State "{site.name}": only one of {key}, {key}Path may be set')
+            report.schema(
+                join(at, key + "Path"),
+                f'State "{site.name}": only one of {key}, {key}Path may be set',
+            )
         number = batcher.get(key)
-        if key in batcher and not is_jsonata(number) and (not is_int(number) or number < 1):
-            report.schema(join(at, key), f'State "{site.name}": {key} must be a positive integer, got {quote(number)}')
+        if key in batcher and not is_jsonata(number) and (not is_int(number) or number < 1):  # type: ignore[operator]
+            report.schema(
+                join(at, key),
+                f'State "{site.name}": {key} must be a positive integer, got {quote(number)}',
+            )
     if "BatchInput" in batcher and not isinstance(batcher["BatchInput"], dict | str):
         report.schema(join(at, "BatchInput"), f'State "{site.name}": BatchInput must be an object')
 
@@ -215,7 +268,10 @@ def _fields(
     at = site.at(key)
     for field in value:
         if field not in allowed:
-            report.schema(join(at, field), f'State "{site.name}": the field \'{field}\' is not supported in {key}')
+            report.schema(
+                join(at, field),
+                f"State \"{site.name}\": the field '{field}' is not supported in {key}",
+            )
     missing = [f for f in required if f not in value]
     if missing:
         report.schema(at, f"These fields are required: [{', '.join(missing)}] at {at}")

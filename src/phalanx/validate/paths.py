@@ -20,6 +20,7 @@ that opens `{%` without closing it is refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from phalanx.validate.diagnostics import Report, join, quote
@@ -107,70 +108,109 @@ class _Ctx:
 
 
 def _jsonpath_state(machine: Machine, site: StateSite, report: Report) -> None:
-    body = site.body
     ctx = _Ctx(machine, site, report)
-    for key in ("InputPath", "OutputPath"):
-        if key in body and body[key] is not None:
-            _path(ctx, key, body[key], site.at(key), reference=False)
-    if "ResultPath" in body and body["ResultPath"] is not None:
-        _result_path(ctx, body["ResultPath"], site.at("ResultPath"))
-    for key in _REFERENCE_FIELDS:
-        if key in body:
-            _path(ctx, key, body[key], site.at(key), reference=True)
-    for key in ("ErrorPath", "CausePath"):
-        value = body.get(key)
-        if key in body:
-            if isinstance(value, str) and is_intrinsic(value):
-                _intrinsic(ctx, key, value, site.at(key))
-                function = value.split("(", 1)[0].strip()
-                if function not in _STRING_INTRINSICS:
-                    report.schema(
-                        site.at(key),
-                        f'State "{site.name}": {key} must give a string, but {function} does not '
-                        f"return one (use one of {', '.join(sorted(_STRING_INTRINSICS))})",
-                    )
-            else:
-                _path(ctx, key, value, site.at(key), reference=True)
-    for key in _TEMPLATES:
-        if isinstance(body.get(key), dict):
-            _template(ctx, key, body[key], site.at(key), 0)
-    for key in ("ItemReader", "ResultWriter"):
-        part = body.get(key)
-        if isinstance(part, dict) and isinstance(part.get("Parameters"), dict):
-            _template(ctx, f"{key}.Parameters", part["Parameters"], site.at(key, "Parameters"), 0)
-    reader = body.get("ItemReader")
-    if isinstance(reader, dict) and isinstance(reader.get("ReaderConfig"), dict):
-        config = reader["ReaderConfig"]
-        if "MaxItemsPath" in config:
-            _path(ctx, "MaxItemsPath", config["MaxItemsPath"], site.at("ItemReader", "ReaderConfig", "MaxItemsPath"), reference=True)
-    batcher = body.get("ItemBatcher")
-    if isinstance(batcher, dict):
-        for key in ("MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"):
-            if key in batcher:
-                _path(ctx, key, batcher[key], site.at("ItemBatcher", key), reference=True)
-        if isinstance(batcher.get("BatchInput"), dict):
-            _template(ctx, "BatchInput", batcher["BatchInput"], site.at("ItemBatcher", "BatchInput"), 0)
-    credentials = body.get("Credentials")
-    if isinstance(credentials, dict):
-        _template(ctx, "Credentials", credentials, site.at("Credentials"), 0)
-    for key in ("Error", "Cause"):
-        value = body.get(key)
-        if isinstance(value, str) and _LOOKS_LIKE_PATH.match(value):
-            report.warning(
-                "NO_PATH",
-                site.at(key),
-                f'State "{site.name}": {key} {quote(value)} looks like a path, but the field '
-                f"is not {key}Path, so it is used as a literal string",
-            )
-    if site.type == "Pass" and "Result" in body:
-        _static_result(ctx, body["Result"], site.at("Result"), 0)
+    for key, value in site.body.items():
+        handler = _JSONPATH_FIELDS.get(key)
+        if handler is not None:
+            handler(ctx, key, value, site.at(key))
+
+
+def _input_output(ctx: _Ctx, key: str, value: object, at: str) -> None:
+    if value is not None:
+        _path(ctx, key, value, at, reference=False)
+
+
+def _result(ctx: _Ctx, key: str, value: object, at: str) -> None:
+    if value is not None:
+        _result_path(ctx, value, at)
+
+
+def _reference(ctx: _Ctx, key: str, value: object, at: str) -> None:
+    _path(ctx, key, value, at, reference=True)
+
+
+def _error_or_cause_path(ctx: _Ctx, key: str, value: object, at: str) -> None:
+    if not (isinstance(value, str) and is_intrinsic(value)):
+        _path(ctx, key, value, at, reference=True)
+        return
+    _intrinsic(ctx, key, value, at)
+    function = value.split("(", 1)[0].strip()
+    if function not in _STRING_INTRINSICS:
+        ctx.report.schema(
+            at,
+            f'State "{ctx.site.name}": {key} must give a string, but {function} does not '
+            f"return one (use one of {', '.join(sorted(_STRING_INTRINSICS))})",
+        )
+
+
+def _payload(ctx: _Ctx, key: str, value: object, at: str) -> None:
+    if isinstance(value, dict):
+        _template(ctx, key, value, at, 0)
+
+
+def _reader_or_writer(ctx: _Ctx, key: str, value: object, at: str) -> None:
+    if not isinstance(value, dict):
+        return
+    if isinstance(value.get("Parameters"), dict):
+        _template(ctx, f"{key}.Parameters", value["Parameters"], join(at, "Parameters"), 0)
+    config = value.get("ReaderConfig")
+    if isinstance(config, dict) and "MaxItemsPath" in config:
+        where = join(at, "ReaderConfig", "MaxItemsPath")
+        _path(ctx, "MaxItemsPath", config["MaxItemsPath"], where, reference=True)
+
+
+def _batcher(ctx: _Ctx, key: str, value: object, at: str) -> None:
+    if not isinstance(value, dict):
+        return
+    for name in ("MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"):
+        if name in value:
+            _path(ctx, name, value[name], join(at, name), reference=True)
+    if isinstance(value.get("BatchInput"), dict):
+        _template(ctx, "BatchInput", value["BatchInput"], join(at, "BatchInput"), 0)
+
+
+def _literal_error_or_cause(ctx: _Ctx, key: str, value: object, at: str) -> None:
+    if isinstance(value, str) and _LOOKS_LIKE_PATH.match(value):
+        ctx.report.warning(
+            "NO_PATH",
+            at,
+            f'State "{ctx.site.name}": {key} {quote(value)} looks like a path, but the field '
+            f"is not {key}Path, so it is used as a literal string",
+        )
+
+
+def _result_field(ctx: _Ctx, key: str, value: object, at: str) -> None:
+    if ctx.site.type == "Pass":
+        _static_result(ctx, value, at, 0)
+
+
+_Handler = Callable[[_Ctx, str, object, str], None]
+
+_JSONPATH_FIELDS: dict[str, _Handler] = {
+    "InputPath": _input_output,
+    "OutputPath": _input_output,
+    "ResultPath": _result,
+    **{key: _reference for key in _REFERENCE_FIELDS},
+    "ErrorPath": _error_or_cause_path,
+    "CausePath": _error_or_cause_path,
+    **{key: _payload for key in _TEMPLATES},
+    "Credentials": _payload,
+    "ItemReader": _reader_or_writer,
+    "ResultWriter": _reader_or_writer,
+    "ItemBatcher": _batcher,
+    "Error": _literal_error_or_cause,
+    "Cause": _literal_error_or_cause,
+    "Result": _result_field,
+}
 
 
 def _path(ctx: _Ctx, key: str, value: object, at: str, *, reference: bool) -> None:
     if ctx.lenient(value):
         return
     if not isinstance(value, str):
-        ctx.report.schema(at, f'State "{ctx.site.name}": {key} must be a string, got {quote(value)}')
+        ctx.report.schema(
+            at, f'State "{ctx.site.name}": {key} must be a string, got {quote(value)}'
+        )
         return
     problem = jsonpath_error(value, reference=reference)
     if problem:
@@ -195,7 +235,9 @@ def _intrinsic(ctx: _Ctx, key: str, value: str, at: str) -> None:
     problem = intrinsic_error(value)
     if problem:
         ctx.report.schema(
-            at, f'State "{ctx.site.name}": {key} {quote(value)} is not a valid intrinsic function: {problem}'
+            at,
+            f'State "{ctx.site.name}": {key} {quote(value)} is not a valid intrinsic '
+            f"function: {problem}",
         )
 
 
@@ -285,7 +327,9 @@ def _assign_names(site: StateSite, assign: object, at: str, report: Report) -> N
             )
 
 
-def _handler(machine: Machine, site: StateSite, item: dict[str, Any], at: str, report: Report) -> None:
+def _handler(
+    machine: Machine, site: StateSite, item: dict[str, Any], at: str, report: Report
+) -> None:
     """A catcher or choice rule: its Assign, Output and ResultPath."""
     ctx = _Ctx(machine, site, report)
     _assign_names(site, item.get("Assign"), join(at, "Assign"), report)
@@ -317,7 +361,8 @@ def _jsonata_values(ctx: _Ctx, value: object, at: str, depth: int) -> None:
             if problem:
                 ctx.report.schema(
                     at,
-                    f'State "{ctx.site.name}": invalid JSONata expression {quote(value)}: {problem}',
+                    f'State "{ctx.site.name}": invalid JSONata expression {quote(value)}: '
+                    f"{problem}",
                 )
         elif value.startswith("{%"):
             ctx.report.schema(

@@ -130,9 +130,7 @@ def _task_resource(machine: Machine, site: StateSite, resource: str, report: Rep
         )
     elif pattern and machine.options.machine_type == "EXPRESS":
         kind = ".sync" if pattern.startswith(".sync") else pattern
-        report.schema(
-            at, f"Express state machine does not support '{kind}' service integration"
-        )
+        report.schema(at, f"Express state machine does not support '{kind}' service integration")
 
 
 def _map_resource(
@@ -146,9 +144,15 @@ def _map_resource(
     if machine.options.placeholders and has_placeholder(resource):
         return
     m = INTEGRATION_ARN.fullmatch(resource)
-    ok = m is not None and m.group("pattern") is None and (
-        (m.group("service") == "s3" and m.group("api") in apis and m.group("sdk_api") is None)
-        or (m.group("service") == "aws-sdk" and m.group("sdk_api") is not None)
+    ok = (
+        m is not None
+        and m.group("pattern") is None
+        and (
+            (m.group("service") == "s3" and m.group("api") in apis and m.group("sdk_api") is None)
+            or (m.group("service") == "aws-sdk" and m.group("sdk_api") is not None)
+        )
     )
     if not ok:
-        report.schema(site.at(key, "Resource"), f'State "{site.name}": {key}: {not_recognized(resource)}')
+        report.schema(
+            site.at(key, "Resource"), f'State "{site.name}": {key}: {not_recognized(resource)}'
+        )

@@ -59,7 +59,9 @@ def _check_scope(machine: Machine, scope: Scope, report: Report) -> None:
     where = scope.pointer or "/"
     missing = [f for f in ("States", "StartAt") if f not in body]
     if missing:
-        report.schema(scope.pointer, f"These fields are required: [{', '.join(missing)}] at {where}")
+        report.schema(
+            scope.pointer, f"These fields are required: [{', '.join(missing)}] at {where}"
+        )
     if scope.kind == "machine":
         allowed = fields.MACHINE_FIELDS
     elif scope.kind == "branch":
@@ -73,7 +75,9 @@ def _check_scope(machine: Machine, scope: Scope, report: Report) -> None:
             )
     start = body.get("StartAt")
     if "StartAt" in body and not isinstance(start, str):
-        report.schema(join(scope.pointer, "StartAt"), f"StartAt must be a string, got {quote(start)}")
+        report.schema(
+            join(scope.pointer, "StartAt"), f"StartAt must be a string, got {quote(start)}"
+        )
     states = body.get("States")
     if "States" in body:
         if not isinstance(states, dict):
@@ -141,7 +145,7 @@ def _check_state(machine: Machine, site: StateSite, report: Report) -> None:
         if language not in ("JSONPath", "JSONata"):
             report.schema(
                 site.at("QueryLanguage"),
-                f'State "{name}": QueryLanguage must be \'JSONPath\' or \'JSONata\', '
+                f"State \"{name}\": QueryLanguage must be 'JSONPath' or 'JSONata', "
                 f"got {quote(language)}",
             )
         elif language == "JSONPath" and machine.query_language == JSONATA:
@@ -157,20 +161,20 @@ def _check_state(machine: Machine, site: StateSite, report: Report) -> None:
         if key in foreign:
             report.schema(
                 site.at(key),
-                f'State "{name}": the field \'{key}\' is not supported when QueryLanguage '
+                f"State \"{name}\": the field '{key}' is not supported when QueryLanguage "
                 f"is {site.query_language}",
             )
         else:
             report.schema(
-                site.at(key), f'State "{name}": the field \'{key}\' is not supported in a '
-                f"{state_type} state",
+                site.at(key),
+                f"State \"{name}\": the field '{key}' is not supported in a {state_type} state",
             )
     missing = [f for f in fields.REQUIRED.get(state_type, ()) if f not in body]
     if missing:
         report.schema(
             site.pointer, f'State "{name}": These fields are required: [{", ".join(missing)}]'
         )
-    for group in fields.EXCLUSIVE:
+    for group in fields.EXCLUSIVE if len(fields.EXCLUSIVE_FIELDS.intersection(body)) > 1 else ():
         present = [f for f in group if f in body]
         if len(present) > 1:
             report.schema(
@@ -188,10 +192,13 @@ def _check_transition_fields(site: StateSite, state_type: str, report: Report) -
     has_next = "Next" in body
     end = body.get("End")
     if "End" in body and not isinstance(end, bool):
-        report.schema(site.at("End"), f'State "{site.name}": End must be a boolean, got {quote(end)}')
+        report.schema(
+            site.at("End"), f'State "{site.name}": End must be a boolean, got {quote(end)}'
+        )
     if has_next and not isinstance(body["Next"], str):
         report.schema(
-            site.at("Next"), f'State "{site.name}": Next must be a string, got {quote(body["Next"])}'
+            site.at("Next"),
+            f'State "{site.name}": Next must be a string, got {quote(body["Next"])}',
         )
     if has_next and end is True:
         report.schema(site.at("End"), f'State "{site.name}": Next and End cannot both be set')
@@ -215,7 +222,9 @@ def _check_scalars(machine: Machine, site: StateSite, state_type: str, report: R
         if key in body and not expression_ok(body[key]):
             _seconds(machine, site.at(key), f'State "{name}": {key}', body[key], 1, report)
     if state_type == "Wait":
-        time_fields = [f for f in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath") if f in body]
+        time_fields = [
+            f for f in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath") if f in body
+        ]
         if not time_fields:
             report.schema(
                 site.pointer,
@@ -223,7 +232,9 @@ def _check_scalars(machine: Machine, site: StateSite, state_type: str, report: R
                 "Timestamp or TimestampPath",
             )
         if "Seconds" in body and not expression_ok(body["Seconds"]):
-            _seconds(machine, site.at("Seconds"), f'State "{name}": Seconds', body["Seconds"], 0, report)
+            _seconds(
+                machine, site.at("Seconds"), f'State "{name}": Seconds', body["Seconds"], 0, report
+            )
         stamp = body.get("Timestamp")
         if "Timestamp" in body and not expression_ok(stamp) and not is_timestamp(stamp):
             report.schema(
@@ -240,7 +251,8 @@ def _check_scalars(machine: Machine, site: StateSite, state_type: str, report: R
         resource = body.get("Resource")
         if "Resource" in body and not isinstance(resource, str):
             report.schema(
-                site.at("Resource"), f'State "{name}": Resource must be a string, got {quote(resource)}'
+                site.at("Resource"),
+                f'State "{name}": Resource must be a string, got {quote(resource)}',
             )
         if "Credentials" in body:
             _check_credentials(site, body["Credentials"], report)
@@ -260,7 +272,8 @@ def _check_scalars(machine: Machine, site: StateSite, state_type: str, report: R
                     )
     if state_type == "Choice" and "Default" in body and not isinstance(body["Default"], str):
         report.schema(
-            site.at("Default"), f'State "{name}": Default must be a string, got {quote(body["Default"])}'
+            site.at("Default"),
+            f'State "{name}": Default must be a string, got {quote(body["Default"])}',
         )
     for key in ("Parameters", "ResultSelector", "ItemSelector", "Assign"):
         if key in body and not isinstance(body[key], dict):
@@ -269,13 +282,13 @@ def _check_scalars(machine: Machine, site: StateSite, state_type: str, report: R
             report.schema(
                 site.at(key), f'State "{name}": {key} must be an object, got {quote(body[key])}'
             )
-    if "Arguments" in body and not isinstance(body["Arguments"], dict):
-        if not is_jsonata(body["Arguments"]):
-            report.schema(
-                site.at("Arguments"),
-                f'State "{name}": Arguments must be an object or a JSONata expression, '
-                f"got {quote(body['Arguments'])}",
-            )
+    arguments = body.get("Arguments")
+    if "Arguments" in body and not isinstance(arguments, dict) and not is_jsonata(arguments):
+        report.schema(
+            site.at("Arguments"),
+            f'State "{name}": Arguments must be an object or a JSONata expression, '
+            f"got {quote(arguments)}",
+        )
     if "Comment" in body and not isinstance(body["Comment"], str):
         report.schema(site.at("Comment"), f'State "{name}": Comment must be a string')
 
@@ -290,6 +303,9 @@ def _check_credentials(site: StateSite, value: object, report: Report) -> None:
         report.schema(at, f"The field 'RoleArn' is required but was missing at {at}")
     for key, item in value.items():
         if key not in keys:
-            report.schema(join(at, key), f'State "{site.name}": the field \'{key}\' is not supported in Credentials')
+            report.schema(
+                join(at, key),
+                f"State \"{site.name}\": the field '{key}' is not supported in Credentials",
+            )
         elif not isinstance(item, str):
             report.schema(join(at, key), f'State "{site.name}": Credentials.{key} must be a string')

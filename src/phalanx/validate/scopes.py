@@ -75,7 +75,7 @@ class Machine:
 
 
 def _language(value: object, default: str) -> str:
-    return value if value in (JSONPATH, JSONATA) else default  # type: ignore[return-value]
+    return value if isinstance(value, str) and value in (JSONPATH, JSONATA) else default
 
 
 def walk(definition: dict[str, Any], options: Options) -> Machine:

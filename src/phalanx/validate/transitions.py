@@ -69,14 +69,14 @@ def _check_scope(scope: Scope, report: Report) -> None:
                 report.error(
                     "MISSING_TRANSITION_TARGET",
                     at,
-                    f'State "{name}": Missing \'Next\' target: {quote(target)} is not a state '
+                    f"State \"{name}\": Missing 'Next' target: {quote(target)} is not a state "
                     f"in this scope",
                 )
     if not any(isinstance(s, dict) and is_terminal(s) for s in states.values()):
         report.error(
             "MISSING_END_STATE",
             join(scope.pointer, "States"),
-            f"Workflow has no terminal state at {where}: no state has \"End\": true "
+            f'Workflow has no terminal state at {where}: no state has "End": true '
             "and there is no Succeed or Fail state",
         )
     if not isinstance(start, str) or start not in states:
@@ -95,10 +95,10 @@ def _check_scope(scope: Scope, report: Report) -> None:
                 f'State "{name}" is not reachable from StartAt {quote(start)}',
             )
     # A reachable part that can never end (every path loops) is a missing end too.
-    if not any(isinstance(states[n], dict) and is_terminal(states[n]) for n in seen):
-        if any(isinstance(s, dict) and is_terminal(s) for s in states.values()):
-            report.error(
-                "MISSING_END_STATE",
-                join(scope.pointer, "StartAt"),
-                f"No terminal state can be reached from StartAt {quote(start)} at {where}",
-            )
+    reachable_end = any(isinstance(states[n], dict) and is_terminal(states[n]) for n in seen)
+    if not reachable_end and any(isinstance(s, dict) and is_terminal(s) for s in states.values()):
+        report.error(
+            "MISSING_END_STATE",
+            join(scope.pointer, "StartAt"),
+            f"No terminal state can be reached from StartAt {quote(start)} at {where}",
+        )

@@ -1,0 +1,155 @@
+"""`phalanx validate` through click's CliRunner: output formats, positions, exit status."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from phalanx.cli.validate import json_positions, validate_command
+
+BAD = """{
+  "StartAt": "checkRoll",
+  "States": {
+    "checkRoll": {
+      "Type": "Choice",
+      "Choices": [{"Variable": "$.roll", "NumericEquals": 6, "Next": "win"}],
+      "Default": "tryAgain"
+    },
+    "win": {"Type": "Succeed"}
+  }
+}
+"""
+GOOD = '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}'
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+  Flow:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: Call
+        States:
+          Call:
+            Type: Task
+            Resource: !GetAtt Fn.Arn
+            Retry:
+              - ErrorEquals: [Lambda.ServiceException]
+            Next: Nowhere
+  Quick:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      StateMachineType: EXPRESS
+      DefinitionString: !Sub |
+        {"StartAt": "A", "States": {"A": {"Type": "Task",
+          "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}}}
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    paths = {"bad": tmp_path / "bad.asl.json", "good": tmp_path / "good.asl.json"}
+    paths["bad"].write_text(BAD)
+    paths["good"].write_text(GOOD)
+    paths["template"] = tmp_path / "template.yaml"
+    paths["template"].write_text(TEMPLATE)
+    paths["notjson"] = tmp_path / "broken.json"
+    paths["notjson"].write_text("not a definition")
+    return paths
+
+
+def test_text_output_reads_like_a_compiler(files: dict[str, Path]) -> None:
+    result = CliRunner().invoke(validate_command, [str(files["bad"])])
+    assert result.exit_code == 1
+    first = result.stdout.splitlines()[0]
+    assert first.startswith(f"{files['bad']}:7:18: error MISSING_TRANSITION_TARGET ")
+    assert "/States/checkRoll/Default" in first and '"tryAgain"' in first
+
+
+def test_ok_file_exits_zero(files: dict[str, Path]) -> None:
+    result = CliRunner().invoke(validate_command, [str(files["good"])])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+
+
+def test_json_format_prints_the_aws_shaped_object(files: dict[str, Path]) -> None:
+    result = CliRunner().invoke(validate_command, ["--format", "json", str(files["bad"])])
+    data = json.loads(result.stdout)
+    assert data["result"] == "FAIL" and data["truncated"] is False
+    assert data["diagnostics"][0]["code"] == "MISSING_TRANSITION_TARGET"
+
+
+def test_jsonl_prints_one_object_per_machine_with_its_file(files: dict[str, Path]) -> None:
+    args = ["--format", "jsonl", str(files["good"]), str(files["template"])]
+    result = CliRunner().invoke(validate_command, args)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["file"], r.get("machine"), r["result"]) for r in rows] == [
+        (str(files["good"]), None, "OK"),
+        (str(files["template"]), "Flow", "FAIL"),
+        (str(files["template"]), "Quick", "FAIL"),
+    ]
+    assert result.exit_code == 1
+
+
+def test_cloudformation_yaml_positions_and_machine_type(files: dict[str, Path]) -> None:
+    result = CliRunner().invoke(validate_command, [str(files["template"])])
+    lines = result.stdout.splitlines()
+    assert any(
+        line.startswith(f"{files['template']}:16:19: error MISSING_TRANSITION_TARGET")
+        for line in lines
+    ), lines
+    assert any("'.waitForTaskToken'" in line and "[Quick]" in line for line in lines)
+
+
+def test_type_express_changes_what_is_allowed(tmp_path: Path) -> None:
+    path = tmp_path / "cb.json"
+    path.write_text(
+        '{"StartAt": "A", "States": {"A": {"Type": "Task", "End": true,'
+        ' "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken"}}}'
+    )
+    assert CliRunner().invoke(validate_command, [str(path)]).exit_code == 0
+    assert CliRunner().invoke(validate_command, ["--type", "EXPRESS", str(path)]).exit_code == 1
+
+
+def test_ignore_silences_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "w.json"
+    path.write_text(
+        '{"StartAt": "A", "States": {"A": {"Type": "Task", "End": true,'
+        ' "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f"}}}'
+    )
+    noisy = CliRunner().invoke(validate_command, [str(path)])
+    assert "PHALANX_LAMBDA_NO_RETRY" in noisy.stdout and noisy.exit_code == 0
+    quiet = CliRunner().invoke(validate_command, ["--ignore", "PHALANX_LAMBDA_NO_RETRY", str(path)])
+    assert quiet.stdout == ""
+
+
+def test_text_that_is_not_json_fails_like_aws(files: dict[str, Path]) -> None:
+    result = CliRunner().invoke(validate_command, [str(files["notjson"])])
+    assert result.exit_code == 1
+    assert "INVALID_JSON_DESCRIPTION" in result.stdout
+
+
+def test_missing_file_exits_two(tmp_path: Path, files: dict[str, Path]) -> None:
+    result = CliRunner().invoke(validate_command, [str(tmp_path / "nope.json"), str(files["good"])])
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+
+
+def test_python_module_input(tmp_path: Path) -> None:
+    pytest.importorskip("phalanx.project", reason="phalanx.project.load_file has not landed yet")
+    path = tmp_path / "flow.py"
+    path.write_text("raise SystemExit('not a project module')\n")
+    result = CliRunner().invoke(validate_command, [str(path)])
+    assert result.exit_code == 2
+
+
+def test_json_positions_point_at_values() -> None:
+    positions = json_positions(BAD)
+    assert positions["/States/checkRoll/Default"] == (7, 18)
+    assert positions["/States/checkRoll/Choices/0/Next"][0] == 6
+    assert positions[""] == (1, 1)
