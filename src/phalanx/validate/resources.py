@@ -26,7 +26,7 @@ from phalanx.validate.scopes import Machine, StateSite
 
 _PARTITION = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?"
 LAMBDA_ARN = re.compile(
-    rf"arn:{_PARTITION}:lambda:[a-z0-9-]+:\d+:function:[A-Za-z0-9_-]{{1,140}}"
+    rf"arn:{_PARTITION}:lambda:[a-z0-9-]*:\d{{0,12}}:function:[A-Za-z0-9_-]{{1,140}}"
     r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?"
 )
 ACTIVITY_ARN = re.compile(rf"arn:{_PARTITION}:states:[a-z0-9-]+:\d+:activity:[^\s:]{{1,80}}")

@@ -221,6 +221,14 @@ def _check_scalars(machine: Machine, site: StateSite, state_type: str, report: R
     for key in ("TimeoutSeconds", "HeartbeatSeconds"):
         if key in body and not expression_ok(body[key]):
             _seconds(machine, site.at(key), f'State "{name}": {key}', body[key], 1, report)
+    timeout, heartbeat = body.get("TimeoutSeconds"), body.get("HeartbeatSeconds")
+    if is_int(timeout) and is_int(heartbeat) and heartbeat >= timeout:  # type: ignore[operator]
+        # ASL reference: "HeartbeatSeconds ... must be smaller than TimeoutSeconds".
+        report.schema(
+            site.at("HeartbeatSeconds"),
+            f'State "{name}": HeartbeatSeconds ({heartbeat}) must be smaller than '
+            f"TimeoutSeconds ({timeout})",
+        )
     if state_type == "Wait":
         time_fields = [
             f for f in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath") if f in body
