@@ -92,7 +92,7 @@ def run(compiled: Compiled, bindings: Mapping[str, Any]) -> Outcome:
         raise EvaluationProblem(str(error)) from None
     except RecursionError:
         raise EvaluationProblem("U1001: Stack overflow error") from None
-    except (ValueError, TypeError, ArithmeticError, KeyError, IndexError) as error:
+    except (ValueError, TypeError, ArithmeticError, KeyError, IndexError, AttributeError) as error:
         raise EvaluationProblem(str(error)) from None
     if result is None:
         return Outcome(undefined=True)
