@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phalanx.errors import QuerySyntaxError, StatesError
-from phalanx.query._jsonpath_syntax import MAX_FILTER_DEPTH
+from phalanx.query._jsonpath_syntax import MAX_FILTER_DEPTH, Field
 from phalanx.query.jsonpath import PathNotFound, evaluate, parse, set_result_path
 
 STORE = {
@@ -203,10 +203,11 @@ def test_parse_reports_root_and_definiteness(text: str, root: str, definite: boo
     assert (parsed.text, parsed.root, parsed.is_definite) == (text, root, definite)
 
 
-def test_parse_reads_escaped_quote_in_bracket_name() -> None:
-    # corpus base/test_base_cases uses $['Test\""Name"']
+def test_bracket_name_backslash_escapes_only_the_quote() -> None:
+    # corpus scenarios/test_escape_sequence_parsing: $['Test\\""Name"'] reads Test\""Name"
     parsed = parse('$[\'Test\\""Name"\']')
-    assert evaluate(parsed, {'Test""Name"': 1}) == 1
+    assert parsed.steps[0] == Field(('Test\\""Name"',))
+    assert parse("$['it\\'s']").steps[0] == Field(("it's",))
 
 
 @pytest.mark.parametrize(

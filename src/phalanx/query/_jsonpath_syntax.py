@@ -290,28 +290,15 @@ class _Parser:
             if char == quote:
                 self.pos += 1
                 return "".join(out)
-            if char == "\\":
-                self.pos += 1
-                out.append(self.escape())
+            if char == "\\" and self.peek(1) == quote:
+                # AWS keeps every other backslash as is: the path
+                # $['Test\\""Name"'] reads the key Test\""Name" (corpus
+                # scenarios/test_escape_sequence_parsing).
+                out.append(quote)
+                self.pos += 2
                 continue
             out.append(char)
             self.pos += 1
-
-    def escape(self) -> str:
-        char = self.peek()
-        if not char:
-            raise self.error("dangling backslash")
-        self.pos += 1
-        simple = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
-        if char in simple:
-            return simple[char]
-        if char == "u":
-            digits = self.text[self.pos : self.pos + 4]
-            if len(digits) != 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
-                raise self.error("bad \\u escape")
-            self.pos += 4
-            return chr(int(digits, 16))
-        return char
 
     def integer(self) -> int:
         start = self.pos
