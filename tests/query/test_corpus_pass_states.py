@@ -20,7 +20,20 @@ import pytest
 from phalanx.errors import StatesError
 from phalanx.query import jsonata, jsonpath, payload
 
-CORPUS = os.environ.get("PHALANX_CONFORMANCE", "/work/shared/conformance/cases")
+
+def _corpus_folder() -> str:
+    """$PHALANX_CONFORMANCE, else shared/ beside the repository, else the workplace copy."""
+    repository = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    candidates = [
+        os.environ.get("PHALANX_CONFORMANCE", ""),
+        os.path.join(os.path.dirname(repository), "shared", "conformance", "cases"),
+        os.path.join(repository, "shared", "conformance", "cases"),
+        "/work/shared/conformance/cases",
+    ]
+    return next((path for path in candidates if path and os.path.isdir(path)), "")
+
+
+CORPUS = _corpus_folder()
 JSONPATH_FIELDS = {"Type", "End", "Comment", "InputPath", "Parameters", "ResultPath", "OutputPath"}
 JSONATA_FIELDS = {"Type", "End", "Comment", "Output", "QueryLanguage"}
 STATE_PREFIX = re.compile(
