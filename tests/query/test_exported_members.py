@@ -25,7 +25,14 @@ from phalanx.query import intrinsics, jsonata, jsonpath, payload
         pytest.param(payload, ["evaluate_template", "not_found_cause"], id="payload"),
         pytest.param(
             jsonata,
-            ["check_syntax", "evaluate", "evaluate_template", "is_expression", "strip"],
+            [
+                "check_syntax",
+                "evaluate",
+                "evaluate_template",
+                "is_expression",
+                "strip",
+                "unexpected_type",
+            ],
             id="jsonata",
         ),
     ],

@@ -128,6 +128,28 @@ def test_aws_failures_are_query_evaluation_errors(expression: str, field: str, c
 
 
 @pytest.mark.parametrize(
+    ("expression", "value", "cause_end"),
+    [
+        pytest.param("true", True, "'boolean' for value: true", id="boolean"),
+        pytest.param("null", None, "'null' for value: null", id="null"),
+        pytest.param("1", 1, "'number' for value: 1", id="number"),
+        pytest.param(
+            "{'foo': 'bar'}", {"foo": "bar"}, '\'object\' for value: {"foo":"bar"}', id="object"
+        ),
+        pytest.param("'string'", "string", "'string' for value: \"string\"", id="string"),
+    ],
+)
+def test_unexpected_type_cause_matches_aws(expression: str, value: Any, cause_end: str) -> None:
+    # corpus scenarios/test_map_state_items_eval_jsonata_fail
+    error = jsonata.unexpected_type(expression, "Items", "array", value)
+    assert error.error == "States.QueryEvaluationError"
+    assert error.cause == (
+        f"The JSONata expression '{expression}' specified for the field 'Items' returned an "
+        f"unexpected result type. Expected 'array', but was {cause_end}"
+    )
+
+
+@pytest.mark.parametrize(
     "expression",
     [
         pytest.param("$number('x')", id="library-raises-bare-value-error"),

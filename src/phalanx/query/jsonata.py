@@ -31,6 +31,7 @@ from phalanx.errors import QuerySyntaxError, StatesError
 from phalanx.query import _jsonata_functions as aws
 from phalanx.query import _jsonata_library as library
 from phalanx.query._intrinsic_functions import Sources
+from phalanx.query._json import json_type, to_json
 
 __all__ = [
     "check_syntax",
@@ -38,6 +39,7 @@ __all__ = [
     "evaluate_template",
     "is_expression",
     "strip",
+    "unexpected_type",
 ]
 
 OPEN = "{%"
@@ -155,6 +157,23 @@ def evaluate(
             "returned an unsupported result type.",
         )
     return outcome.value
+
+
+def unexpected_type(expression: str, field: str, expected: str, value: Any) -> StatesError:
+    """AWS's failure when a field's expression gives the wrong JSON type.
+
+    For the engine's typed fields (Map `Items` must be an array, ...); corpus
+    `scenarios/test_map_state_items_eval_jsonata_fail`:
+
+        The JSONata expression 'true' specified for the field 'Items' returned an
+        unexpected result type. Expected 'array', but was 'boolean' for value: true
+    """
+    return StatesError(
+        ERROR,
+        f"The JSONata expression '{expression}' specified for the field '{field}' returned an "
+        f"unexpected result type. Expected '{expected}', but was '{json_type(value)}' "
+        f"for value: {to_json(value)}",
+    )
 
 
 def _aws_functions(sources: Sources) -> dict[str, Any]:
