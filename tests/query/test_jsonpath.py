@@ -225,6 +225,7 @@ def test_bracket_name_backslash_escapes_only_the_quote() -> None:
         pytest.param("$.a[?(@.b ==)]", 12, id="filter-missing-operand"),
         pytest.param("$.a[?(@.b in ['x'])]", 10, id="filter-operator-we-do-not-support"),
         pytest.param("$.a.length().b", 12, id="step-after-function"),
+        pytest.param("$[\u0661]", 2, id="non-ascii-digit-index"),
     ],
 )
 def test_parse_rejects_bad_syntax_with_position(text: str, position: int) -> None:
