@@ -1,8 +1,11 @@
-"""STOP-GAP JSONPath and intrinsic-function syntax checks.
+"""Structural JSONPath and intrinsic-function checks: the fallback for filter selectors.
 
-Used by `expressions.py` only while `phalanx.query` has not landed; delete
-this module once it has. It answers "is this text well formed?" with a
-message or `None` and never evaluates anything.
+Written as a stop-gap before `phalanx.query` landed; `expressions.py` now asks
+`phalanx.query` first and consults this module only when the parser refuses a
+position inside a `[?(...)]` / `[(...)]` selector, whose contents AWS leaves to
+Jayway at run time (see `expressions.py`). Delete it when `phalanx.query`
+accepts those selectors as AWS does. It answers "is this text well formed?"
+with a message or `None` and never evaluates anything.
 
 JSONPath follows the dialect AWS accepts (Jayway): `$`, `$$` (context object),
 `$name` (variable), then `.name`, `.*`, `..name`, `['name']`, `[0]`, `[*]`,

@@ -1,38 +1,54 @@
-"""The one seam between the validator and the query parsers.
+"""The one seam between the validator and the query parsers of `phalanx.query`.
 
 Every syntax question the rules ask (is this a JSONPath? a reference path?
-a well-formed intrinsic call? a JSONata expression?) goes through the four
-functions below, which answer with an error message or `None`.
+a well-formed intrinsic call? a JSONata expression?) goes through the
+functions below, which answer with an error message or `None`, so the rules
+never see a parser's exception or tree.
 
-They call `phalanx.query` (`jsonpath.parse`, `intrinsics.parse`,
-`jsonata.check_syntax`) when it is importable. Until it lands, the
-STOP-GAP checkers in `_stopgap_paths.py` and `_stopgap_jsonata.py` answer
-instead; wiring in the real parsers is a change to this file only.
+Three things are the validator's own, on top of the parsers:
+
+- A dot before a bracket (`$.[0]`, `$.Snapshots.[0].State`): Jayway reads it
+  as `$[0]`, and published AWS samples deploy it, so it is normalised away
+  before parsing.
+- Filter and script selectors (`[?(...)]`, `[(...)]`). AWS hands their
+  contents to Jayway when the path runs and accepts, at definition time,
+  operands Jayway reads leniently: published AWS samples deploy
+  `$.Labels[?(@.Name==Receipt)]` with an unquoted operand. When the parser
+  refuses a position *inside* such a selector, the structural check of
+  `_stopgap_paths` (balanced brackets and quotes) decides instead.
+- Literal argument types of intrinsic functions (`States.MathAdd(1, '-1')`):
+  a literal of the wrong JSON type can never work, whatever the input.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import re
 from typing import Any
 
 from phalanx.errors import QuerySyntaxError
-from phalanx.validate import _stopgap_jsonata, _stopgap_paths
-
-
-def _load(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-_jsonpath: Any = _load("phalanx.query.jsonpath")
-_intrinsics: Any = _load("phalanx.query.intrinsics")
-_jsonata: Any = _load("phalanx.query.jsonata")
+from phalanx.query import intrinsics, jsonata, jsonpath
+from phalanx.validate import _stopgap_paths
 
 _PLACEHOLDER = re.compile(r"\$\{[^{}]+\}")
+_DOT_BRACKET = re.compile(r"(?<!\.)\.(?=\[)")
+
+# Argument positions (0-based) that must be numbers, or strings, when given as literals.
+_NUMERIC_ARGS: dict[str, tuple[int, ...]] = {
+    "MathAdd": (0, 1),
+    "MathRandom": (0, 1, 2),
+    "ArrayRange": (0, 1, 2),
+    "ArrayPartition": (1,),
+    "ArrayGetItem": (1,),
+}
+_STRING_ARGS: dict[str, tuple[int, ...]] = {
+    "Format": (0,),
+    "StringSplit": (0, 1),
+    "Hash": (1,),
+    "Base64Encode": (0,),
+    "Base64Decode": (0,),
+    "StringToJson": (0,),
+}
 
 
 def has_placeholder(value: object) -> bool:
@@ -42,17 +58,46 @@ def has_placeholder(value: object) -> bool:
 
 def is_jsonata(value: object) -> bool:
     """True for a string written as a JSONata expression: `{% ... %}`."""
-    return (
-        isinstance(value, str)
-        and value.startswith("{%")
-        and value.endswith("%}")
-        and len(value) >= 4
-    )
+    return jsonata.is_expression(value)
 
 
 def is_intrinsic(text: str) -> bool:
-    """True when `text` looks like an intrinsic call (`States.Format(...)`)."""
-    return text.lstrip().startswith("States.")
+    """True when `text` calls an intrinsic function (`States.Format(...)`)."""
+    return intrinsics.is_intrinsic(text.lstrip())
+
+
+def _jayway(text: str) -> str:
+    """`$.[0]` -> `$[0]` (but not `$..[0]`), as Jayway reads it; surrounding blanks dropped."""
+    return _DOT_BRACKET.sub("", text.strip())
+
+
+def _selector_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every `[?(...)]` and `[(...)]` selector in `text`."""
+    spans = []
+    for match in re.finditer(r"\[\??\(", text):
+        depth, quote, i = 0, "", match.start()
+        while i < len(text):
+            ch = text[i]
+            if quote:
+                if ch == "\\":
+                    i += 1
+                elif ch == quote:
+                    quote = ""
+            elif ch in "'\"":
+                quote = ch
+            elif ch in "[(":
+                depth += 1
+            elif ch in "])":
+                depth -= 1
+                if depth == 0:
+                    break
+            i += 1
+        spans.append((match.start(), i))
+    return spans
+
+
+def _inside_selector(error: QuerySyntaxError) -> bool:
+    return any(start <= error.position <= end for start, end in _selector_spans(error.text))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -62,39 +107,62 @@ def jsonpath_error(text: str, *, reference: bool = False) -> str | None:
     Variables (`$name`) and the context object (`$$`) are allowed here; the
     caller forbids them where AWS does.
     """
-    if _jsonpath is not None:
-        try:
-            parsed = _jsonpath.parse(text)
-        except QuerySyntaxError as exc:
-            return exc.message
-        if reference and not getattr(parsed, "is_definite", True):
-            return "must be a reference path (no wildcards, filters, slices or '..')"
-        return None
-    return _stopgap_paths.jsonpath_error(text, reference=reference)
+    try:
+        parsed = jsonpath.parse(_jayway(text))
+    except QuerySyntaxError as exc:
+        if not reference and _inside_selector(exc):
+            return _stopgap_paths.jsonpath_error(text)
+        return exc.message + f" at position {exc.position}"
+    if reference and not parsed.is_definite:
+        return (
+            "a reference path selects one field or index at a time "
+            "(no wildcards, filters, slices or '..')"
+        )
+    return None
 
 
 @functools.lru_cache(maxsize=4096)
 def intrinsic_error(text: str) -> str | None:
     """Why `text` is not a valid intrinsic function call, or None."""
-    if _intrinsics is not None:
-        try:
-            _intrinsics.parse(text)
-        except QuerySyntaxError as exc:
-            return exc.message
-        return None
-    return _stopgap_paths.intrinsic_error(text)
+    try:
+        tree = intrinsics.parse(_jayway(text))
+    except QuerySyntaxError as exc:
+        if _inside_selector(exc):
+            return _stopgap_paths.intrinsic_error(text)
+        return exc.message + f" at position {exc.position}"
+    return _argument_types(tree)
+
+
+def _argument_types(call: Any) -> str | None:
+    """The first literal argument of the wrong type, in `call` or a nested call."""
+    name = getattr(call, "name", "")
+    for position, arg in enumerate(getattr(call, "args", ())):
+        kind = type(arg).__name__
+        if kind == "Intrinsic":
+            problem = _argument_types(arg)
+            if problem:
+                return problem
+            continue
+        literal = "string" if kind == "StringArg" else None
+        if kind == "LiteralArg":
+            value = getattr(arg, "value", None)
+            literal = (
+                "null" if value is None else "boolean" if isinstance(value, bool) else "number"
+            )
+        if literal is None:
+            continue  # a path: its type is only known when the machine runs
+        if position in _NUMERIC_ARGS.get(name, ()) and literal != "number":
+            return f"States.{name} argument {position + 1} must be a number, got a {literal}"
+        if position in _STRING_ARGS.get(name, ()) and literal != "string":
+            return f"States.{name} argument {position + 1} must be a string, got a {literal}"
+    return None
 
 
 @functools.lru_cache(maxsize=4096)
 def jsonata_error(value: str) -> str | None:
     """Why the `{% ... %}` string `value` holds no valid JSONata, or None."""
-    inner = value[2:-2]
-    if not inner.strip():
-        return "the JSONata expression is empty"
-    if _jsonata is not None:
-        try:
-            _jsonata.check_syntax(inner)
-        except QuerySyntaxError as exc:
-            return exc.message
-        return None
-    return _stopgap_jsonata.syntax_error(inner)
+    try:
+        jsonata.check_syntax(jsonata.strip(value))
+    except QuerySyntaxError as exc:
+        return exc.message + f" at position {exc.position}"
+    return None
