@@ -465,3 +465,59 @@ def test_valid_jsonata_machine() -> None:
         QueryLanguage="JSONata",
     )
     assert validate(definition).to_dict() == {"result": "OK", "diagnostics": [], "truncated": False}
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        pytest.param("$.[0].body", True, id="jayway_dot_before_bracket"),
+        pytest.param("$.Labels[?(@.Name==Receipt)]", True, id="unquoted_filter_operand"),
+        pytest.param("$$.Execution.Name ", True, id="trailing_blank"),
+        pytest.param("$myVariable.field", True, id="variable"),
+        pytest.param("States.MathAdd($.a, 1)", True, id="intrinsic"),
+        pytest.param("States.MathAdd(1, '-1')", False, id="intrinsic_literal_of_wrong_type"),
+        pytest.param("States.Format('{}', States.ArrayLength($.a))", True, id="nested_intrinsic"),
+        pytest.param("States.Nope($.a)", False, id="unknown_intrinsic"),
+        pytest.param("$.a[", False, id="unclosed_bracket"),
+        pytest.param("a.b", False, id="no_dollar"),
+    ],
+)
+def test_dollar_key_values(value: str, ok: bool) -> None:
+    result = validate(machine({"P": {"Type": "Pass", "Parameters": {"v.$": value}, "End": True}}))
+    assert result.ok is ok, result.to_dict()
+
+
+def test_python_values_json_cannot_hold_are_reported_not_raised() -> None:
+    result = validate(machine({"P": {"Type": "Pass", "Result": object(), "End": True}}))
+    assert result.result == "FAIL"
+    assert result.diagnostics[0].code == "SCHEMA_VALIDATION_FAILED"
+
+
+def test_nan_in_json_text_is_not_json() -> None:
+    text = '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": NaN, "End": true}}}'
+    assert validate(text).diagnostics[0].code == "INVALID_JSON_DESCRIPTION"
+
+
+def test_a_model_that_cannot_write_itself_is_a_finding() -> None:
+    class Broken:
+        def to_asl(self) -> dict[str, Any]:
+            raise RuntimeError("boom")
+
+    result = validate(Broken())
+    assert result.result == "FAIL" and "boom" in result.diagnostics[0].message
+
+
+def test_the_callers_dict_is_left_untouched() -> None:
+    definition = machine({"P": {"Type": "Pass", "End": True}})
+    before = json.dumps(definition, sort_keys=True)
+    validate(definition)
+    assert json.dumps(definition, sort_keys=True) == before
+
+
+def test_suspicious_query_language_key_inside_states_gets_a_hint() -> None:
+    definition = {"StartAt": "A", "States": {"QueryLanguage": "JSONata", "A": END}}
+    result = validate(definition)
+    assert any(
+        d.location == "/States/QueryLanguage" and "belongs beside StartAt" in d.message
+        for d in result.diagnostics
+    )

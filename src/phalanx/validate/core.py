@@ -74,7 +74,6 @@ def validate(
     document = _read(definition, report)
     if document is not None:
         options = Options(machine_type=machine_type, placeholders=placeholders)
-        _check_size(document, report)
         machine = walk(document, options)
         for rule in RULES:
             rule(machine, report)
@@ -82,9 +81,19 @@ def validate(
 
 
 def _read(definition: object, report: Report) -> dict[str, Any] | None:
+    """The definition as a fresh JSON document, or None with the reason reported.
+
+    Dicts go through JSON text too: that is how AWS receives them, it measures
+    the size AWS limits, turns non-string keys into strings, refuses values
+    JSON cannot hold, and leaves the caller's object untouched.
+    """
     to_asl = getattr(definition, "to_asl", None)
-    if callable(to_asl) and not isinstance(definition, str | dict):
-        definition = to_asl()
+    if callable(to_asl) and not isinstance(definition, str | bytes | dict):
+        try:
+            definition = to_asl()
+        except Exception as exc:  # a model that cannot be written is a finding, not a crash
+            report.schema("", f"The model could not be written as ASL: {type(exc).__name__}: {exc}")
+            return None
     if definition is None:
         report.error("MISSING_DESCRIPTION", "", "Received a null or empty definition")
         return None
@@ -95,37 +104,60 @@ def _read(definition: object, report: Report) -> dict[str, Any] | None:
             report.error("INVALID_JSON_DESCRIPTION", "", f"Definition is not UTF-8: {exc}")
             return None
     if isinstance(definition, str):
-        if not definition.strip():
-            report.schema("", "Definition must be a valid JSON object")
-            return None
-        duplicates: list[tuple[dict[str, Any], str]] = []
+        return _parse(definition, report, duplicates=True)
+    try:
+        text = json.dumps(definition, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        report.schema("", f"Definition is not a JSON value: {exc}")
+        return None
+    return _parse(text, report, duplicates=False)  # a dict cannot repeat a key
 
-        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-            obj: dict[str, Any] = {}
-            for key, value in items:
-                if key in obj:
-                    duplicates.append((obj, key))
-                obj[key] = value
-            return obj
 
-        try:
-            definition = json.loads(definition, object_pairs_hook=pairs)
-        except json.JSONDecodeError as exc:
-            report.error(
-                "INVALID_JSON_DESCRIPTION",
-                "",
-                f"{exc.msg} at [line: {exc.lineno}, column: {exc.colno}]",
-            )
-            return None
-        except RecursionError:
-            report.error("INVALID_JSON_DESCRIPTION", "", "Definition is nested too deeply")
-            return None
-        if duplicates and isinstance(definition, dict):
-            _report_duplicates(definition, duplicates, report)
-    if not isinstance(definition, dict):
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _parse(text: str, report: Report, *, duplicates: bool) -> dict[str, Any] | None:
+    if not text.strip():
         report.schema("", "Definition must be a valid JSON object")
         return None
-    return definition
+    repeated: list[tuple[dict[str, Any], str]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) != len(items):
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen:
+                    repeated.append((obj, key))
+                seen.add(key)
+        return obj
+
+    try:
+        document = json.loads(
+            text, object_pairs_hook=pairs if duplicates else None, parse_constant=_reject_constant
+        )
+    except json.JSONDecodeError as exc:
+        report.error(
+            "INVALID_JSON_DESCRIPTION",
+            "",
+            f"{exc.msg} at [line: {exc.lineno}, column: {exc.colno}]",
+        )
+        return None
+    except (ValueError, RecursionError) as exc:
+        report.error("INVALID_JSON_DESCRIPTION", "", f"Definition is not valid JSON: {exc}")
+        return None
+    if not isinstance(document, dict):
+        report.schema("", "Definition must be a valid JSON object")
+        return None
+    if repeated:
+        _report_duplicates(document, repeated, report)
+    size = len(text.encode("utf-8"))
+    if size > MAX_DEFINITION_BYTES:
+        report.schema(
+            "", f"Definition is {size} bytes; AWS accepts at most {MAX_DEFINITION_BYTES} bytes"
+        )
+    return document
 
 
 def _report_duplicates(
@@ -152,18 +184,6 @@ def _report_duplicates(
             stack.extend((v, join(pointer, k), k) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend((v, join(pointer, i), None) for i, v in enumerate(value))
-
-
-def _check_size(document: dict[str, Any], report: Report) -> None:
-    try:
-        size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
-    except (TypeError, ValueError, RecursionError):
-        return
-    if size > MAX_DEFINITION_BYTES:
-        report.schema(
-            "",
-            f"Definition is {size} bytes; AWS accepts at most {MAX_DEFINITION_BYTES} bytes",
-        )
 
 
 def _result(

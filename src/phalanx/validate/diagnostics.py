@@ -13,6 +13,7 @@ the definition; it is private to the package.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -98,14 +99,17 @@ def escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
+@functools.lru_cache(maxsize=16384)
+def _token(token: str | int) -> str:
+    text = str(token)
+    return escape(text) if "~" in text or "/" in text else text
+
+
 def join(pointer: str, *tokens: str | int) -> str:
     """`join("/States", "a/b", 0)` -> `"/States/a~1b/0"`."""
-    for token in tokens:
-        text = str(token)
-        if "~" in text or "/" in text:
-            text = escape(text)
-        pointer = f"{pointer}/{text}"
-    return pointer
+    if len(tokens) == 1:
+        return f"{pointer}/{_token(tokens[0])}"
+    return pointer + "".join(["/" + _token(t) for t in tokens])
 
 
 def quote(value: object) -> str:

@@ -10,7 +10,9 @@ distributed Map's `Label`, and is exported here for `mapstate.py`.
 
 from __future__ import annotations
 
-from phalanx.validate.diagnostics import Report, quote
+import re
+
+from phalanx.validate.diagnostics import Report, join, quote
 from phalanx.validate.scopes import Machine
 
 NAME_MAX = 80
@@ -18,9 +20,11 @@ NAME_MAX = 80
 _SPECIAL = set(' <>{}[]?*"#%\\^|~`$&,;:/')
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def _control(ch: str) -> bool:
-    code = ord(ch)
-    return code <= 0x1F or 0x7F <= code <= 0x9F
+    return _CONTROL.match(ch) is not None
 
 
 def forbidden_character(text: str) -> str | None:
@@ -35,7 +39,7 @@ def check(machine: Machine, report: Report) -> None:
     first_seen: dict[str, str] = {}
     for scope in machine.scopes:
         for name in scope.states:
-            pointer = f"{scope.pointer}/States/{name.replace('~', '~0').replace('/', '~1')}"
+            pointer = join(scope.pointer, "States", name)
             if not 1 <= len(name) <= NAME_MAX:
                 report.error(
                     "INVALID_STATE_NAME",
@@ -43,7 +47,7 @@ def check(machine: Machine, report: Report) -> None:
                     f"State name {quote(name)} must be 1 to {NAME_MAX} characters long "
                     f"(it has {len(name)})",
                 )
-            elif any(_control(ch) for ch in name):
+            elif _CONTROL.search(name):
                 report.error(
                     "INVALID_STATE_NAME",
                     pointer,

@@ -55,11 +55,7 @@ class StateSite:
     body: dict[str, Any]
     scope: Scope
     query_language: str
-
-    @property
-    def type(self) -> str | None:
-        t = self.body.get("Type")
-        return t if isinstance(t, str) else None
+    type: str | None  # the state's Type when it is a string
 
     def at(self, *tokens: str | int) -> str:
         return join(self.pointer, *tokens)
@@ -93,7 +89,9 @@ def walk(definition: dict[str, Any], options: Options) -> Machine:
                 continue
             pointer = join(scope.pointer, "States", name)
             language = _language(body.get("QueryLanguage"), top_language)
-            states.append(StateSite(name, pointer, body, scope, language))
+            kind = body.get("Type")
+            kind = kind if isinstance(kind, str) else None
+            states.append(StateSite(name, pointer, body, scope, language, kind))
             if scope.depth + 1 >= MAX_DEPTH:
                 continue
             children.extend(_children(pointer, body, scope.depth + 1))
