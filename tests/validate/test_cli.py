@@ -153,3 +153,33 @@ def test_json_positions_point_at_values() -> None:
     assert positions["/States/checkRoll/Default"] == (7, 18)
     assert positions["/States/checkRoll/Choices/0/Next"][0] == 6
     assert positions[""] == (1, 1)
+
+
+def test_sam_definition_uri_is_followed_with_substitutions(tmp_path: Path) -> None:
+    (tmp_path / "statemachine").mkdir()
+    asl = tmp_path / "statemachine" / "flow.asl.json"
+    asl.write_text(
+        '{"StartAt": "Call",\n "States": {"Call": {"Type": "Task", "Resource": "${FnArn}",\n'
+        '  "Next": "Gone"}}}\n'
+    )
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  Flow:\n"
+        "    Type: AWS::Serverless::StateMachine\n    Properties:\n"
+        "      DefinitionUri: statemachine/flow.asl.json\n"
+        "      DefinitionSubstitutions:\n        FnArn: !GetAtt Fn.Arn\n"
+    )
+    result = CliRunner().invoke(validate_command, [str(template)])
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{asl}:3:11: error MISSING_TRANSITION_TARGET")
+
+
+def test_yaml_state_names_yes_and_no_stay_strings(tmp_path: Path) -> None:
+    path = tmp_path / "flow.asl.yaml"
+    path.write_text(
+        "StartAt: Ask\nStates:\n  Ask:\n    Type: Choice\n    Choices:\n"
+        "      - Variable: $.ok\n        BooleanEquals: true\n        Next: Yes\n"
+        "    Default: No\n  Yes:\n    Type: Succeed\n  No:\n    Type: Fail\n"
+    )
+    result = CliRunner().invoke(validate_command, [str(path)])
+    assert result.exit_code == 0, result.stdout

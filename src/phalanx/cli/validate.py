@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -153,6 +154,17 @@ class _CfnLoader:
         class Loader(yaml.SafeLoader):
             pass
 
+        # YAML 1.2 booleans: only true/false, so states named `Yes` or `No` stay strings.
+        Loader.yaml_implicit_resolvers = {
+            first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:bool"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+        Loader.add_implicit_resolver(
+            "tag:yaml.org,2002:bool",
+            re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+            list("tTfF"),
+        )
+
         def construct(loader: Any, suffix: str, node: Any) -> Any:
             name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
             if isinstance(node, yaml.ScalarNode):
@@ -259,11 +271,12 @@ def _template_targets(
         if "Definition" in props:
             offset = f"{base}/Definition"
             shifted = {
-                p[len(offset) :]: pos for p, pos in positions.items() if p.startswith(offset)
+                p[len(offset) :]: pos
+                for p, pos in positions.items()
+                if p == offset or p.startswith(offset + "/")
             }
-            yield Target(
-                path, logical_id, _replace_intrinsics(props["Definition"]), kind, True, shifted
-            )
+            definition = _replace_intrinsics(props["Definition"])
+            yield Target(path, logical_id, definition, kind, True, shifted)
         elif "DefinitionString" in props:
             text = _substitution_text(props["DefinitionString"])
             anchor = positions.get(f"{base}/DefinitionString", (1, 1))
@@ -272,43 +285,77 @@ def _template_targets(
                 for p, (line, col) in json_positions(text).items():
                     shifted[p] = (anchor[0] + line - 1, col if line > 1 else anchor[1] + col)
             yield Target(path, logical_id, text, kind, True, shifted)
+        elif isinstance(props.get("DefinitionUri"), str):
+            # SAM: a local ASL file next to the template, with DefinitionSubstitutions.
+            asl = Path(path).parent / props["DefinitionUri"]
+            try:
+                definition, asl_positions = _read_asl(str(asl))
+            except Unusable as exc:
+                raise Unusable(f"{path}: {logical_id}: DefinitionUri: {exc}") from exc
+            yield Target(str(asl), logical_id, definition, kind, True, asl_positions)
 
 
-def load_targets(path: str, machine_type: str, placeholders: bool) -> list[Target]:
-    """Every state machine in one file; raises `Unusable` when there is none to check."""
+def _read_asl(path: str) -> tuple[object, dict[str, Position]]:
+    """A file's contents for `validate`: JSON text as it is, YAML as a document."""
     file = Path(path)
     if not file.is_file():
         raise Unusable(f"{path}: no such file")
-    if file.suffix == ".py":
-        return _python_targets(path, machine_type)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise Unusable(f"{path}: cannot read: {exc}") from exc
-    if file.suffix in (".yaml", ".yml") or not text.lstrip().startswith(("{", "[")):
-        if file.suffix == ".json":
-            return [Target(path, None, text, machine_type, placeholders)]
+    if file.suffix in (".yaml", ".yml"):
         import yaml
 
         loader = _CfnLoader.make()
         try:
-            document = yaml.load(text, Loader=loader)
+            return yaml.load(text, Loader=loader), _yaml_positions(text, loader)
         except yaml.YAMLError as exc:
             raise Unusable(f"{path}: not YAML: {exc}") from exc
-        positions = _yaml_positions(text, loader)
-    else:
+    # JSON goes to the validator as text: it reports syntax errors and repeated keys
+    # the way AWS does.
+    return text, json_positions(text)
+
+
+def load_targets(path: str, machine_type: str, placeholders: bool) -> list[Target]:
+    """Every state machine in one file; raises `Unusable` when there is none to check."""
+    if path.endswith(".py"):
+        if not Path(path).is_file():
+            raise Unusable(f"{path}: no such file")
+        return _python_targets(path, machine_type)
+    content, positions = _read_asl(path)
+    document: object = content
+    if isinstance(content, str):
         try:
-            document = json.loads(text)
-        except json.JSONDecodeError:
-            # Let the validator report it the way AWS does (INVALID_JSON_DESCRIPTION).
-            return [Target(path, None, text, machine_type, placeholders)]
-        positions = json_positions(text)
+            document = json.loads(content)
+        except (json.JSONDecodeError, RecursionError):
+            document = None
+        if not isinstance(document, dict) and not content.lstrip().startswith(("{", "[")):
+            # Not JSON: a YAML template under another extension (`template.template`)?
+            try:
+                content, positions = _read_asl_yaml(path, content)
+                document = content
+            except Unusable:
+                pass
     if isinstance(document, dict) and "Resources" in document:
         targets = list(_template_targets(path, document, positions, machine_type))
         if not targets:
             raise Unusable(f"{path}: template holds no AWS::StepFunctions::StateMachine")
         return targets
-    return [Target(path, None, document, machine_type, placeholders, positions)]
+    return [Target(path, None, content, machine_type, placeholders, positions)]
+
+
+def _read_asl_yaml(path: str, text: str) -> tuple[object, dict[str, Position]]:
+    import yaml
+
+    loader = _CfnLoader.make()
+    try:
+        document = yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise Unusable(f"{path}: not YAML: {exc}") from exc
+    if not isinstance(document, dict):
+        raise Unusable(f"{path}: not a YAML mapping")
+    return document, _yaml_positions(text, loader)
 
 
 def _python_targets(path: str, machine_type: str) -> list[Target]:
