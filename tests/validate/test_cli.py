@@ -183,3 +183,20 @@ def test_yaml_state_names_yes_and_no_stay_strings(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(validate_command, [str(path)])
     assert result.exit_code == 0, result.stdout
+
+
+def test_python_built_machines_point_at_the_line_that_built_the_state() -> None:
+    from phalanx.cli.validate import Target, render_text
+    from phalanx.validate import validate
+
+    class Machine:
+        def to_asl(self) -> dict[str, object]:
+            return {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}
+
+        def locate(self, pointer: str) -> tuple[str, int] | None:
+            return ("flows/roll.py", 12) if pointer.startswith("/States/A") else None
+
+    machine = Machine()
+    target = Target("flows/roll.py", "roll", machine, "STANDARD", False, locate=machine.locate)
+    lines = render_text(target, validate(machine))
+    assert lines[0].startswith("flows/roll.py:12:1: error MISSING_TRANSITION_TARGET /States/A/Next")
