@@ -67,11 +67,6 @@ def _check_map(machine: Machine, site: StateSite, report: Report) -> None:
     processor = body.get("ItemProcessor")
     if isinstance(processor, dict) and "ProcessorConfig" in processor:
         _processor_config(site, processor["ProcessorConfig"], report)
-    if "ItemsPath" in body and not isinstance(body["ItemsPath"], str):
-        report.schema(
-            site.at("ItemsPath"),
-            f'State "{name}": ItemsPath must be a string, got {quote(body["ItemsPath"])}',
-        )
     if "Items" in body and not (isinstance(body["Items"], list) or is_jsonata(body["Items"])):
         report.schema(
             site.at("Items"),
