@@ -152,7 +152,7 @@ def _parse(text: str, report: Report, *, duplicates: bool) -> dict[str, Any] | N
         return None
     if repeated:
         _report_duplicates(document, repeated, report)
-    size = len(text.encode("utf-8"))
+    size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_DEFINITION_BYTES:
         report.schema(
             "", f"Definition is {size} bytes; AWS accepts at most {MAX_DEFINITION_BYTES} bytes"

@@ -15,21 +15,23 @@ from typing import Any
 from phalanx.validate.diagnostics import Report, join, quote
 from phalanx.validate.scopes import Machine, Scope
 
+Field = tuple[str | int, ...]
 
-def targets(state: dict[str, Any], pointer: str) -> Iterator[tuple[str, str]]:
-    """Every (target name, pointer of the field naming it) of one state."""
+
+def targets(state: dict[str, Any]) -> Iterator[tuple[str, Field]]:
+    """Every (target name, path of the field naming it, relative to the state) of one state."""
     nxt = state.get("Next")
     if isinstance(nxt, str):
-        yield nxt, join(pointer, "Next")
+        yield nxt, ("Next",)
     default = state.get("Default")
     if isinstance(default, str) and state.get("Type") == "Choice":
-        yield default, join(pointer, "Default")
+        yield default, ("Default",)
     for key in ("Choices", "Catch"):
         items = state.get(key)
         if isinstance(items, list):
             for i, item in enumerate(items):
                 if isinstance(item, dict) and isinstance(item.get("Next"), str):
-                    yield item["Next"], join(pointer, key, i, "Next")
+                    yield item["Next"], (key, i, "Next")
 
 
 def is_terminal(state: dict[str, Any]) -> bool:
@@ -60,15 +62,14 @@ def _check_scope(scope: Scope, report: Report) -> None:
         if not isinstance(state, dict):
             edges[name] = []
             continue
-        pointer = join(scope.pointer, "States", name)
-        edges[name] = []
-        for target, at in targets(state, pointer):
+        found = edges[name] = []
+        for target, field in targets(state):
             if target in states:
-                edges[name].append(target)
+                found.append(target)
             else:
                 report.error(
                     "MISSING_TRANSITION_TARGET",
-                    at,
+                    join(scope.pointer, "States", name, *field),
                     f"State \"{name}\": Missing 'Next' target: {quote(target)} is not a state "
                     f"in this scope",
                 )
