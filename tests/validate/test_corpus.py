@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from phalanx.validate import validate
 
-CORPUS = Path("/work/shared/validation/cases")
+from .corpora import shared
+
+CORPUS = shared("validation")
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="validation corpus not present")
 

@@ -14,7 +14,9 @@ import pytest
 
 from phalanx.validate import validate
 
-CORPUS = Path("/work/shared/realworld/cases")
+from .corpora import shared
+
+CORPUS = shared("realworld")
 FILES = sorted(CORPUS.glob("*.json")) if CORPUS.is_dir() else []
 
 pytestmark = pytest.mark.skipif(not FILES, reason="realworld corpus not present")
