@@ -80,7 +80,9 @@ def test_ok_file_exits_zero(files: dict[str, Path]) -> None:
 def test_json_format_prints_the_aws_shaped_object(files: dict[str, Path]) -> None:
     result = CliRunner().invoke(validate_command, ["--format", "json", str(files["bad"])])
     data = json.loads(result.stdout)
+    assert set(data) == {"result", "diagnostics", "truncated"}
     assert data["result"] == "FAIL" and data["truncated"] is False
+    assert set(data["diagnostics"][0]) == {"severity", "code", "message", "location"}
     assert data["diagnostics"][0]["code"] == "MISSING_TRANSITION_TARGET"
 
 

@@ -482,7 +482,13 @@ def validate_command(
             else:
                 records.append(record(target, result))
     if output == "json":
-        payload: object = records[0] if len(records) == 1 else records
+        # One machine: exactly AWS's response. Several: a list, each with its file.
+        payload: object = records
+        if len(records) == 1:
+            single = {k: records[0][k] for k in ("result", "diagnostics", "truncated")}
+            for item in single["diagnostics"]:
+                del item["line"], item["column"]
+            payload = single
         click.echo(json.dumps(payload, indent=2))
     elif output == "jsonl":
         for item in records:
