@@ -373,6 +373,19 @@ WARNING_CASES = [
         ("PHALANX_UNKNOWN_STATES_ERROR", "/States/T/Retry/0/ErrorEquals/0"),
         id="misspelt_states_error",
     ),
+    pytest.param(
+        machine(
+            {
+                "T": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                    "End": True,
+                }
+            }
+        ),
+        ("PHALANX_CALLBACK_NO_TIMEOUT", "/States/T"),
+        id="callback_without_timeout",
+    ),
 ]
 
 

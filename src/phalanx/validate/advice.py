@@ -10,6 +10,11 @@ with `validate(..., ignore={"PHALANX_..."})` or `phalanx validate --ignore CODE`
   ("Handle transient Lambda service exceptions").
 - `PHALANX_EXPRESS_LONG_WAIT`: a Wait longer than five minutes in an Express
   machine, which cannot run longer than five minutes.
+- `PHALANX_CALLBACK_NO_TIMEOUT`: a task that waits for a task token
+  (`.waitForTaskToken`) or an activity worker with neither a timeout nor a
+  heartbeat: if the token never comes back, the execution hangs until the
+  machine's own limit (a year for a Standard machine). AWS's best practices:
+  "Use timeouts to avoid stuck executions".
 - `PHALANX_UNKNOWN_STATES_ERROR`: an `ErrorEquals` name in the reserved
   `States.` namespace that AWS never raises, so the retrier or catcher never
   matches (usually a typo such as `States.Timeout` spelt `States.TimeOut`).
@@ -25,8 +30,16 @@ CHOICE_NO_DEFAULT = "PHALANX_CHOICE_NO_DEFAULT"
 LAMBDA_NO_RETRY = "PHALANX_LAMBDA_NO_RETRY"
 EXPRESS_LONG_WAIT = "PHALANX_EXPRESS_LONG_WAIT"
 UNKNOWN_STATES_ERROR = "PHALANX_UNKNOWN_STATES_ERROR"
+CALLBACK_NO_TIMEOUT = "PHALANX_CALLBACK_NO_TIMEOUT"
 
-CODES = (CHOICE_NO_DEFAULT, LAMBDA_NO_RETRY, EXPRESS_LONG_WAIT, UNKNOWN_STATES_ERROR)
+CODES = (
+    CHOICE_NO_DEFAULT,
+    LAMBDA_NO_RETRY,
+    EXPRESS_LONG_WAIT,
+    CALLBACK_NO_TIMEOUT,
+    UNKNOWN_STATES_ERROR,
+)
+_TIMEOUTS = ("TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath")
 
 EXPRESS_MAX_SECONDS = 300
 
@@ -89,6 +102,14 @@ def check(machine: Machine, report: Report) -> None:
                 "(Lambda.ServiceException, Lambda.AWSLambdaException, "
                 "Lambda.SdkClientException, Lambda.TooManyRequestsException)",
             )
+        waits = kind == "Task" and _waits_for_a_token(site.body.get("Resource"))
+        if waits and not any(key in site.body for key in _TIMEOUTS):
+            report.warning(
+                CALLBACK_NO_TIMEOUT,
+                site.pointer,
+                f'State "{site.name}": waits for a task token with no TimeoutSeconds or '
+                "HeartbeatSeconds; if the token never comes back the execution hangs",
+            )
         if kind == "Wait" and machine.options.machine_type == "EXPRESS":
             seconds = site.body.get("Seconds")
             if is_int(seconds) and seconds > EXPRESS_MAX_SECONDS:  # type: ignore[operator]
@@ -110,6 +131,12 @@ def _is_lambda(resource: object) -> bool:
         or resource.endswith(":lambda:invoke")
         or ":lambda:invoke." in resource
     )
+
+
+def _waits_for_a_token(resource: object) -> bool:
+    if not isinstance(resource, str):
+        return False
+    return resource.endswith(".waitForTaskToken") or ":activity:" in resource
 
 
 def _retries_lambda(site: StateSite) -> bool:
