@@ -89,7 +89,7 @@ def _rule(
         report.schema(at, f"{label} must be an object, got {quote(rule)}")
         return
     if depth > _MAX_DEPTH:
-        report.error("TOO_DEEPLY_NESTED", at, f"{label} is nested too deeply")
+        report.schema(at, f"{label} is nested more than {_MAX_DEPTH} rules deep")
         return
     operators = [k for k in rule if k in COMPARISONS or k in _COMBINATORS]
     allowed = {"Variable", "Comment", *operators}

@@ -48,7 +48,7 @@ def validate(
     definition: object,
     *,
     machine_type: str = "STANDARD",
-    severity: Literal["ERROR", "WARNING"] = "WARNING",
+    severity: Literal["ERROR", "WARNING"] = "ERROR",
     max_results: int = DEFAULT_MAX_RESULTS,
     ignore: Iterable[str] = (),
     placeholders: bool = False,
@@ -57,7 +57,8 @@ def validate(
 
     `definition` is a model (anything with `.to_asl()`), a dict, or JSON text.
     `machine_type` is `STANDARD` or `EXPRESS` (it changes what AWS allows).
-    `severity="ERROR"` leaves warnings out; `max_results` caps the list
+    `severity` is the least severe diagnostic returned: `"ERROR"` (AWS's
+    default) leaves warnings out, `"WARNING"` returns both; `max_results` caps the list
     (`truncated` says so); `ignore` drops warnings by code (errors cannot be
     ignored: they decide the verdict). With `placeholders=True`, deploy-time
     `${...}` tokens (SAM/CloudFormation/Terraform substitutions) count as valid

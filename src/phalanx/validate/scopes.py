@@ -20,8 +20,7 @@ from phalanx.validate.diagnostics import join
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"
 
-# AWS limits nesting; the API reference lists TOO_DEEPLY_NESTED among its codes.
-# Walking stops here so a pathological document cannot blow the stack.
+# Walking stops this deep so a pathological document cannot blow the stack.
 MAX_DEPTH = 40
 
 
