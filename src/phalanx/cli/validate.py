@@ -387,15 +387,15 @@ def _python_targets(path: str, machine_type: str) -> list[Target]:
 
 
 def render_text(target: Target, result: ValidationResult) -> list[str]:
-    lines = []
-    for d in result.diagnostics:
-        file, line, col = target.where(d.location)
-        label = f" [{target.name}]" if target.name else ""
-        lines.append(
-            f"{file}:{line}:{col}: {d.severity.lower()} {d.code} {d.location or '/'}{label}: "
-            f"{d.message}"
-        )
-    return lines
+    """One compiler-style line per diagnostic, in source order (errors before warnings)."""
+    placed = [(target.where(d.location), d) for d in result.diagnostics]
+    placed.sort(key=lambda item: (item[1].severity != "ERROR", item[0]))
+    label = f" [{target.name}]" if target.name else ""
+    return [
+        f"{file}:{line}:{col}: {d.severity.lower()} {d.code} {d.location or '/'}{label}: "
+        f"{d.message}"
+        for (file, line, col), d in placed
+    ]
 
 
 def record(target: Target, result: ValidationResult) -> dict[str, Any]:

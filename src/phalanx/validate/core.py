@@ -196,7 +196,7 @@ def _result(
         for d in diagnostics
         if not (d.severity != ERROR and (severity == ERROR or d.code in ignore))
     ]
-    kept.sort(key=lambda d: d.severity != ERROR)  # stable: errors first, then document order
+    kept.sort(key=lambda d: d.severity != ERROR)  # stable: errors first, then rule by rule
     limit = max_results if max_results > 0 else DEFAULT_MAX_RESULTS
     truncated = len(kept) > limit
     return ValidationResult(
