@@ -142,12 +142,31 @@ def test_missing_file_exits_two(tmp_path: Path, files: dict[str, Path]) -> None:
     assert "no such file" in result.stderr
 
 
-def test_python_module_input(tmp_path: Path) -> None:
+def test_unreadable_python_module_exits_two(tmp_path: Path) -> None:
     pytest.importorskip("phalanx.project", reason="phalanx.project.load_file has not landed yet")
     path = tmp_path / "flow.py"
-    path.write_text("raise SystemExit('not a project module')\n")
+    path.write_text("raise RuntimeError('not a project module')\n")
     result = CliRunner().invoke(validate_command, [str(path)])
     assert result.exit_code == 2
+
+
+PYTHON_FLOW = """\
+from phalanx import StateMachine, Succeed, Wait
+
+pause = Wait("Pause", seconds=100_000_000)
+done = Succeed("Done")
+
+machine = StateMachine.of(pause.next(done), done)
+"""
+
+
+def test_python_module_points_at_the_line_that_built_the_state(tmp_path: Path) -> None:
+    pytest.importorskip("phalanx.project", reason="phalanx.project.load_file has not landed yet")
+    path = tmp_path / "flow.py"
+    path.write_text(PYTHON_FLOW)
+    result = CliRunner().invoke(validate_command, [str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:3:1: error SCHEMA_VALIDATION_FAILED /States/Pause/Seconds" in result.stdout
 
 
 def test_json_positions_point_at_values() -> None:

@@ -47,8 +47,12 @@ class Target:
     def where(self, pointer: str) -> tuple[str, int, int]:
         if self.locate is not None:
             found = self.locate(pointer)
-            if found:
-                return str(found[0]), int(found[1]), 1
+            if found is not None:
+                # `phalanx.asl` answers a SourceLocation(file, line); a (file, line) pair works too.
+                file, line = (
+                    (found.file, found.line) if hasattr(found, "file") else (found[0], found[1])
+                )
+                return str(file), int(line), 1
         probe = pointer
         while True:
             if probe in self.positions:
