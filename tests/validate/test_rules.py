@@ -539,3 +539,14 @@ def test_suspicious_query_language_key_inside_states_gets_a_hint() -> None:
         d.location == "/States/QueryLanguage" and "belongs beside StartAt" in d.message
         for d in result.diagnostics
     )
+
+
+def test_a_repeated_key_outside_states_is_a_schema_error() -> None:
+    text = (
+        '{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true,'
+        ' "Parameters": {"States": {"a": 1, "a": 2}}}}}'
+    )
+    result = validate(text)
+    assert [(d.code, d.location) for d in result.diagnostics] == [
+        ("SCHEMA_VALIDATION_FAILED", "/States/P/Parameters/States/a")
+    ]

@@ -166,12 +166,12 @@ def _report_duplicates(
 ) -> None:
     """Name each key written twice in one JSON object (the parser keeps the last)."""
     wanted = {id(obj): [key for o, key in duplicates if o is obj] for obj, _ in duplicates}
-    stack: list[tuple[object, str, str | None]] = [(document, "", None)]
+    stack: list[tuple[object, str, bool]] = [(document, "", False)]
     while stack:
-        value, pointer, parent_key = stack.pop()
+        value, pointer, is_states = stack.pop()
         if isinstance(value, dict):
             for key in wanted.get(id(value), ()):
-                if parent_key == "States":
+                if is_states:
                     report.error(
                         "DUPLICATE_STATE_NAME",
                         join(pointer, key),
@@ -182,9 +182,10 @@ def _report_duplicates(
                         join(pointer, key),
                         f"Duplicate field '{key}' in the same object at {pointer or '/'}",
                     )
-            stack.extend((v, join(pointer, k), k) for k, v in value.items())
+            scope = "StartAt" in value  # its "States" holds state names
+            stack.extend((v, join(pointer, k), scope and k == "States") for k, v in value.items())
         elif isinstance(value, list):
-            stack.extend((v, join(pointer, i), None) for i, v in enumerate(value))
+            stack.extend((v, join(pointer, i), False) for i, v in enumerate(value))
 
 
 def _result(
