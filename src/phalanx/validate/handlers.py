@@ -1,8 +1,8 @@
 """Retry and Catch: retriers' ranges, catchers' fields, `States.ALL` alone and last.
 
 Ranges from the ASL reference ("Retrying after an error"): IntervalSeconds
-1..99999999, MaxAttempts 0..99999999, BackoffRate >= 1.0, MaxDelaySeconds
-1..31622400, JitterStrategy FULL or NONE.
+1..99999999, MaxAttempts 0 up to (not including) 99999999, BackoffRate >= 1.0,
+MaxDelaySeconds 1..31622400, JitterStrategy FULL or NONE.
 """
 
 from __future__ import annotations
@@ -100,7 +100,8 @@ def _retrier(
         if key not in _RETRIER_FIELDS:
             report.schema(join(where, key), f"{label}: the field '{key}' is not supported")
     ranges = (
-        ("IntervalSeconds", 1, MAX_SECONDS),
+        # The retry interval's ceiling is inclusive, unlike the timeouts' and MaxAttempts'.
+        ("IntervalSeconds", 1, MAX_SECONDS + 1),
         ("MaxAttempts", 0, MAX_SECONDS),
         ("MaxDelaySeconds", 1, MAX_DELAY_SECONDS),
     )
