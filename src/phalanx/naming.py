@@ -1,0 +1,27 @@
+"""Names that CloudFormation accepts and that don't collide between users."""
+
+from __future__ import annotations
+
+import getpass
+import re
+
+_STACK_NAME_MAX = 128  # CloudFormation: [a-zA-Z][-a-zA-Z0-9]*, at most 128 characters
+
+
+def user_scoped_name(base: str, user: str | None = None) -> str:
+    """`base` made unique to the current user and valid as a stack name.
+
+    Like Sparta's `UserScopedStackName`: `user_scoped_name("roll-die")` gives
+    `roll-die-alice` for user alice. Characters CloudFormation refuses become
+    hyphens; the result starts with a letter and fits in 128 characters.
+    """
+    if user is None:
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = "user"
+    raw = f"{base}-{user}" if user else base
+    name = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9-]", "-", raw)).strip("-")
+    if not name or not name[0].isalpha():
+        name = f"phalanx-{name}".rstrip("-")
+    return name[:_STACK_NAME_MAX].rstrip("-")
