@@ -68,13 +68,10 @@ class LambdaFunction:
         _check(
             self.architecture in ARCHITECTURES, "architecture", self.architecture, "x86_64 or arm64"
         )
-        for key, value in {**self.tags, **self.environment}.items():
-            _check(
-                isinstance(key, str) and isinstance(value, str),
-                "tags/environment",
-                (key, value),
-                "string keys and values",
-            )
+        for option in ("tags", "environment"):
+            for key, value in getattr(self, option).items():
+                _check(isinstance(key, str) and isinstance(value, str), option,
+                       {key: value}, "string keys and values")
 
     def __call__(self, event: Any, context: Any = None) -> Any:
         return self.handler(event, context)

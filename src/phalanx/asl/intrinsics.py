@@ -19,12 +19,23 @@ from phalanx.asl.dynamic import Expression
 Argument = Expression | str | int | float | bool | None
 
 
+def _escape(text: str) -> str:
+    """Backslash-escape the characters an intrinsic string literal reserves: ' { } \\."""
+    return "".join("\\" + ch if ch in "'{}\\" else ch for ch in text)
+
+
+def _template(text: str | Expression) -> str:
+    """A `States.Format` template: `{}` stays a placeholder, everything else is escaped."""
+    if isinstance(text, Expression):
+        return str(text)
+    return "'" + "{}".join(_escape(part) for part in text.split("{}")) + "'"
+
+
 def _literal(value: Argument) -> str:
     if isinstance(value, Expression):
         return str(value)
     if isinstance(value, str):
-        escaped = "".join("\\" + ch if ch in "'{}\\" else ch for ch in value)
-        return f"'{escaped}'"
+        return f"'{_escape(value)}'"
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
     if isinstance(value, int | float):
@@ -42,7 +53,8 @@ class States:
     @staticmethod
     def Format(template: str | Expression, *args: Argument) -> Expression:
         """Fill `{}` placeholders in `template` with `args`."""
-        return _call("Format", template, *args)
+        rest = ", ".join(_literal(arg) for arg in args)
+        return Expression(f"States.Format({_template(template)}{', ' if args else ''}{rest})")
 
     @staticmethod
     def StringToJson(text: Argument) -> Expression:

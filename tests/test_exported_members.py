@@ -1,0 +1,24 @@
+"""The public API: what `import phalanx` offers, pinned."""
+
+from __future__ import annotations
+
+import phalanx
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    """ruff's RUF022 order: CONSTANTS, then Classes, then functions and modules."""
+    if name.isupper():
+        return (0, name)
+    return (1, name) if name[:1].isupper() else (2, name)
+
+
+def test_all_is_sorted_and_every_name_exists() -> None:
+    assert phalanx.__all__ == sorted(phalanx.__all__, key=_isort_key)
+    for name in phalanx.__all__:
+        assert hasattr(phalanx, name), name
+
+
+def test_public_members_are_exported() -> None:
+    public = {name for name in vars(phalanx) if not name.startswith("_")}
+    modules = {"asl", "cli", "errors", "functions", "naming", "project"}
+    assert public - modules - set(phalanx.__all__) == set()
