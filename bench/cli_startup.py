@@ -28,8 +28,10 @@ def median_seconds(command: list[str], runs: int) -> float:
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     phalanx = shutil.which("phalanx", path=str(BIN)) or "phalanx"
-    rows = [("python -c pass (floor)", [sys.executable, "-c", "pass"]),
-            ("phalanx --help", [phalanx, "--help"])]
+    rows = [
+        ("python -c pass (floor)", [sys.executable, "-c", "pass"]),
+        ("phalanx --help", [phalanx, "--help"]),
+    ]
     cfn_lint = shutil.which("cfn-lint", path=str(BIN))
     if cfn_lint:
         rows.append(("cfn-lint --version (peer)", [cfn_lint, "--version"]))

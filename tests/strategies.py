@@ -27,11 +27,12 @@ LAMBDA = "arn:aws:lambda:us-east-1:111111111111:function:f"
 names = st.text(
     alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=12
 )
-json_scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=8)
+json_scalars = st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=8)
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 json_objects = st.dictionaries(st.text(max_size=6), json_values, max_size=3)
@@ -81,29 +82,45 @@ def _state(draw: st.DrawFn, name: str, targets: list[str], depth: int, used: set
     else:
         io = {"result_path": draw(optional_paths), "input_path": draw(optional_paths)}
         if kind == "task":
-            state = Task(name, LAMBDA, timeout_seconds=draw(st.none() | st.integers(1, 99)),
-                         parameters=draw(st.none() | json_objects), **io, **common)
+            state = Task(
+                name,
+                LAMBDA,
+                timeout_seconds=draw(st.none() | st.integers(1, 99)),
+                parameters=draw(st.none() | json_objects),
+                **io,
+                **common,
+            )
         elif kind == "parallel":
             branch_count = draw(st.integers(1, 2))
-            state = Parallel(name, [_branch(draw, depth + 1, used) for _ in range(branch_count)],
-                             **io, **common)
+            state = Parallel(
+                name, [_branch(draw, depth + 1, used) for _ in range(branch_count)], **io, **common
+            )
         else:
-            state = Map(name, item_processor=_branch(draw, depth + 1, used),
-                        max_concurrency=draw(st.none() | st.integers(0, 40)), **io, **common)
+            state = Map(
+                name,
+                item_processor=_branch(draw, depth + 1, used),
+                max_concurrency=draw(st.none() | st.integers(0, 40)),
+                **io,
+                **common,
+            )
         if draw(st.booleans()):
-            state = state.retrying(draw(st.lists(names, min_size=1, max_size=2)),
-                                   max_attempts=draw(st.none() | st.integers(0, 5)))
+            state = state.retrying(
+                draw(st.lists(names, min_size=1, max_size=2)),
+                max_attempts=draw(st.none() | st.integers(0, 5)),
+            )
         if draw(st.booleans()):
-            state = state.catching(["States.ALL"], draw(st.sampled_from(targets)),
-                                   result_path=draw(optional_paths))
+            state = state.catching(
+                ["States.ALL"], draw(st.sampled_from(targets)), result_path=draw(optional_paths)
+            )
     return state.next(draw(st.sampled_from(targets))) if draw(st.booleans()) else state
 
 
 def _states(draw: st.DrawFn, depth: int, used: set[str]) -> list[State]:
     """States with names unique across the whole machine (`used` spans all scopes)."""
     count = draw(st.integers(1, 4))
-    candidates = st.lists(names.filter(lambda n: n not in used), min_size=count,
-                          max_size=count, unique=True)
+    candidates = st.lists(
+        names.filter(lambda n: n not in used), min_size=count, max_size=count, unique=True
+    )
     state_names = draw(candidates)
     used.update(state_names)
     return [_state(draw, name, state_names, depth, used) for name in state_names]

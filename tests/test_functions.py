@@ -24,22 +24,32 @@ def test_bare_decorator_uses_lambda_defaults_and_the_python_name() -> None:
 
 
 def test_options_are_kept() -> None:
-    @phalanx.function(name="RollDie", memory_size=256, timeout=30, tags={"a": "b"},
-                      environment={"LEVEL": "debug"}, runtime="python3.11",
-                      architecture="arm64", iam_statements=[{"Effect": "Allow",
-                                                             "Action": "s3:GetObject",
-                                                             "Resource": "*"}])
+    @phalanx.function(
+        name="RollDie",
+        memory_size=256,
+        timeout=30,
+        tags={"a": "b"},
+        environment={"LEVEL": "debug"},
+        runtime="python3.11",
+        architecture="arm64",
+        iam_statements=[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+    )
     def roll(event: Any, context: Any) -> Any:
         return 4
 
     assert roll.name == "RollDie"
     assert (roll.memory_size, roll.timeout, roll.runtime, roll.architecture) == (
-        256, 30, "python3.11", "arm64")
+        256,
+        30,
+        "python3.11",
+        "arm64",
+    )
     assert roll.tags == {"a": "b"} and roll.environment == {"LEVEL": "debug"}
     assert roll.iam_statements[0]["Action"] == "s3:GetObject"
     assert roll.arn() == "arn:aws:lambda:us-east-1:111111111111:function:RollDie"
     assert roll.arn("eu-west-1", "222222222222") == (
-        "arn:aws:lambda:eu-west-1:222222222222:function:RollDie")
+        "arn:aws:lambda:eu-west-1:222222222222:function:RollDie"
+    )
 
 
 def _handler(event: Any, context: Any) -> Any:

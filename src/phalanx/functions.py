@@ -70,8 +70,12 @@ class LambdaFunction:
         )
         for option in ("tags", "environment"):
             for key, value in getattr(self, option).items():
-                _check(isinstance(key, str) and isinstance(value, str), option,
-                       {key: value}, "string keys and values")
+                _check(
+                    isinstance(key, str) and isinstance(value, str),
+                    option,
+                    {key: value},
+                    "string keys and values",
+                )
 
     def __call__(self, event: Any, context: Any = None) -> Any:
         return self.handler(event, context)

@@ -40,53 +40,116 @@ def _state(state: Any) -> dict[str, Any]:
 
 STATES = [
     pytest.param(Pass("p"), {"Type": "Pass", "End": True}, id="pass"),
-    pytest.param(Pass("p", result={"a": 1}, result_path="$.r"),
-                 {"Type": "Pass", "Result": {"a": 1}, "ResultPath": "$.r", "End": True},
-                 id="pass-result"),
-    pytest.param(Task("t", LAMBDA, timeout_seconds=30, heartbeat_seconds=10),
-                 {"Type": "Task", "Resource": LAMBDA, "TimeoutSeconds": 30,
-                  "HeartbeatSeconds": 10, "End": True}, id="task"),
-    pytest.param(Task("t", LAMBDA, result_path=DISCARD),
-                 {"Type": "Task", "Resource": LAMBDA, "ResultPath": None, "End": True},
-                 id="task-discard-result"),
-    pytest.param(Task("t", "arn:aws:states:::lambda:invoke",
-                      parameters={"FunctionName": LAMBDA, "Payload": path("$")}),
-                 {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-                  "Parameters": {"FunctionName": LAMBDA, "Payload.$": "$"}, "End": True},
-                 id="task-lambda-invoke"),
+    pytest.param(
+        Pass("p", result={"a": 1}, result_path="$.r"),
+        {"Type": "Pass", "Result": {"a": 1}, "ResultPath": "$.r", "End": True},
+        id="pass-result",
+    ),
+    pytest.param(
+        Task("t", LAMBDA, timeout_seconds=30, heartbeat_seconds=10),
+        {
+            "Type": "Task",
+            "Resource": LAMBDA,
+            "TimeoutSeconds": 30,
+            "HeartbeatSeconds": 10,
+            "End": True,
+        },
+        id="task",
+    ),
+    pytest.param(
+        Task("t", LAMBDA, result_path=DISCARD),
+        {"Type": "Task", "Resource": LAMBDA, "ResultPath": None, "End": True},
+        id="task-discard-result",
+    ),
+    pytest.param(
+        Task(
+            "t",
+            "arn:aws:states:::lambda:invoke",
+            parameters={"FunctionName": LAMBDA, "Payload": path("$")},
+        ),
+        {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": LAMBDA, "Payload.$": "$"},
+            "End": True,
+        },
+        id="task-lambda-invoke",
+    ),
     pytest.param(Wait("w", seconds=3), {"Type": "Wait", "Seconds": 3, "End": True}, id="wait"),
-    pytest.param(Wait("w", timestamp_path="$.at"),
-                 {"Type": "Wait", "TimestampPath": "$.at", "End": True}, id="wait-path"),
-    pytest.param(Succeed("s", output_path="$.x"),
-                 {"Type": "Succeed", "OutputPath": "$.x"}, id="succeed"),
-    pytest.param(Fail("f", error="Oops", cause="bad"),
-                 {"Type": "Fail", "Error": "Oops", "Cause": "bad"}, id="fail"),
-    pytest.param(Fail("f", error_path="$.e", cause_path="$.c"),
-                 {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "$.c"}, id="fail-paths"),
-    pytest.param(Parallel("par", [Branch.of(Pass("a")), Branch.of(Pass("b"))]),
-                 {"Type": "Parallel", "End": True, "Branches": [
-                     {"StartAt": "a", "States": {"a": {"Type": "Pass", "End": True}}},
-                     {"StartAt": "b", "States": {"b": {"Type": "Pass", "End": True}}}]},
-                 id="parallel"),
-    pytest.param(Map("m", item_processor=Branch.of(Pass("i")), items_path="$.items",
-                     max_concurrency=2, item_selector={"v": path("$$.Map.Item.Value")}),
-                 {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 2,
-                  "ItemSelector": {"v.$": "$$.Map.Item.Value"}, "End": True,
-                  "ItemProcessor": {"StartAt": "i",
-                                    "States": {"i": {"Type": "Pass", "End": True}}}},
-                 id="map"),
-    pytest.param(Map("m", item_processor=Branch.of(
-        Pass("i"), processor_config={"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}),
-        item_reader={"Resource": "arn:aws:states:::s3:getObject"},
-        item_batcher={"MaxItemsPerBatch": 10}, tolerated_failure_percentage=5, label="L"),
-                 {"Type": "Map", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject"},
-                  "ItemBatcher": {"MaxItemsPerBatch": 10}, "ToleratedFailurePercentage": 5,
-                  "Label": "L", "End": True,
-                  "ItemProcessor": {"StartAt": "i",
-                                    "States": {"i": {"Type": "Pass", "End": True}},
-                                    "ProcessorConfig": {"Mode": "DISTRIBUTED",
-                                                        "ExecutionType": "EXPRESS"}}},
-                 id="map-distributed"),
+    pytest.param(
+        Wait("w", timestamp_path="$.at"),
+        {"Type": "Wait", "TimestampPath": "$.at", "End": True},
+        id="wait-path",
+    ),
+    pytest.param(
+        Succeed("s", output_path="$.x"), {"Type": "Succeed", "OutputPath": "$.x"}, id="succeed"
+    ),
+    pytest.param(
+        Fail("f", error="Oops", cause="bad"),
+        {"Type": "Fail", "Error": "Oops", "Cause": "bad"},
+        id="fail",
+    ),
+    pytest.param(
+        Fail("f", error_path="$.e", cause_path="$.c"),
+        {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "$.c"},
+        id="fail-paths",
+    ),
+    pytest.param(
+        Parallel("par", [Branch.of(Pass("a")), Branch.of(Pass("b"))]),
+        {
+            "Type": "Parallel",
+            "End": True,
+            "Branches": [
+                {"StartAt": "a", "States": {"a": {"Type": "Pass", "End": True}}},
+                {"StartAt": "b", "States": {"b": {"Type": "Pass", "End": True}}},
+            ],
+        },
+        id="parallel",
+    ),
+    pytest.param(
+        Map(
+            "m",
+            item_processor=Branch.of(Pass("i")),
+            items_path="$.items",
+            max_concurrency=2,
+            item_selector={"v": path("$$.Map.Item.Value")},
+        ),
+        {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "MaxConcurrency": 2,
+            "ItemSelector": {"v.$": "$$.Map.Item.Value"},
+            "End": True,
+            "ItemProcessor": {"StartAt": "i", "States": {"i": {"Type": "Pass", "End": True}}},
+        },
+        id="map",
+    ),
+    pytest.param(
+        Map(
+            "m",
+            item_processor=Branch.of(
+                Pass("i"), processor_config={"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}
+            ),
+            item_reader={"Resource": "arn:aws:states:::s3:getObject"},
+            item_batcher={"MaxItemsPerBatch": 10},
+            tolerated_failure_percentage=5,
+            label="L",
+        ),
+        {
+            "Type": "Map",
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject"},
+            "ItemBatcher": {"MaxItemsPerBatch": 10},
+            "ToleratedFailurePercentage": 5,
+            "Label": "L",
+            "End": True,
+            "ItemProcessor": {
+                "StartAt": "i",
+                "States": {"i": {"Type": "Pass", "End": True}},
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            },
+        },
+        id="map-distributed",
+    ),
 ]
 
 
@@ -119,36 +182,67 @@ def test_python_operators_build_not_and_or() -> None:
     assert rule == {
         "Or": [
             {"Not": {"Variable": "$.n", "NumericGreaterThan": 3}},
-            {"And": [{"Variable": "$.s", "IsPresent": True},
-                     {"Variable": "$.s", "StringEquals": "x"}]},
+            {
+                "And": [
+                    {"Variable": "$.s", "IsPresent": True},
+                    {"Variable": "$.s", "StringEquals": "x"},
+                ]
+            },
         ],
         "Next": "c",
     }
 
 
 def test_choice_rule_with_assign_output_and_default() -> None:
-    choice = Choice("c").when(jsonata("$states.input.n > 1"), "big", assign={"seen": True},
-                              output={"n": 1}).otherwise("small")
+    choice = (
+        Choice("c")
+        .when(jsonata("$states.input.n > 1"), "big", assign={"seen": True}, output={"n": 1})
+        .otherwise("small")
+    )
     state = _asl(choice, Pass("big"), Pass("small"))["States"]["c"]
-    assert state == {"Type": "Choice", "Default": "small", "Choices": [
-        {"Condition": "{% $states.input.n > 1 %}", "Assign": {"seen": True},
-         "Output": {"n": 1}, "Next": "big"}]}
+    assert state == {
+        "Type": "Choice",
+        "Default": "small",
+        "Choices": [
+            {
+                "Condition": "{% $states.input.n > 1 %}",
+                "Assign": {"seen": True},
+                "Output": {"n": 1},
+                "Next": "big",
+            }
+        ],
+    }
 
 
 def test_retry_and_catch_are_added_in_order() -> None:
-    task = (Task("t", LAMBDA)
-            .retrying(["Lambda.ServiceException"], interval_seconds=2, max_attempts=6,
-                      backoff_rate=2.0, max_delay_seconds=60, jitter_strategy="FULL")
-            .retrying()
-            .catching(["States.ALL"], "handle", result_path="$.error"))
+    task = (
+        Task("t", LAMBDA)
+        .retrying(
+            ["Lambda.ServiceException"],
+            interval_seconds=2,
+            max_attempts=6,
+            backoff_rate=2.0,
+            max_delay_seconds=60,
+            jitter_strategy="FULL",
+        )
+        .retrying()
+        .catching(["States.ALL"], "handle", result_path="$.error")
+    )
     state = _asl(task, Pass("handle"))["States"]["t"]
     assert state["Retry"] == [
-        {"ErrorEquals": ["Lambda.ServiceException"], "IntervalSeconds": 2, "MaxAttempts": 6,
-         "BackoffRate": 2.0, "MaxDelaySeconds": 60, "JitterStrategy": "FULL"},
+        {
+            "ErrorEquals": ["Lambda.ServiceException"],
+            "IntervalSeconds": 2,
+            "MaxAttempts": 6,
+            "BackoffRate": 2.0,
+            "MaxDelaySeconds": 60,
+            "JitterStrategy": "FULL",
+        },
         {"ErrorEquals": ["States.ALL"]},
     ]
-    assert state["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error",
-                               "Next": "handle"}]
+    assert state["Catch"] == [
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "handle"}
+    ]
 
 
 def test_next_links_by_name_and_clears_end() -> None:
@@ -166,8 +260,13 @@ def test_states_without_a_transition_end_the_machine() -> None:
 
 def test_machine_options_are_written() -> None:
     asl = _asl(Succeed("s"), comment="hi", timeout_seconds=60, query_language="JSONata")
-    assert asl == {"Comment": "hi", "QueryLanguage": "JSONata", "StartAt": "s",
-                   "TimeoutSeconds": 60, "States": {"s": {"Type": "Succeed"}}}
+    assert asl == {
+        "Comment": "hi",
+        "QueryLanguage": "JSONata",
+        "StartAt": "s",
+        "TimeoutSeconds": 60,
+        "States": {"s": {"Type": "Succeed"}},
+    }
 
 
 def test_start_at_can_be_named() -> None:
@@ -201,12 +300,17 @@ def test_names_default_to_the_type_or_the_function() -> None:
 
 
 def test_payload_templates_mark_dynamic_values() -> None:
-    state = _state(Pass("p", parameters={
-        "static": "$.not-a-path",
-        "name": path("$.user.name"),
-        "greeting": States.Format("Hello {}", path("$.user.name")),
-        "nested": {"id": path("$$.Execution.Id"), "list": [{"v": path("$var")}]},
-    }))
+    state = _state(
+        Pass(
+            "p",
+            parameters={
+                "static": "$.not-a-path",
+                "name": path("$.user.name"),
+                "greeting": States.Format("Hello {}", path("$.user.name")),
+                "nested": {"id": path("$$.Execution.Id"), "list": [{"v": path("$var")}]},
+            },
+        )
+    )
     assert state["Parameters"] == {
         "static": "$.not-a-path",
         "name.$": "$.user.name",
@@ -216,19 +320,37 @@ def test_payload_templates_mark_dynamic_values() -> None:
 
 
 INTRINSICS = [
-    pytest.param(States.Format("It's {} {}", path("$.a"), 3),
-                 r"States.Format('It\'s {} {}', $.a, 3)", id="format-escapes-quote"),
-    pytest.param(States.Format("a\\b{x}{}"), r"States.Format('a\\b\{x\}{}')",
-                 id="format-escapes-braces-but-not-placeholders"),
-    pytest.param(States.StringSplit("a{b", "{"), r"States.StringSplit('a\{b', '\{')",
-                 id="literal-escapes-braces"),
+    pytest.param(
+        States.Format("It's {} {}", path("$.a"), 3),
+        r"States.Format('It\'s {} {}', $.a, 3)",
+        id="format-escapes-quote",
+    ),
+    pytest.param(
+        States.Format("a\\b{x}{}"),
+        r"States.Format('a\\b\{x\}{}')",
+        id="format-escapes-braces-but-not-placeholders",
+    ),
+    pytest.param(
+        States.StringSplit("a{b", "{"),
+        r"States.StringSplit('a\{b', '\{')",
+        id="literal-escapes-braces",
+    ),
     pytest.param(States.MathAdd(path("$.i"), -1), "States.MathAdd($.i, -1)", id="math-add"),
-    pytest.param(States.Array(1, "two", True, None), "States.Array(1, 'two', true, null)",
-                 id="array-literals"),
-    pytest.param(States.ArrayGetItem(States.StringSplit(path("$.s"), ","), 0),
-                 "States.ArrayGetItem(States.StringSplit($.s, ','), 0)", id="nested"),
-    pytest.param(States.JsonMerge(path("$.a"), path("$.b")),
-                 "States.JsonMerge($.a, $.b, false)", id="json-merge-shallow"),
+    pytest.param(
+        States.Array(1, "two", True, None),
+        "States.Array(1, 'two', true, null)",
+        id="array-literals",
+    ),
+    pytest.param(
+        States.ArrayGetItem(States.StringSplit(path("$.s"), ","), 0),
+        "States.ArrayGetItem(States.StringSplit($.s, ','), 0)",
+        id="nested",
+    ),
+    pytest.param(
+        States.JsonMerge(path("$.a"), path("$.b")),
+        "States.JsonMerge($.a, $.b, false)",
+        id="json-merge-shallow",
+    ),
     pytest.param(States.MathRandom(1, 10), "States.MathRandom(1, 10)", id="random"),
     pytest.param(States.MathRandom(1, 10, 7), "States.MathRandom(1, 10, 7)", id="random-seed"),
     pytest.param(States.UUID(), "States.UUID()", id="uuid"),
@@ -245,20 +367,44 @@ def test_intrinsic_helpers_write_call_text(expression: str, text: str) -> None:
 def test_every_intrinsic_function_has_a_helper() -> None:
     names = {name for name in vars(States) if not name.startswith("_")}
     assert names == {
-        "Format", "StringToJson", "JsonToString", "Array", "ArrayPartition", "ArrayContains",
-        "ArrayRange", "ArrayGetItem", "ArrayLength", "ArrayUnique", "Base64Encode",
-        "Base64Decode", "Hash", "JsonMerge", "MathRandom", "MathAdd", "StringSplit", "UUID",
+        "Format",
+        "StringToJson",
+        "JsonToString",
+        "Array",
+        "ArrayPartition",
+        "ArrayContains",
+        "ArrayRange",
+        "ArrayGetItem",
+        "ArrayLength",
+        "ArrayUnique",
+        "Base64Encode",
+        "Base64Decode",
+        "Hash",
+        "JsonMerge",
+        "MathRandom",
+        "MathAdd",
+        "StringSplit",
+        "UUID",
     }
 
 
 def test_jsonata_machine() -> None:
-    task = Task("t", LAMBDA, arguments={"n": jsonata("$states.input.n")},
-                output=jsonata("$states.result"), assign={"last": jsonata("$states.result")})
+    task = Task(
+        "t",
+        LAMBDA,
+        arguments={"n": jsonata("$states.input.n")},
+        output=jsonata("$states.result"),
+        assign={"last": jsonata("$states.result")},
+    )
     state = _asl(task, query_language="JSONata")["States"]["t"]
-    assert state == {"Type": "Task", "Resource": LAMBDA,
-                     "Arguments": {"n": "{% $states.input.n %}"},
-                     "Output": "{% $states.result %}",
-                     "Assign": {"last": "{% $states.result %}"}, "End": True}
+    assert state == {
+        "Type": "Task",
+        "Resource": LAMBDA,
+        "Arguments": {"n": "{% $states.input.n %}"},
+        "Output": "{% $states.result %}",
+        "Assign": {"last": "{% $states.result %}"},
+        "End": True,
+    }
 
 
 def test_builder_and_from_asl_give_the_same_model() -> None:

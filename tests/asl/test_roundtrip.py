@@ -49,8 +49,10 @@ def test_valid_validation_definition_round_trips(case: Any) -> None:
 def test_round_trip_keeps_number_types() -> None:
     definition = {
         "StartAt": "w",
-        "States": {"w": {"Type": "Wait", "Seconds": 3, "Next": "p"},
-                   "p": {"Type": "Pass", "Result": {"f": 1.0, "i": 1}, "End": True}},
+        "States": {
+            "w": {"Type": "Wait", "Seconds": 3, "Next": "p"},
+            "p": {"Type": "Pass", "Result": {"f": 1.0, "i": 1}, "End": True},
+        },
     }
     out = _round_trip(definition)
     assert type(out["States"]["w"]["Seconds"]) is int
@@ -72,8 +74,15 @@ def test_round_trip_keeps_unknown_and_misplaced_fields() -> None:
 def test_null_fields_stay_null_and_absent_fields_stay_absent() -> None:
     definition = {
         "StartAt": "t",
-        "States": {"t": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:1:function:f",
-                         "ResultPath": None, "OutputPath": None, "End": True}},
+        "States": {
+            "t": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:1:function:f",
+                "ResultPath": None,
+                "OutputPath": None,
+                "End": True,
+            }
+        },
     }
     out = _round_trip(definition)
     assert out["States"]["t"]["ResultPath"] is None
@@ -82,5 +91,7 @@ def test_null_fields_stay_null_and_absent_fields_stay_absent() -> None:
 
 def test_json_text_is_accepted() -> None:
     text = '{"StartAt": "s", "States": {"s": {"Type": "Succeed"}}}'
-    assert StateMachine.from_asl(text).to_asl() == {"StartAt": "s",
-                                                    "States": {"s": {"Type": "Succeed"}}}
+    assert StateMachine.from_asl(text).to_asl() == {
+        "StartAt": "s",
+        "States": {"s": {"Type": "Succeed"}},
+    }

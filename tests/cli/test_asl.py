@@ -25,8 +25,7 @@ SEED = {
         "checkRoll": {
             "Type": "Choice",
             "Choices": [
-                {"Not": {"Variable": "$.roll", "NumericGreaterThan": 3},
-                 "Next": "tryAgainShortly"}
+                {"Not": {"Variable": "$.roll", "NumericGreaterThan": 3}, "Next": "tryAgainShortly"}
             ],
             "Default": "success",
         },
@@ -48,8 +47,9 @@ def test_roll_die_prints_the_seed_definition_field_by_field() -> None:
 
 
 def test_region_and_account_change_the_lambda_arns() -> None:
-    code, output = _invoke("asl", str(ROLL_DIE), "--region", "eu-west-1",
-                           "--account", "222222222222")
+    code, output = _invoke(
+        "asl", str(ROLL_DIE), "--region", "eu-west-1", "--account", "222222222222"
+    )
     assert code == 0, output
     resource = json.loads(output)["States"]["lambdaRollDie"]["Resource"]
     assert resource == "arn:aws:lambda:eu-west-1:222222222222:function:roll_die"
@@ -97,11 +97,19 @@ def test_machine_option_chooses_among_several(tmp_path: Path) -> None:
     ("body", "args", "message"),
     [
         pytest.param(TWO_MACHINES, [], "several state machines (first, Second)", id="ambiguous"),
-        pytest.param(TWO_MACHINES, ["--machine", "third"], "no state machine named 'third'",
-                     id="unknown-machine"),
+        pytest.param(
+            TWO_MACHINES,
+            ["--machine", "third"],
+            "no state machine named 'third'",
+            id="unknown-machine",
+        ),
         pytest.param("x = 1\n", [], "defines no StateMachine", id="no-machine"),
-        pytest.param("raise RuntimeError('boom')\n", [], "importing it failed: RuntimeError: boom",
-                     id="module-raises"),
+        pytest.param(
+            "raise RuntimeError('boom')\n",
+            [],
+            "importing it failed: RuntimeError: boom",
+            id="module-raises",
+        ),
     ],
 )
 def test_unusable_module_gives_a_clear_error(
