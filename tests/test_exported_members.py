@@ -22,3 +22,15 @@ def test_public_members_are_exported() -> None:
     public = {name for name in vars(phalanx) if not name.startswith("_")}
     modules = {"asl", "cli", "errors", "functions", "naming", "project"}
     assert public - modules - set(phalanx.__all__) == set()
+
+
+def test_every_exported_name_resolves_lazily() -> None:
+    lazy = set(phalanx._LAZY)
+    assert lazy == set(phalanx.__all__) - {"__version__"}
+
+
+def test_unknown_attribute_raises_attribute_error() -> None:
+    import pytest
+
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = phalanx.nope  # type: ignore[attr-defined]
