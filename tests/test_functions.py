@@ -67,6 +67,11 @@ BAD_OPTIONS = [
     pytest.param({"architecture": "sparc"}, "architecture", id="architecture-unknown"),
     pytest.param({"ephemeral_storage": 100}, "ephemeral_storage", id="storage-too-small"),
     pytest.param({"tags": {"a": 1}}, "tags", id="tag-value-not-string"),
+    pytest.param({"runtime": "python3.9"}, "runtime", id="runtime-deprecated"),
+    pytest.param({"description": "d" * 257}, "description", id="description-too-long"),
+    pytest.param({"layers": ["arn"] * 6}, "layers", id="too-many-layers"),
+    pytest.param({"reserved_concurrency": -1}, "reserved_concurrency", id="negative-concurrency"),
+    pytest.param({"environment": {"1BAD": "x"}}, "environment", id="env-name-invalid"),
 ]
 
 

@@ -32,3 +32,8 @@ def test_default_user_gives_a_valid_stack_name() -> None:
 def test_long_names_are_cut_to_128_characters() -> None:
     name = user_scoped_name("x" * 200, "u")
     assert len(name) == 128 and STACK_NAME.match(name)
+
+
+def test_long_base_names_keep_the_user_part() -> None:
+    first, second = user_scoped_name("x" * 200, "alice"), user_scoped_name("x" * 200, "bob")
+    assert first != second and first.endswith("-alice") and len(first) == 128

@@ -27,7 +27,10 @@ _NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _MEMORY_MB = (128, 10240)
 _TIMEOUT_S = (1, 900)
 _EPHEMERAL_MB = (512, 10240)
-RUNTIMES = ("python3.9", "python3.10", "python3.11", "python3.12", "python3.13")
+_DESCRIPTION_MAX = 256
+_LAYERS_MAX = 5
+_ENV_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]+$")
+RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
 ARCHITECTURES = ("x86_64", "arm64")
 
 
@@ -35,8 +38,8 @@ ARCHITECTURES = ("x86_64", "arm64")
 class LambdaFunction:
     """A Python handler with the settings AWS Lambda runs it with.
 
-    Defaults are Lambda's own (128 MB, 3 s) except the runtime, which is the
-    newest Python Lambda offers that this code targets.
+    Defaults are Lambda's own (128 MB, 3 s); the runtime defaults to
+    python3.12, the one the conformance recordings ran on.
     """
 
     handler: Handler
@@ -68,6 +71,33 @@ class LambdaFunction:
         _check(
             self.architecture in ARCHITECTURES, "architecture", self.architecture, "x86_64 or arm64"
         )
+        if self.description is not None:
+            _check(
+                len(self.description) <= _DESCRIPTION_MAX,
+                "description",
+                self.description,
+                f"at most {_DESCRIPTION_MAX} characters",
+            )
+        _check(
+            len(self.layers) <= _LAYERS_MAX,
+            "layers",
+            self.layers,
+            f"at most {_LAYERS_MAX} layer ARNs",
+        )
+        if self.reserved_concurrency is not None:
+            _check(
+                isinstance(self.reserved_concurrency, int) and self.reserved_concurrency >= 0,
+                "reserved_concurrency",
+                self.reserved_concurrency,
+                "an integer >= 0",
+            )
+        for key in self.environment:
+            _check(
+                isinstance(key, str) and _ENV_KEY.match(key) is not None,
+                "environment",
+                key,
+                "variable names of letters, digits and underscores, starting with a letter",
+            )
         for option in ("tags", "environment"):
             for key, value in getattr(self, option).items():
                 _check(
@@ -169,4 +199,6 @@ def function(
 
 def _summary(handler: Handler) -> str | None:
     doc = getattr(handler, "__doc__", None)
-    return doc.strip().splitlines()[0] if doc and doc.strip() else None
+    if not isinstance(doc, str) or not doc.strip():
+        return None
+    return doc.strip().splitlines()[0][:_DESCRIPTION_MAX]

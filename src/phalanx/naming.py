@@ -20,8 +20,13 @@ def user_scoped_name(base: str, user: str | None = None) -> str:
             user = getpass.getuser()
         except (KeyError, OSError):
             user = "user"
-    raw = f"{base}-{user}" if user else base
-    name = re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9-]", "-", raw)).strip("-")
-    if not name or not name[0].isalpha():
-        name = f"phalanx-{name}".rstrip("-")
-    return name[:_STACK_NAME_MAX].rstrip("-")
+    base_part, user_part = _clean(base), _clean(user)
+    if not base_part or not base_part[0].isalpha():
+        base_part = f"phalanx-{base_part}".rstrip("-")
+    suffix = f"-{user_part[: _STACK_NAME_MAX // 2]}" if user_part else ""
+    # Cut the base, not the user: two users' names must never collide.
+    return base_part[: _STACK_NAME_MAX - len(suffix)].rstrip("-") + suffix
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"-{2,}", "-", re.sub(r"[^A-Za-z0-9-]", "-", text)).strip("-")

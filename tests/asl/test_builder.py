@@ -421,3 +421,78 @@ def test_builder_records_where_each_state_was_built() -> None:
     machine = StateMachine.of(state)
     assert machine.locate("/States/here/Result") == state.defined_at
     assert StateMachine.from_asl(machine.to_asl()).states["here"].defined_at is None
+
+
+def test_chain_links_states_in_sequence_and_keeps_explicit_transitions() -> None:
+    asl = _asl(*phalanx.chain(Pass("a"), Task("b", LAMBDA), Pass("c").ends(), Pass("d")))
+    states = asl["States"]
+    assert states["a"]["Next"] == "b" and states["b"]["Next"] == "c"
+    assert states["c"]["End"] is True and states["d"]["End"] is True
+
+
+def test_error_names_accept_one_string() -> None:
+    task = Task("t", LAMBDA).retrying("States.Timeout").catching("States.ALL", "h")
+    state = _asl(task, Pass("h"))["States"]["t"]
+    assert state["Retry"] == [{"ErrorEquals": ["States.Timeout"]}]
+    assert state["Catch"][0]["ErrorEquals"] == ["States.ALL"]
+
+
+def test_empty_error_names_are_refused() -> None:
+    with pytest.raises(ValueError, match="at least one error name"):
+        Task("t", LAMBDA).retrying([])
+
+
+def test_python_boolean_operators_on_conditions_are_refused() -> None:
+    with pytest.raises(TypeError, match=r"~, & and \|"):
+        Choice("c").when(not is_present("$.a"), "c")
+
+
+def test_plain_string_condition_is_refused() -> None:
+    with pytest.raises(ValueError, match="neither a comparison"):
+        Choice("c").when("$.x == 1", "c")
+
+
+def test_task_without_resource_is_refused_with_a_hint() -> None:
+    with pytest.raises(TypeError, match="did you mean Task\\(resource="):
+        Task(LAMBDA)
+
+
+def test_assign_gets_dollar_keys_everywhere() -> None:
+    task = Task("t", LAMBDA, assign={"v": path("$.x")}).catching(
+        "States.ALL", "c", assign={"e": path("$.Error")}
+    )
+    choice = Choice("c").when(is_present("$.a"), "t", assign={"a": path("$.a")})
+    states = _asl(task, choice)["States"]
+    assert states["t"]["Assign"] == {"v.$": "$.x"}
+    assert states["t"]["Catch"][0]["Assign"] == {"e.$": "$.Error"}
+    assert states["c"]["Choices"][0]["Assign"] == {"a.$": "$.a"}
+
+
+def test_path_inside_an_array_is_refused() -> None:
+    with pytest.raises(TypeError, match=r"States\.Array"):
+        Pass("p", parameters={"a": [path("$.x")]})
+
+
+def test_map_reader_parameters_get_dollar_keys() -> None:
+    reader = {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "Parameters": {"Bucket": "b", "Key": path("$.key")},
+    }
+    state = _state(Map("m", item_processor=Branch.of(Pass("i")), item_reader=reader))
+    assert state["ItemReader"]["Parameters"] == {"Bucket": "b", "Key.$": "$.key"}
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        pytest.param(1e20, "100000000000000000000", id="no-exponent"),
+        pytest.param(0.5, "0.5", id="plain"),
+    ],
+)
+def test_intrinsic_floats_are_plain_decimals(value: float, text: str) -> None:
+    assert States.MathAdd(value, 1) == f"States.MathAdd({text}, 1)"
+
+
+def test_intrinsic_refuses_non_finite_numbers() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        States.MathAdd(float("nan"), 1)

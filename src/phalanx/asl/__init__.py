@@ -5,7 +5,7 @@ from phalanx.asl.dynamic import Expression, jsonata, path
 from phalanx.asl.fields import DISCARD, JSON, NULL
 from phalanx.asl.handling import Catcher, Retrier
 from phalanx.asl.intrinsics import States
-from phalanx.asl.machine import Branch, StateMachine
+from phalanx.asl.machine import Branch, StateMachine, chain
 from phalanx.asl.rules import (
     COMPARISON_OPERATORS,
     And,
@@ -57,6 +57,7 @@ __all__ = [
     "Succeed",
     "Task",
     "Wait",
+    "chain",
     "conditions",
     "jsonata",
     "path",

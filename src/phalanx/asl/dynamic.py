@@ -32,6 +32,12 @@ def jsonata(expression: str) -> str:
     return "{% " + expression + " %}"
 
 
+def is_jsonata(text: str) -> bool:
+    """Whether `text` is a whole `{% ... %}` JSONata expression."""
+    stripped = text.strip()
+    return stripped.startswith("{%") and stripped.endswith("%}")
+
+
 def resolve_template(value: Any) -> Any:
     """Return `value` with `.$` added to every key whose value is an `Expression`.
 
@@ -49,7 +55,10 @@ def resolve_template(value: Any) -> Any:
                 out[key] = resolve_template(item)
         return out
     if isinstance(value, list):
+        if any(isinstance(item, Expression) for item in value):
+            raise TypeError(
+                f"a path or intrinsic inside an array is not evaluated by AWS: {value!r}; "
+                "use States.Array(...) as the value instead"
+            )
         return [resolve_template(item) for item in value]
-    if isinstance(value, Expression):
-        return str(value)
     return value

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from phalanx.asl.dynamic import resolve_template
 from phalanx.asl.fields import JSON, Kind, Null, asl_field, extra_field
 
 
@@ -41,3 +42,6 @@ class Catcher:
     assign: Mapping[str, JSON] | None = asl_field("Assign", Kind.OBJECT)
     comment: str | None = asl_field("Comment", Kind.STRING)
     extra: Mapping[str, JSON] = extra_field()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "assign", resolve_template(self.assign))

@@ -13,6 +13,8 @@ the `.$` suffix automatically.
 from __future__ import annotations
 
 import json
+import math
+from decimal import Decimal
 
 from phalanx.asl.dynamic import Expression
 
@@ -38,8 +40,13 @@ def _literal(value: Argument) -> str:
         return f"'{_escape(value)}'"
     if isinstance(value, bool) or value is None:
         return json.dumps(value)
-    if isinstance(value, int | float):
-        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"an intrinsic number must be finite, got {value!r}")
+        text = repr(value)
+        return format(Decimal(text), "f") if "e" in text else text
     raise TypeError(f"an intrinsic argument must be a JSON scalar or path, got {value!r}")
 
 

@@ -75,8 +75,10 @@ class StateMachine:
     ) -> StateMachine:
         """Build a machine from its states, the start first unless `start_at` says.
 
-        A state that neither names a `Next` nor ends gets `"End": true`. State
-        names must be unique across the machine, nested branches included.
+        A state that neither names a `Next` nor ends gets `"End": true`: the
+        order of `states` never implies transitions (use `chain(...)` for a
+        sequence). State names must be unique across the machine, nested
+        branches included.
         """
         start, table = _assemble(states, start_at, "state machine")
         machine = cls(
@@ -137,6 +139,26 @@ class StateMachine:
         from phalanx.validate import validate
 
         return validate(self, **options)
+
+
+def chain(*states: State) -> tuple[State, ...]:
+    """Link states in sequence: each one without a transition goes on to the next.
+
+    `StateMachine.of(*chain(a, b, c))` runs a, then b, then c. States that
+    already name a `Next` or `End` keep it; Choice, Succeed and Fail have no
+    `Next` and are left as they are.
+    """
+    linked: list[State] = []
+    for state, following in zip(states, (*states[1:], None), strict=True):
+        if (
+            isinstance(state, _Chainable)
+            and state.next_state is None
+            and not state.end
+            and following is not None
+        ):
+            state = state.next(following)
+        linked.append(state)
+    return tuple(linked)
 
 
 def branches_of(state: State) -> list[tuple[str, Branch]]:

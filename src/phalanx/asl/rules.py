@@ -17,6 +17,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from phalanx.asl.dynamic import resolve_template
 from phalanx.asl.fields import JSON, Kind, asl_field, extra_field
 
 COMPARISON_OPERATORS: tuple[str, ...] = (
@@ -67,6 +68,9 @@ class _Combinable:
     """Python operators for boolean expressions: `~a`, `a & b`, `a | b`."""
 
     __slots__ = ()
+
+    def __bool__(self) -> bool:
+        raise TypeError("combine conditions with ~, & and |, not with not/and/or")
 
     def __invert__(self) -> Not:
         return Not(self)  # type: ignore[arg-type]
@@ -133,3 +137,6 @@ class ChoiceRule:
     assign: Mapping[str, JSON] | None = asl_field("Assign", Kind.OBJECT)
     output: Any = asl_field("Output", Kind.ANY)
     extra: Mapping[str, JSON] = extra_field()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "assign", resolve_template(self.assign))

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from phalanx.asl.dynamic import resolve_template
+from phalanx.asl.dynamic import is_jsonata, resolve_template
 from phalanx.asl.fields import JSON, Kind, Null, asl_field, extra_field
 from phalanx.asl.handling import Catcher, Retrier
 from phalanx.asl.rules import BooleanExpression, ChoiceRule
@@ -33,6 +33,9 @@ Number = int | float | str
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 _CODEC_SUFFIX = os.path.join("asl", "codec.py")
+
+# Fields whose `Expression` values get the `.$` key suffix (JSONPath payload templates).
+_TEMPLATE_FIELDS = ("parameters", "result_selector", "item_selector", "assign", "credentials")
 
 S = TypeVar("S", bound="State")
 
@@ -62,6 +65,14 @@ def _caller_location() -> SourceLocation | None:
     return None
 
 
+def error_names(errors: str | Sequence[str]) -> tuple[str, ...]:
+    """`ErrorEquals` from one error name or several; AWS requires at least one."""
+    names = (errors,) if isinstance(errors, str) else tuple(errors)
+    if not names:
+        raise ValueError("ErrorEquals needs at least one error name, e.g. 'States.ALL'")
+    return names
+
+
 def target_name(target: str | State) -> str:
     """The name of a transition target given as a state or a name."""
     return target if isinstance(target, str) else target.name
@@ -82,10 +93,18 @@ class State:
     )
 
     def __post_init__(self) -> None:
-        if not self.name:
-            object.__setattr__(self, "name", self._default_name())
         if self.defined_at is None:
             object.__setattr__(self, "defined_at", _caller_location())
+        if not self.name:
+            object.__setattr__(self, "name", self._default_name())
+        for field in _TEMPLATE_FIELDS:
+            value = getattr(self, field, None)
+            if isinstance(value, dict):
+                object.__setattr__(self, field, resolve_template(value))
+        self._check()
+
+    def _check(self) -> None:
+        """Refuse builder mistakes that would write ASL AWS rejects."""
 
     def _default_name(self) -> str:
         return self.type_name
@@ -144,7 +163,16 @@ class Choice(_Assigning):
         output: Any = None,
         comment: str | None = None,
     ) -> Choice:
-        """Add a rule: go to `target` when `condition` holds."""
+        """Add a rule: go to `target` when `condition` holds.
+
+        `condition` is an expression from `phalanx.asl.conditions`, or for
+        JSONata a `jsonata("...")` text (or a boolean literal).
+        """
+        if isinstance(condition, str) and not is_jsonata(condition):
+            raise ValueError(
+                f"Choice {self.name!r}: condition {condition!r} is neither a comparison from "
+                "phalanx.asl.conditions nor a JSONata {% ... %} expression (use jsonata(...))"
+            )
         rule = ChoiceRule(
             condition, target_name(target), assign=assign, output=output, comment=comment
         )
@@ -181,10 +209,6 @@ class Pass(_Chainable):
     result: Any = asl_field("Result", Kind.ANY)
     result_path: str | Null | None = asl_field("ResultPath", Kind.PATH)
 
-    def __post_init__(self) -> None:
-        State.__post_init__(self)
-        object.__setattr__(self, "parameters", resolve_template(self.parameters))
-
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Wait(_Chainable):
@@ -207,13 +231,9 @@ class _Fallible(_Chainable):
     retry: tuple[Retrier, ...] | None = asl_field("Retry", Kind.NESTED, nested="retriers")
     catch: tuple[Catcher, ...] | None = asl_field("Catch", Kind.NESTED, nested="catchers")
 
-    def __post_init__(self) -> None:
-        State.__post_init__(self)
-        object.__setattr__(self, "result_selector", resolve_template(self.result_selector))
-
     def retrying(
         self: S,
-        errors: Sequence[str] = ("States.ALL",),
+        errors: str | Sequence[str] = ("States.ALL",),
         *,
         interval_seconds: int | None = None,
         max_attempts: int | None = None,
@@ -223,7 +243,7 @@ class _Fallible(_Chainable):
     ) -> S:
         """Add a `Retry` entry for `errors` (AWS's defaults where left out)."""
         retrier = Retrier(
-            tuple(errors),
+            error_names(errors),
             interval_seconds=interval_seconds,
             max_attempts=max_attempts,
             backoff_rate=backoff_rate,
@@ -235,7 +255,7 @@ class _Fallible(_Chainable):
 
     def catching(
         self: S,
-        errors: Sequence[str],
+        errors: str | Sequence[str],
         target: str | State,
         *,
         result_path: str | Null | None = None,
@@ -244,7 +264,7 @@ class _Fallible(_Chainable):
     ) -> S:
         """Add a `Catch` entry: on `errors`, go to `target`."""
         catcher = Catcher(
-            tuple(errors),
+            error_names(errors),
             target_name(target),
             result_path=result_path,
             output=output,
@@ -275,9 +295,14 @@ class Task(_Fallible):
     heartbeat_seconds_path: str | None = asl_field("HeartbeatSecondsPath", Kind.STRING)
     credentials: Any = asl_field("Credentials", Kind.ANY)
 
-    def __post_init__(self) -> None:
-        _Fallible.__post_init__(self)
-        object.__setattr__(self, "parameters", resolve_template(self.parameters))
+    def _check(self) -> None:
+        if self.resource == "" and self.defined_at is not None:
+            hint = (
+                f" (did you mean Task(resource={self.name!r})?)"
+                if self.name.startswith("arn:")
+                else ""
+            )
+            raise TypeError(f"Task {self.name!r} needs a resource: Task(name, resource){hint}")
 
     def _default_name(self) -> str:
         if isinstance(self.resource, str):
@@ -296,10 +321,6 @@ class Parallel(_Fallible):
     )
     parameters: Mapping[str, JSON] | None = asl_field("Parameters", Kind.OBJECT)
     arguments: Any = asl_field("Arguments", Kind.OBJECT_OR_STRING)
-
-    def __post_init__(self) -> None:
-        _Fallible.__post_init__(self)
-        object.__setattr__(self, "parameters", resolve_template(self.parameters))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -329,10 +350,12 @@ class Map(_Fallible):
     tolerated_failure_count_path: str | None = asl_field("ToleratedFailureCountPath", Kind.STRING)
     label: str | None = asl_field("Label", Kind.STRING)
 
-    def __post_init__(self) -> None:
-        _Fallible.__post_init__(self)
-        object.__setattr__(self, "parameters", resolve_template(self.parameters))
-        object.__setattr__(self, "item_selector", resolve_template(self.item_selector))
+    def _check(self) -> None:
+        for field in ("item_reader", "result_writer"):
+            config = getattr(self, field)
+            if isinstance(config, dict) and isinstance(config.get("Parameters"), dict):
+                resolved = {**config, "Parameters": resolve_template(config["Parameters"])}
+                object.__setattr__(self, field, resolved)
 
     @property
     def processor(self) -> Branch | None:
