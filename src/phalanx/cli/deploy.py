@@ -56,8 +56,7 @@ def friendly_errors() -> Iterator[None]:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
         raise click.ClickException(
-            "interrupted: an operation already started goes on in AWS; "
-            "check it with phalanx status"
+            "interrupted: an operation already started goes on in AWS; check it with phalanx status"
         ) from None
     except Exception as error:
         from phalanx.deploy.aws import is_aws_error
@@ -171,8 +170,11 @@ def provision_command(
     log = _log()
     name = stack_name_for(file, stack_name)
     project = _load(file)
-    log.step("load", f"{file}: {len(project.functions)} function(s), "
-             f"{len(project.machines)} machine(s); stack {name}")
+    log.step(
+        "load",
+        f"{file}: {len(project.functions)} function(s), "
+        f"{len(project.machines)} machine(s); stack {name}",
+    )
     provision(
         project,
         _connection(region, profile, endpoint_url),

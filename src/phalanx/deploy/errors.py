@@ -49,8 +49,9 @@ def explain(error: BaseException) -> str:
     if isinstance(error, PhalanxError):
         return str(error)
     name = type(error).__name__
-    if name == "ClientError":
-        return _client_error(getattr(error, "response", {}) or {}, str(error))
+    response = getattr(error, "response", None)
+    if isinstance(response, dict) and "Error" in response:  # ClientError and its subclasses
+        return _client_error(response, str(error))
     if name in ("NoCredentialsError", "PartialCredentialsError"):
         return (
             "no AWS credentials found: set AWS_PROFILE or pass --profile, or configure "

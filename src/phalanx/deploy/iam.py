@@ -76,9 +76,14 @@ def _is_lambda_arn(resource: str) -> bool:
 def _is_lambda_invoke(resource: str) -> bool:
     """`arn:<partition>:states:::lambda:invoke`, optionally `.waitForTaskToken`."""
     parts = resource.split(":")
-    return len(parts) == 7 and parts[2] == "states" and parts[5:] in (
-        ["lambda", "invoke"],
-        ["lambda", "invoke.waitForTaskToken"],
+    return (
+        len(parts) == 7
+        and parts[2] == "states"
+        and parts[5:]
+        in (
+            ["lambda", "invoke"],
+            ["lambda", "invoke.waitForTaskToken"],
+        )
     )
 
 
@@ -110,9 +115,7 @@ def assume_role(service: str) -> dict[str, Json]:
 
 def function_policy(function: LambdaFunction) -> dict[str, Json]:
     """Logs for the function, then the statements it declared."""
-    group = (
-        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"
-    )
+    group = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"
     statements: list[Json] = [
         {
             "Effect": "Allow",
@@ -139,7 +142,9 @@ def machine_policy(found: Invocations, logical_ids: Mapping[str, str]) -> dict[s
         return None
     return {
         "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": resources}],
+        "Statement": [
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": resources}
+        ],
     }
 
 

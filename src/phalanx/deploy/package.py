@@ -102,8 +102,8 @@ def build(project: Project, *, pip: Iterable[str] | None = None) -> Package:
     for path in _user_files(module, folder):
         files[path.relative_to(folder).as_posix()] = path.read_bytes()
     files.update(_phalanx_files())
-    requirements = folder / REQUIREMENTS
-    if requirements.is_file():
+    requirements: Path | None = folder / REQUIREMENTS
+    if requirements is not None and requirements.is_file():
         files.update(_dependencies(project, requirements, list(pip or _default_pip())))
     else:
         requirements = None

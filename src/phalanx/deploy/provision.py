@@ -84,11 +84,11 @@ def provision(
     resources = built.template.get("Resources", {})
     log.step("template", f"{len(resources)} resources, {progress.size(len(body.encode()))}")
 
-    parameters = []
+    parameters: list[dict[str, Any]] = []
     if package is not None and CODE_BUCKET in built.template.get("Parameters", {}):
         parameters = [
             {"ParameterKey": CODE_BUCKET, "ParameterValue": bucket},
-            {"ParameterKey": CODE_KEY, "ParameterValue": key},
+            {"ParameterKey": CODE_KEY, "ParameterValue": str(key)},
         ]
     template_source = _template_source(conn, bucket, stack_name, body, dry_run)
     return _apply(conn, stack_name, template_source, parameters, log, package, dry_run)
@@ -262,4 +262,3 @@ def _finish(
         log.detail("(none reported; the resources:)")
         log.detail(progress.resources(stack.resources(conn, stack_id)))
     return Outcome(stack_name, status, outputs, package, changed)
-

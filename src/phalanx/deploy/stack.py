@@ -23,9 +23,9 @@ def find(conn: Connection, name: str) -> dict[str, Any] | None:
             stacks = conn.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
     except DeployError as error:
         cause = error.__cause__
-        if cause is not None and error_code(cause) == "ValidationError":
-            if "does not exist" in str(cause):
-                return None
+        gone = cause is not None and error_code(cause) == "ValidationError"
+        if gone and "does not exist" in str(cause):
+            return None
         raise
     return dict(stacks[0]) if stacks else None
 
@@ -176,4 +176,3 @@ def delete(conn: Connection, name: str, log: StepLog) -> str:
 
 def _indent(text: str, by: str = "  ") -> str:
     return "\n".join(by + line for line in text.splitlines())
-

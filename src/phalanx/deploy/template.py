@@ -107,7 +107,9 @@ def build_template(
         found = iam.invocations(machine)
         missing = [fn.name for fn in found.functions if fn.name not in functions]
         if missing:
-            raise DeployError(f"state machine {name} calls {missing}, which the file does not declare")
+            raise DeployError(
+                f"state machine {name} calls {missing}, which the file does not declare"
+            )
         notes += [f"state machine {name}: {note}" for note in found.notes]
         policy = iam.machine_policy(found, functions)
         resources[f"{lid}Role"] = _role("states.amazonaws.com", policy)
