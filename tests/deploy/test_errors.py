@@ -52,7 +52,8 @@ def _client_error(code: str, message: str, operation: str = "CreateChangeSet") -
         ),
         pytest.param(
             _client_error("ValidationError", "Stack with id s does not exist", "DescribeStacks"),
-            "Stack with id s does not exist: provision it first, or check --stack-name and --region",
+            "Stack with id s does not exist: provision it first, or check --stack-name and "
+            "--region",
             id="no-stack",
         ),
         pytest.param(

@@ -19,7 +19,7 @@ from .conftest import EXAMPLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEMPLATE_FILES = [
-    pytest.param(EXAMPLES / "roll_die.py", id="roll_die"),
+    *(pytest.param(path, id=path.stem) for path in sorted(EXAMPLES.glob("*.py"))),
     pytest.param(FIXTURES / "every_state.py", id="every_state"),
 ]
 
@@ -192,11 +192,15 @@ def test_yaml_has_no_anchors() -> None:
     assert yaml.safe_load(text) == _template(FIXTURES / "every_state.py")
 
 
-@pytest.mark.parametrize("path", TEMPLATE_FILES)
-@pytest.mark.parametrize("fmt", ["json", "yaml"])
-def test_cfn_lint_finds_nothing(path: Path, fmt: str, tmp_path: Path) -> None:
-    target = tmp_path / f"template.{fmt}"
-    target.write_text(render(_template(path), fmt))
+def test_cfn_lint_finds_nothing(tmp_path: Path) -> None:
+    """Every example and the every-state machine, as JSON and YAML, in one cfn-lint run."""
+    targets = []
+    for param in TEMPLATE_FILES:
+        [path] = param.values
+        for fmt in ("json", "yaml"):
+            target = tmp_path / f"{param.id}.{fmt}"
+            target.write_text(render(_template(path), fmt))
+            targets.append(str(target))
     lint = Path(sys.executable).with_name("cfn-lint")
-    result = subprocess.run([str(lint), str(target)], capture_output=True, text=True, check=False)
+    result = subprocess.run([str(lint), *targets], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
