@@ -63,7 +63,7 @@ def test_execute_follows_history_and_prints_the_path() -> None:
     conn = Connection(
         region="us-east-1",
         pace=Pace(interval=1.0, clock=lambda: 0.0, sleep=lambda s: None),
-        _clients={"stepfunctions": sfn},
+        clients={"stepfunctions": sfn},
     )
     result = execute(conn, "arn:sm", '{"a": 1}', StepLog(lines.append, lambda: 0.0))
     assert sfn.input == '{"a": 1}'

@@ -67,7 +67,7 @@ def _function(aws: Callable[[str], Any], stack: str) -> dict[str, Any]:
 def test_roll_die_lifecycle(run: Callable[..., Result], aws: Any, roll_die_file: Path) -> None:
     created = run("provision", str(roll_die_file), "--s3-bucket", BUCKET, "--stack-name", STACK)
     assert created.exit_code == 0, created.output
-    print(created.output)  # the provision log, shown with pytest -s
+    print(created.output)  # the provision logs, shown with pytest -s
     for step in ("identity:", "bucket:", "validate:", "build:", "upload:", "hooks:", "template:"):
         assert step in created.output
     assert "+ add  RollDieFunction " in created.output
@@ -95,6 +95,7 @@ def test_roll_die_lifecycle(run: Callable[..., Result], aws: Any, roll_die_file:
     roll_die_file.write_text(source)
     updated = run("provision", str(roll_die_file), "--s3-bucket", BUCKET, "--stack-name", STACK)
     assert updated.exit_code == 0, updated.output
+    print(updated.output)
     assert "(UPDATE)" in updated.output
     assert "done: stack roll-die-test UPDATE_COMPLETE" in updated.output
     assert _machine_definition(aws, STACK)["States"]["tryAgainShortly"]["Seconds"] == 5

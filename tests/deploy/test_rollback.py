@@ -97,7 +97,7 @@ def test_failed_create_shows_reasons_and_rollback_and_raises() -> None:
     conn = Connection(
         region="us-east-1",
         pace=Pace(interval=2.0, clock=lambda: 0.0, sleep=slept.append),
-        _clients={"cloudformation": ScriptedCloudFormation()},
+        clients={"cloudformation": ScriptedCloudFormation()},
     )
     log = StepLog(lines.append, lambda: 0.0)
     with pytest.raises(DeployError) as raised:
@@ -124,7 +124,7 @@ def test_failed_create_shows_reasons_and_rollback_and_raises() -> None:
 def test_a_stack_whose_creation_failed_must_be_deleted_first() -> None:
     cfn = ScriptedCloudFormation()
     cfn.status = "ROLLBACK_COMPLETE"
-    conn = Connection(region="us-east-1", _clients={"cloudformation": cfn})
+    conn = Connection(region="us-east-1", clients={"cloudformation": cfn})
     log = StepLog(lambda line: None, lambda: 0.0)
     with pytest.raises(DeployError, match="run phalanx delete --stack-name s, then provision"):
         provision._apply(conn, "s", {"TemplateBody": "{}"}, [], log, None, dry_run=False)

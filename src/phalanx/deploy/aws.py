@@ -35,19 +35,20 @@ class Connection:
     profile: str | None = None
     endpoint_url: str | None = None
     pace: Pace = dataclasses.field(default_factory=Pace)
-    _clients: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    # Clients by service, made on first use; tests may pass fakes here.
+    clients: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def client(self, service: str) -> Any:
         """A boto3 client for `service`, made once per connection."""
-        if service not in self._clients:
+        if service not in self.clients:
             with aws_errors():
                 import boto3
 
                 session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
                 if session.region_name is None:
                     raise DeployError("no AWS region: pass --region or set AWS_REGION")
-                self._clients[service] = session.client(service, endpoint_url=self.endpoint_url)
-        return self._clients[service]
+                self.clients[service] = session.client(service, endpoint_url=self.endpoint_url)
+        return self.clients[service]
 
     @property
     def region_name(self) -> str:

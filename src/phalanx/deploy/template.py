@@ -108,7 +108,8 @@ def build_template(
         missing = [fn.name for fn in found.functions if fn.name not in functions]
         if missing:
             raise DeployError(
-                f"state machine {name} calls {missing}, which the file does not declare"
+                f"state machine {name} calls phalanx functions {missing} that phalanx cannot "
+                "package: assign them to module-level names"
             )
         notes += [f"state machine {name}: {note}" for note in found.notes]
         policy = iam.machine_policy(found, functions)
