@@ -82,6 +82,11 @@ def test_roll_die_lifecycle(run: Callable[..., Result], aws: Any, roll_die_file:
     function_arn = function["Configuration"]["FunctionArn"]
     definition = _machine_definition(aws, STACK)
     assert definition["States"]["lambdaRollDie"]["Resource"] == function_arn
+    # moto drops tags set through CloudFormation: check them in the deployed template.
+    deployed = aws("cloudformation").get_template(StackName=STACK)["TemplateBody"]
+    deployed = json.loads(deployed) if isinstance(deployed, str) else deployed
+    tags = deployed["Resources"]["RollDieFunction"]["Properties"]["Tags"]
+    assert tags == [{"Key": "myAccounting", "Value": "tag"}]
     assert definition["States"]["tryAgainShortly"]["Seconds"] == 3
 
     # The same inputs again: nothing to upload, nothing to change.
@@ -140,6 +145,24 @@ def test_dry_run_shows_the_change_set_and_deploys_nothing(
     assert "dry run: change set deleted, nothing deployed" in result.output
     stacks = aws("cloudformation").list_stacks()["StackSummaries"]
     assert all(s["StackStatus"] == "DELETE_COMPLETE" for s in stacks if s["StackName"] == "dry")
+
+
+def test_large_templates_go_through_s3(
+    run: Callable[..., Result],
+    aws: Any,
+    roll_die_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from phalanx.deploy import provision
+
+    monkeypatch.setattr(provision, "_TEMPLATE_BODY_LIMIT", 100)
+    result = run(
+        "provision", str(roll_die_file), "--s3-bucket", BUCKET, "--stack-name", "big", "--dry-run"
+    )
+    assert result.exit_code == 0, result.output
+    assert "+ add  RollDieFunction " in result.output
+    keys = [o["Key"] for o in aws("s3").list_objects_v2(Bucket=BUCKET)["Contents"]]
+    assert any(k.startswith("phalanx/big/template-") for k in keys)
 
 
 def test_missing_bucket_is_one_line(run: Callable[..., Result], roll_die_file: Path) -> None:

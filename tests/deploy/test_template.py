@@ -204,3 +204,10 @@ def test_cfn_lint_finds_nothing(tmp_path: Path) -> None:
     lint = Path(sys.executable).with_name("cfn-lint")
     result = subprocess.run([str(lint), *targets], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_file_with_nothing_to_deploy_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "empty.py"
+    file.write_text("X = 1\n")
+    with pytest.raises(DeployError, match="nothing to deploy"):
+        build_template(load_file(file))

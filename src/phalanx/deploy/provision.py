@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import time
 from typing import Any
 
@@ -27,7 +28,8 @@ from phalanx.deploy.progress import StepLog
 from phalanx.deploy.template import CODE_BUCKET, CODE_KEY, build_template, render
 from phalanx.project import Project
 
-# CreateChangeSet takes at most 51,200 bytes inline; bigger templates go through S3.
+# CreateChangeSet takes at most 51,200 bytes inline; bigger templates go through S3
+# (uploaded even by a dry run: the change set has to read them).
 _TEMPLATE_BODY_LIMIT = 51_200
 _NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
 
@@ -90,7 +92,7 @@ def provision(
             {"ParameterKey": CODE_BUCKET, "ParameterValue": bucket},
             {"ParameterKey": CODE_KEY, "ParameterValue": str(key)},
         ]
-    template_source = _template_source(conn, bucket, stack_name, body, dry_run)
+    template_source = _template_source(conn, bucket, stack_name, body)
     return _apply(conn, stack_name, template_source, parameters, log, package, dry_run)
 
 
@@ -136,18 +138,20 @@ def _upload(
     log.step("upload", f"s3://{bucket}/{key} ({progress.size(package.size)})")
 
 
-def _template_source(
-    conn: Connection, bucket: str, stack_name: str, body: str, dry_run: bool
-) -> dict[str, str]:
+def _template_source(conn: Connection, bucket: str, stack_name: str, body: str) -> dict[str, str]:
     if len(body.encode()) <= _TEMPLATE_BODY_LIMIT:
         return {"TemplateBody": body}
-    key = f"phalanx/{stack_name}/template-{int(time.time())}.json"
-    if not dry_run:
-        with aws_errors():
-            conn.client("s3").put_object(Bucket=bucket, Key=key, Body=body.encode())
-    s3 = conn.client("s3")
-    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key})
-    return {"TemplateURL": str(url)}
+    digest = hashlib.sha256(body.encode()).hexdigest()[:20]
+    key = f"phalanx/{stack_name}/template-{digest}.json"
+    with aws_errors():
+        conn.client("s3").put_object(
+            Bucket=bucket, Key=key, Body=body.encode(), ContentType="application/json"
+        )
+    # CloudFormation reads the URL with the caller's credentials; moto parses this form too.
+    region = conn.region_name
+    if "." in bucket:  # a dotted bucket name breaks the virtual-hosted certificate
+        return {"TemplateURL": f"https://s3.{region}.amazonaws.com/{bucket}/{key}"}
+    return {"TemplateURL": f"https://{bucket}.s3.{region}.amazonaws.com/{key}"}
 
 
 def _apply(

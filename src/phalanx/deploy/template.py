@@ -87,6 +87,10 @@ def build_template(
     run_hooks: bool = True,
 ) -> Built:
     """The template of `project`, after its hooks ran (unless `run_hooks` is false)."""
+    if not project.functions and not project.machines:
+        raise DeployError(
+            f"{project.path}: declares no phalanx.function and no StateMachine: nothing to deploy"
+        )
     functions = _unique_ids(project.functions, "Function", "function")
     machines = _unique_ids(project.machines, "StateMachine", "state machine")
     handlers = {name: default_handler(fn) for name, fn in project.functions.items()}
