@@ -181,7 +181,12 @@ def test_template_hook_edits_the_template(tmp_path: Path) -> None:
 
 def test_failing_hook_is_reported_by_name(tmp_path: Path) -> None:
     file = tmp_path / "broken.py"
-    file.write_text("def phalanx_template_hook(template, context):\n    raise KeyError('x')\n")
+    file.write_text(
+        "import phalanx\n"
+        "work = phalanx.function(name='work')(lambda e, c: e)\n"
+        "def phalanx_template_hook(template, context):\n"
+        "    raise KeyError('x')\n"
+    )
     with pytest.raises(DeployError, match="template hook phalanx_template_hook failed: KeyError"):
         build_template(load_file(file))
 
