@@ -71,3 +71,8 @@ def test_loading_errors_are_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["template", str(tmp_path / "missing.py")])
     assert result.exit_code == 1
     assert result.output == f"Error: {tmp_path / 'missing.py'}: no such file\n"
+
+
+@pytest.mark.parametrize("name", DEPLOY_COMMANDS)
+def test_every_deploy_command_is_documented(name: str) -> None:
+    assert f"phalanx {name}" in (ROOT / "docs" / "deploy.md").read_text()
