@@ -102,11 +102,10 @@ def build(project: Project, *, pip: Iterable[str] | None = None) -> Package:
     for path in _user_files(module, folder):
         files[path.relative_to(folder).as_posix()] = path.read_bytes()
     files.update(_phalanx_files())
-    requirements: Path | None = folder / REQUIREMENTS
-    if requirements is not None and requirements.is_file():
-        files.update(_dependencies(project, requirements, list(pip or _default_pip())))
-    else:
-        requirements = None
+    requirements = folder / REQUIREMENTS if (folder / REQUIREMENTS).is_file() else None
+    if requirements is not None:
+        # Your own files win over a dependency's of the same name.
+        files = {**_dependencies(project, requirements, list(pip or _default_pip())), **files}
     handlers = {fn.name: f"{SHIM_MODULE}.{handler_name(fn)}" for fn in project.functions.values()}
     files[f"{SHIM_MODULE}.py"] = shim_source(project, module).encode()
     data = make_zip(files)
