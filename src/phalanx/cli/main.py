@@ -14,6 +14,13 @@ import click
 # name -> (module, attribute, one-line help shown by `phalanx --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "asl": ("phalanx.cli.asl", "asl_command", "Print the ASL JSON of a state machine."),
+    "build": ("phalanx.cli.deploy", "build_command", "Build the Lambda zip of a file."),
+    "template": ("phalanx.cli.deploy", "template_command", "Print the CloudFormation template."),
+    "provision": ("phalanx.cli.deploy", "provision_command", "Create or update the stack."),
+    "describe": ("phalanx.cli.deploy", "describe_command", "Show a stack's resources, outputs."),
+    "status": ("phalanx.cli.deploy", "status_command", "Show a stack's status, executions."),
+    "execute": ("phalanx.cli.deploy", "execute_command", "Run the deployed machine, follow it."),
+    "delete": ("phalanx.cli.deploy", "delete_command", "Delete a stack."),
 }
 
 
