@@ -1,0 +1,15 @@
+"""Queries over JSON as Step Functions runs them.
+
+Four public modules, each `parse`/`check` -> tree -> `evaluate`:
+
+* `phalanx.query.jsonpath`   JSONPath (Jayway dialect, `$$` and `$var` roots), ResultPath
+* `phalanx.query.intrinsics` the 18 `States.*` intrinsic functions
+* `phalanx.query.payload`    payload templates (`Parameters`, `ResultSelector`, ...)
+* `phalanx.query.jsonata`    JSONata with AWS's `$states` and added functions
+
+Failures while evaluating raise `phalanx.errors.StatesError` whose `cause` is
+the part of AWS's cause after "An error occurred while executing the state
+'X' (entered at the event id #N). ": the engine adds that prefix.
+"""
+
+from __future__ import annotations

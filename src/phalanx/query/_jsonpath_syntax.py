@@ -1,0 +1,469 @@
+"""JSONPath text -> steps: the dialect Step Functions accepts.
+
+Step Functions evaluates paths with Jayway JsonPath, so this parser follows
+Jayway's grammar rather than RFC 9535: `$.a.b`, `$['a b']`, `$.a[0]`, `$.a[-1]`,
+`[*]`, `[0,2]`, `['a','b']`, slices `[1:3]`, deep scan `..`, filters
+`[?(@.price < 10)]` and the function `length()`. On top of that AWS adds two
+roots: `$$` (the context object) and `$name` (a variable set by `Assign`).
+
+Hand-written so that errors can quote the text and the offending position;
+limits are constants so a hostile definition cannot make us recurse forever.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from phalanx.errors import QuerySyntaxError
+
+MAX_PATH_LENGTH = 10_000
+"""Longest path text we parse (ASL strings are far shorter in practice)."""
+
+MAX_FILTER_DEPTH = 32
+"""Deepest nesting of parentheses / `!` / nested filters inside one filter."""
+
+FUNCTIONS = ("length",)
+"""Jayway path functions we support; others are refused at parse time."""
+
+_NAME_STOP = frozenset(".[]()'\" \t\r\n")
+_FILTER_NAME_STOP = _NAME_STOP | frozenset("=!<>&|,~")
+_VARIABLE_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_VARIABLE_CHARS = _VARIABLE_START | frozenset("0123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """`.name` or `['name']` (one name), or `['a','b']` (several: indefinite)."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    """`[0]`, `[-1]` (one index), or `[0,2]` (several: indefinite)."""
+
+    indexes: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """`[start:end]`, either bound optional, negative counts from the end."""
+
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Wildcard:
+    """`.*` or `[*]`: every member of an object or array."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeepScan:
+    """`..step`: `step` applied to the node and every descendant."""
+
+    step: Step
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """`[?(...)]`: the members for which the predicate holds."""
+
+    predicate: Predicate
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """`.length()` at the end of a path."""
+
+    name: str
+
+
+Step: TypeAlias = Field | Index | Slice | Wildcard | DeepScan | Filter | Function
+
+
+@dataclass(frozen=True, slots=True)
+class RelativePath:
+    """`@.a.b` (from the filtered member) or `$.a` (from the document root)."""
+
+    absolute: bool
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Regex:
+    pattern: str
+    flags: str
+
+
+Operand: TypeAlias = RelativePath | Literal | Regex
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """`left op right`; `op` is None for an existence test `[?(@.isbn)]`."""
+
+    left: Operand
+    op: str | None
+    right: Operand | None
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Predicate
+
+
+@dataclass(frozen=True, slots=True)
+class BoolOp:
+    """`&&` / `||` over two or more predicates."""
+
+    op: str
+    operands: tuple[Predicate, ...]
+
+
+Predicate: TypeAlias = Comparison | Not | BoolOp
+
+_OPERATORS = ("==", "!=", "<=", ">=", "=~", "<", ">")
+_WORD_OPERATORS = ("in", "nin", "subsetof", "anyof", "noneof", "size", "empty")
+
+
+def parse_steps(text: str) -> tuple[str, tuple[Step, ...]]:
+    """Parse a whole path: returns (root, steps); root is `$`, `$$` or a variable name."""
+    if len(text) > MAX_PATH_LENGTH:
+        raise QuerySyntaxError(text, MAX_PATH_LENGTH, "path is longer than the limit")
+    parser = _Parser(text)
+    root = parser.root()
+    steps = parser.steps(in_filter=False)
+    if not parser.at_end():
+        raise parser.error("unexpected character")
+    return root, steps
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.depth = 0
+
+    # -- helpers ---------------------------------------------------------
+    def error(self, message: str, position: int | None = None) -> QuerySyntaxError:
+        where = self.pos if position is None else position
+        if where < len(self.text):
+            message = f"{message} {self.text[where]!r}"
+        else:
+            message = f"{message} (end of text)"
+        return QuerySyntaxError(self.text, where, message)
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.text)
+
+    def peek(self, offset: int = 0) -> str:
+        index = self.pos + offset
+        return self.text[index] if index < len(self.text) else ""
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise self.error(f"expected {char!r}, found")
+        self.pos += 1
+
+    def skip_spaces(self) -> None:
+        while self.peek() in (" ", "\t", "\r", "\n") and not self.at_end():
+            self.pos += 1
+
+    # -- roots and steps ---------------------------------------------------
+    def root(self) -> str:
+        if self.peek() != "$":
+            raise self.error("a path must start with '$', found")
+        self.pos += 1
+        if self.peek() == "$":
+            self.pos += 1
+            return "$$"
+        if self.peek() in _VARIABLE_START and self.peek():
+            start = self.pos
+            while self.peek() and self.peek() in _VARIABLE_CHARS:
+                self.pos += 1
+            return self.text[start : self.pos]
+        return "$"
+
+    def steps(self, *, in_filter: bool) -> tuple[Step, ...]:
+        steps: list[Step] = []
+        while not self.at_end():
+            char = self.peek()
+            if char == ".":
+                if steps and isinstance(steps[-1], Function):
+                    raise self.error("nothing may follow a function call, found")
+                steps.append(self.dot_step(in_filter))
+            elif char == "[":
+                if steps and isinstance(steps[-1], Function):
+                    raise self.error("nothing may follow a function call, found")
+                steps.append(self.bracket_step())
+            else:
+                break
+        return tuple(steps)
+
+    def dot_step(self, in_filter: bool) -> Step:
+        self.pos += 1  # '.'
+        if self.peek() == ".":
+            self.pos += 1
+            if self.peek() == "*":
+                self.pos += 1
+                return DeepScan(Wildcard())
+            if self.peek() == "[":
+                return DeepScan(self.bracket_step())
+            return DeepScan(Field((self.name(in_filter),)))
+        if self.peek() == "*":
+            self.pos += 1
+            return Wildcard()
+        start = self.pos
+        name = self.name(in_filter)
+        if self.peek() == "(":
+            self.pos += 1
+            self.skip_spaces()
+            self.expect(")")
+            if name not in FUNCTIONS:
+                raise QuerySyntaxError(self.text, start, f"unsupported path function {name!r}")
+            return Function(name)
+        return Field((name,))
+
+    def name(self, in_filter: bool) -> str:
+        stop = _FILTER_NAME_STOP if in_filter else _NAME_STOP
+        start = self.pos
+        while not self.at_end() and self.peek() not in stop:
+            self.pos += 1
+        if self.pos == start:
+            raise self.error("expected a property name, found")
+        return self.text[start : self.pos]
+
+    def bracket_step(self) -> Step:
+        open_at = self.pos
+        self.pos += 1  # '['
+        self.skip_spaces()
+        char = self.peek()
+        step: Step
+        if char == "*":
+            self.pos += 1
+            step = Wildcard()
+        elif char == "?":
+            self.pos += 1
+            self.skip_spaces()
+            self.expect("(")
+            predicate = self.predicate()
+            self.skip_spaces()
+            self.expect(")")
+            step = Filter(predicate)
+        elif char in ("'", '"'):
+            names = [self.quoted()]
+            self.skip_spaces()
+            while self.peek() == ",":
+                self.pos += 1
+                self.skip_spaces()
+                if self.peek() not in ("'", '"') or not self.peek():
+                    raise self.error("expected a quoted name, found")
+                names.append(self.quoted())
+                self.skip_spaces()
+            step = Field(tuple(names))
+        elif char == ":" or char == "-" or char.isdigit():
+            step = self.index_or_slice()
+        else:
+            raise self.error("expected '*', '?', a quoted name or an index after '[', found")
+        self.skip_spaces()
+        if self.peek() != "]":
+            raise self.error(f"unclosed '[' opened at position {open_at}, found")
+        self.pos += 1
+        return step
+
+    def quoted(self) -> str:
+        quote = self.peek()
+        open_at = self.pos
+        self.pos += 1
+        out: list[str] = []
+        while True:
+            if self.at_end():
+                raise QuerySyntaxError(self.text, open_at, "unterminated quoted name")
+            char = self.peek()
+            if char == quote:
+                self.pos += 1
+                return "".join(out)
+            if char == "\\":
+                self.pos += 1
+                out.append(self.escape())
+                continue
+            out.append(char)
+            self.pos += 1
+
+    def escape(self) -> str:
+        char = self.peek()
+        if not char:
+            raise self.error("dangling backslash")
+        self.pos += 1
+        simple = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
+        if char in simple:
+            return simple[char]
+        if char == "u":
+            digits = self.text[self.pos : self.pos + 4]
+            if len(digits) != 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
+                raise self.error("bad \\u escape")
+            self.pos += 4
+            return chr(int(digits, 16))
+        return char
+
+    def integer(self) -> int:
+        start = self.pos
+        if self.peek() == "-":
+            self.pos += 1
+        digits_at = self.pos
+        while self.peek().isdigit() and self.peek().isascii():
+            self.pos += 1
+        if self.pos == digits_at:
+            raise self.error("expected an integer, found", start)
+        if self.pos - digits_at > 10:
+            raise QuerySyntaxError(self.text, start, "index is too large")
+        return int(self.text[start : self.pos])
+
+    def index_or_slice(self) -> Step:
+        start: int | None = None
+        if self.peek() != ":":
+            start = self.integer()
+            self.skip_spaces()
+        if self.peek() == ":":
+            self.pos += 1
+            self.skip_spaces()
+            end: int | None = None
+            if self.peek() == "-" or self.peek().isdigit():
+                end = self.integer()
+                self.skip_spaces()
+            if self.peek() == ":":
+                raise self.error("slice steps are not supported, found")
+            return Slice(start, end)
+        assert start is not None
+        indexes = [start]
+        while self.peek() == ",":
+            self.pos += 1
+            self.skip_spaces()
+            indexes.append(self.integer())
+            self.skip_spaces()
+        return Index(tuple(indexes))
+
+    # -- filters ---------------------------------------------------------
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_FILTER_DEPTH:
+            raise self.error("filter nests deeper than the limit at")
+
+    def predicate(self) -> Predicate:
+        self.enter()
+        operands = [self.conjunction()]
+        self.skip_spaces()
+        while self.text.startswith("||", self.pos):
+            self.pos += 2
+            operands.append(self.conjunction())
+            self.skip_spaces()
+        self.depth -= 1
+        return operands[0] if len(operands) == 1 else BoolOp("||", tuple(operands))
+
+    def conjunction(self) -> Predicate:
+        operands = [self.unary()]
+        self.skip_spaces()
+        while self.text.startswith("&&", self.pos):
+            self.pos += 2
+            operands.append(self.unary())
+            self.skip_spaces()
+        return operands[0] if len(operands) == 1 else BoolOp("&&", tuple(operands))
+
+    def unary(self) -> Predicate:
+        self.skip_spaces()
+        if self.peek() == "!" and self.peek(1) != "=":
+            self.pos += 1
+            self.enter()
+            operand = self.unary()
+            self.depth -= 1
+            return Not(operand)
+        if self.peek() == "(":
+            self.pos += 1
+            inner = self.predicate()
+            self.skip_spaces()
+            self.expect(")")
+            return inner
+        return self.comparison()
+
+    def comparison(self) -> Comparison:
+        left = self.operand()
+        self.skip_spaces()
+        for op in _OPERATORS:
+            if self.text.startswith(op, self.pos):
+                self.pos += len(op)
+                self.skip_spaces()
+                return Comparison(left, op, self.operand())
+        for word in _WORD_OPERATORS:
+            end = self.pos + len(word)
+            if self.text.startswith(word, self.pos) and self.text[end : end + 1] in (" ", "["):
+                raise QuerySyntaxError(self.text, self.pos, f"unsupported filter operator {word!r}")
+        if not isinstance(left, RelativePath):
+            raise self.error("expected a comparison operator, found")
+        return Comparison(left, None, None)
+
+    def operand(self) -> Operand:
+        self.skip_spaces()
+        char = self.peek()
+        if char in ("@", "$"):
+            absolute = char == "$"
+            self.pos += 1
+            return RelativePath(absolute, self.steps(in_filter=True))
+        if char in ("'", '"'):
+            return Literal(self.quoted())
+        if char == "/":
+            return self.regex()
+        if char == "-" or char.isdigit():
+            return Literal(self.number())
+        for word, value in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(word, self.pos):
+                self.pos += len(word)
+                return Literal(value)
+        raise self.error("expected a filter operand, found")
+
+    def number(self) -> int | float:
+        start = self.pos
+        if self.peek() == "-":
+            self.pos += 1
+        while self.peek().isdigit() or self.peek() in (".", "e", "E", "+"):
+            if self.peek() in ("+",) and self.text[self.pos - 1] not in ("e", "E"):
+                break
+            self.pos += 1
+        text = self.text[start : self.pos]
+        try:
+            value = float(text)
+        except ValueError:
+            raise QuerySyntaxError(self.text, start, f"bad number {text!r}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise QuerySyntaxError(self.text, start, f"bad number {text!r}")
+        if all(c.isdigit() or c == "-" for c in text) and len(text) < 19:
+            return int(text)
+        return value
+
+    def regex(self) -> Regex:
+        open_at = self.pos
+        self.pos += 1
+        out: list[str] = []
+        while True:
+            if self.at_end():
+                raise QuerySyntaxError(self.text, open_at, "unterminated regular expression")
+            char = self.peek()
+            if char == "\\" and self.peek(1) == "/":
+                out.append("/")
+                self.pos += 2
+                continue
+            if char == "/":
+                self.pos += 1
+                break
+            out.append(char)
+            self.pos += 1
+        flags_at = self.pos
+        while self.peek() and self.peek() in "imsux":
+            self.pos += 1
+        return Regex("".join(out), self.text[flags_at : self.pos])
