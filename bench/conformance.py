@@ -118,7 +118,12 @@ class Masks:
 
 def same(expected: Any, actual: Any, masks: Masks) -> bool:
     if isinstance(expected, str):
-        return masks.string(expected, actual)
+        if masks.string(expected, actual):
+            return True
+        # A Lambda error document embedded as text (a caught error's Cause):
+        # compare on errorMessage/errorType, as the README says for causes.
+        expected_lambda = _lambda_cause(expected)
+        return expected_lambda is not None and same(expected_lambda, _lambda_cause(actual), masks)
     if isinstance(expected, dict | list) and isinstance(actual, str):
         try:
             actual = json.loads(actual)

@@ -309,6 +309,9 @@ class _StateRun:
         cause = self.prefix() + error.cause
         if self.jsonata:
             details = {"error": error.error, "cause": cause, "state": self.state.name}
+            location = getattr(error, "location", None)
+            if location is not None:
+                details["location"] = location
             self.interpreter.add("EvaluationFailed", self.thread, details)
         return Failure(error.error, cause)
 
@@ -451,19 +454,41 @@ class _StateRun:
         seconds: Any = state.seconds
         timestamp: Any = state.timestamp
         if self.jsonata:
-            if seconds is not None:
+            if isinstance(seconds, str):
                 seconds = self.jsonata_value(seconds, "Seconds")
-            if timestamp is not None:
+                if not _is_integer(seconds) or seconds < 0:
+                    raise expressions.EvaluationError(
+                        f"The JSONata expression '{expressions.expression_text(state.seconds)}' "
+                        "specified for the field 'Seconds' returned an unexpected result type. "
+                        f"Expected 'integer', but was '{_json_type(seconds)}' for value: "
+                        f"{_to_text(seconds)}",
+                        "Seconds",
+                    )
+            if timestamp is not None and expressions.is_expression(timestamp):
                 timestamp = self.jsonata_value(timestamp, "Timestamp")
+                if choice_rules.parse_timestamp(timestamp) is None:
+                    raise expressions.EvaluationError(
+                        "The JSONata expression "
+                        f"'{expressions.expression_text(state.timestamp or '')}' specified for "
+                        "the field 'Timestamp' returned an unexpected result type. Expected "
+                        "'string' in ISO-8601 extended offset date-time format, but was "
+                        f"'{_json_type(timestamp)}' for value: {_to_text(timestamp)}",
+                        "Timestamp",
+                    )
         else:
             data = self.effective_input()
             if state.seconds_path is not None:
                 seconds = io.select(state.seconds_path, data, self.scope)
-                if not (isinstance(seconds, int) and not isinstance(seconds, bool)) or seconds < 0:
+                shown = f"{state.seconds_path} == {_shown(seconds)}"
+                if not _is_integer(seconds):
                     raise StatesError(
                         "States.Runtime",
-                        f"The SecondsPath parameter does not reference a valid integer value: "
-                        f"{_to_text(seconds)}",
+                        f"The SecondsPath parameter cannot be parsed as a long value: {shown}",
+                    )
+                if seconds < 0:
+                    raise StatesError(
+                        "States.Runtime",
+                        f"The SecondsPath parameter references a negative value: {shown}",
                     )
             if state.timestamp_path is not None:
                 timestamp = io.select(state.timestamp_path, data, self.scope)
@@ -471,25 +496,19 @@ class _StateRun:
                     raise StatesError(
                         "States.Runtime",
                         "The TimestampPath parameter does not reference a valid ISO-8601 "
-                        f"extended offset date-time format string: {_to_text(timestamp)}",
+                        f"extended offset date-time format string: {state.timestamp_path} == "
+                        f"{_shown(timestamp)}",
                     )
+        delay = 0.0
         if seconds is not None:
-            if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
-                raise StatesError(
-                    "States.QueryEvaluationError" if self.jsonata else "States.Runtime",
-                    f"The Seconds value must be a non-negative integer: {_to_text(seconds)}",
-                )
-            return float(seconds)
-        if timestamp is not None:
+            delay = float(seconds)
+        elif timestamp is not None:
             moment = choice_rules.parse_timestamp(timestamp)
-            if moment is None:
-                raise StatesError(
-                    "States.QueryEvaluationError" if self.jsonata else "States.Runtime",
-                    "The Timestamp value does not reference a valid ISO-8601 extended offset "
-                    f"date-time format string: {_to_text(timestamp)}",
-                )
-            return max(0.0, moment.timestamp() - now)
-        return 0.0
+            if moment is not None:
+                delay = max(0.0, moment.timestamp() - now)
+        if delay > MAX_WAIT_SECONDS:
+            raise StatesError("States.Runtime", "Wait state delay is too long.")
+        return delay
 
     def choose_jsonpath(self, state: Choice, value: Any) -> tuple[str | None, Any]:
         matched = None
@@ -601,6 +620,18 @@ class _StateRun:
         except StatesError as error:
             raise self.evaluation_failure(error) from None
         return self.finish(catcher.next_state, output, assigned)
+
+
+MAX_WAIT_SECONDS = 2**31 - 1
+"""Longest Wait AWS accepts (a Java int of seconds; corpus `base/test_wait` boundary)."""
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: Any) -> str:
+    return value if isinstance(value, str) else _to_text(value)
 
 
 def _json_type(value: Any) -> str:

@@ -15,7 +15,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import Map
-from phalanx.engine import io
+from phalanx.engine import expressions, io
 from phalanx.engine.history import Thread, to_text
 from phalanx.engine.interpreter import Failure, Steps
 from phalanx.errors import StatesError
@@ -41,13 +41,9 @@ def _items(run: _StateRun, state: Map, value: Any) -> list[Any]:
         items = value
         if state.items is not None:
             items = run.jsonata_value(state.items, "Items")
-            if not isinstance(items, list):
-                raise StatesError(
-                    "States.QueryEvaluationError",
-                    f"The JSONata expression '{state.items}' specified for the field 'Items' "
-                    f"returned an unexpected result type. Expected 'array', but was "
-                    f"'{_json_type(items)}' for value: {to_text(items)}",
-                )
+            if isinstance(state.items, str) and expressions.is_expression(state.items):
+                text = expressions.expression_text(state.items)
+                expressions.expect_type(items, "array", text, "Items")
     else:
         items = io.select(state.items_path, value, run.scope)
     if not isinstance(items, list):
