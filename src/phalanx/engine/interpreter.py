@@ -581,6 +581,9 @@ class _StateRun:
                 except StatesError as error:
                     raise self.evaluation_failure(error) from None
             except Failure as failure:
+                if failure.error == "States.Runtime" and isinstance(state, Map | Parallel):
+                    self.interpreter.add(f"{state.type_name}StateFailed", self.thread)
+                    raise
                 index = retry.find_retrier(state.retry, failure.error)
                 if index is not None and state.retry is not None:
                     retrier = state.retry[index]
@@ -595,6 +598,8 @@ class _StateRun:
                             self.context["State"]["RetryCount"] = self.retry_count
                         yield from self.interpreter.sleep(delay)
                         continue
+                if isinstance(state, Map | Parallel):
+                    self.interpreter.add(f"{state.type_name}StateFailed", self.thread)
                 catcher = retry.find_catcher(state.catch, failure.error)
                 if catcher is None:
                     raise

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import Map
 from phalanx.engine import expressions, io
-from phalanx.engine.history import Thread, to_text
+from phalanx.engine.history import History, Thread, to_text
 from phalanx.engine.interpreter import Failure, Steps
 from phalanx.errors import StatesError
 
@@ -147,12 +147,20 @@ def run_map(run: _StateRun, state: Map) -> Steps:
             interpreter.add(
                 "MapIterationStarted", thread, {"index": index, "name": run.state.name}
             )
+        saved = interpreter.history
+        if distributed:
+            # Each item runs as a child execution, whose events are not in this history.
+            interpreter.history = History(saved.include_data)
+            interpreter.history.now = saved.now
         try:
             output = yield from interpreter.run_branch(
                 processor.states, processor.start_at, selected, dict(run.variables),
                 thread, language,
             )
         except Failure as failure:
+            if distributed:
+                saved.now = interpreter.history.now
+                interpreter.history = saved
             failures += 1
             last_failure = failure
             if not distributed:
@@ -163,7 +171,6 @@ def run_map(run: _StateRun, state: Map) -> Steps:
             if failures > tolerated:
                 if distributed:
                     interpreter.add("MapRunFailed", run.thread, {})
-                interpreter.add("MapStateFailed", run.thread)
                 if tolerated > 0 or distributed and failures > 0 and tolerated > 0:
                     raise Failure(
                         "States.ExceedToleratedFailureThreshold",
@@ -172,6 +179,10 @@ def run_map(run: _StateRun, state: Map) -> Steps:
                 raise
             outputs.append(None)
             continue
+        if distributed:
+            saved.now = interpreter.history.now
+            interpreter.history = saved
+            thread.last = run.thread.last
         last = thread.last
         if not distributed:
             interpreter.history.add(

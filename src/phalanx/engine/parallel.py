@@ -35,7 +35,6 @@ def run_parallel(run: _StateRun, state: Parallel) -> Steps:
             )
         except Failure:
             run.thread.last = thread.last
-            interpreter.add("ParallelStateFailed", run.thread)
             raise
         run.thread.last = thread.last
         outputs.append(output)

@@ -7,6 +7,7 @@ and other integrations give `TaskScheduled/Started/Succeeded|Failed|TimedOut`.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import Task
@@ -156,6 +157,21 @@ def _integration(
             interpreter.add("TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)})
             raise failure
         payload = parameters.get("Payload")
+        if isinstance(payload, str):
+            # A string Payload is sent as the request body itself (corpus
+            # services/test_lambda_task_service: "0" arrives as the number 0).
+            try:
+                payload = json.loads(payload)
+            except ValueError:
+                failure = Failure(
+                    "Lambda.InvalidRequestContentException",
+                    "Could not parse request body into json: the Payload string is not JSON "
+                    "(Service: Lambda, Status Code: 400)",
+                )
+                interpreter.add(
+                    "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
+                )
+                raise failure from None
         response = yield InvokeLambda(run.state.name, parameters["FunctionName"], payload, limit)
         yield from interpreter.tick()
         assert isinstance(response, LambdaResponse)
