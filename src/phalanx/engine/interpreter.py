@@ -468,11 +468,8 @@ class _StateRun:
                 timestamp = self.jsonata_value(timestamp, "Timestamp")
                 if choice_rules.parse_timestamp(timestamp) is None:
                     raise expressions.EvaluationError(
-                        "The JSONata expression "
-                        f"'{expressions.expression_text(state.timestamp or '')}' specified for "
-                        "the field 'Timestamp' returned an unexpected result type. Expected "
-                        "'string' in ISO-8601 extended offset date-time format, but was "
-                        f"'{_json_type(timestamp)}' for value: {_to_text(timestamp)}",
+                        "The Timestamp field cannot be parsed as an ISO-8601 extended offset "
+                        f"date-time format string: {_shown(timestamp)}",
                         "Timestamp",
                     )
         else:
@@ -581,8 +578,7 @@ class _StateRun:
                 except StatesError as error:
                     raise self.evaluation_failure(error) from None
             except Failure as failure:
-                if failure.error == "States.Runtime" and isinstance(state, Map | Parallel):
-                    self.interpreter.add(f"{state.type_name}StateFailed", self.thread)
+                if failure.error == "States.Runtime":
                     raise
                 index = retry.find_retrier(state.retry, failure.error)
                 if index is not None and state.retry is not None:

@@ -101,15 +101,41 @@ def _selector(run: _StateRun, state: Map, value: Any, index: int, item: Any) -> 
     return io.template(dict(selector), value, scope, field)
 
 
+def _integer_path(run: _StateRun, path: str | None, field: str, value: Any) -> Any:
+    """A `...Path` field's value, which must be an integer (AWS's message otherwise)."""
+    if path is None:
+        return None
+    found = io.select(path, value, run.scope)
+    if isinstance(found, bool) or not isinstance(found, int | float) or (
+        isinstance(found, float) and not found.is_integer()
+    ):
+        shown = found if isinstance(found, str) else to_text(found)
+        raise StatesError(
+            "States.Runtime",
+            f'The {field}Path field refers to value "{shown}" which is not a valid integer: '
+            f"{path}",
+        )
+    return found
+
+
 def _tolerance(run: _StateRun, state: Map, value: Any, total: int) -> float:
     count = _number(
-        run, state.tolerated_failure_count, state.tolerated_failure_count_path,
-        "ToleratedFailureCount", value,
+        run, state.tolerated_failure_count, None, "ToleratedFailureCount", value,
     )
+    if state.tolerated_failure_count_path is not None:
+        count = _integer_path(
+            run, state.tolerated_failure_count_path, "ToleratedFailureCount", value
+        )
     percentage = _number(
         run, state.tolerated_failure_percentage, state.tolerated_failure_percentage_path,
         "ToleratedFailurePercentage", value,
     )
+    if isinstance(count, int | float) and count < 0:
+        raise StatesError("States.Runtime", "ToleratedFailureCount cannot be negative.")
+    if isinstance(percentage, int | float) and not 0 <= percentage <= 100:
+        raise StatesError(
+            "States.Runtime", "ToleratedFailurePercentage must be between 0 and 100."
+        )
     allowed = 0.0
     if isinstance(count, int | float) and not isinstance(count, bool):
         allowed = max(allowed, float(count))
@@ -127,9 +153,11 @@ def run_map(run: _StateRun, state: Map) -> Steps:
     processor = state.processor
     assert processor is not None
     distributed = (processor.processor_config or {}).get("Mode") == "DISTRIBUTED"
+    if not run.jsonata:
+        _integer_path(run, state.max_concurrency_path, "MaxConcurrency", value)
     batches = _batches(run, state, items, value)
-    tolerated = _tolerance(run, state, value, len(batches))
     interpreter.add("MapStateStarted", run.thread, {"length": len(batches)})
+    tolerated = _tolerance(run, state, value, len(batches))
     if distributed:
         map_run_arn = (
             f"{interpreter.info.state_machine_arn.replace(':stateMachine:', ':mapRun:')}"

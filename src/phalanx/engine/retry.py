@@ -4,7 +4,7 @@ Rules (AWS "Handling errors in Step Functions workflows"):
 
 * the first Retrier (then Catcher) whose `ErrorEquals` names the error wins;
 * `States.ALL` matches any error except the terminal `States.DataLimitExceeded`
-  and `States.Runtime`;
+  and `States.Runtime` (which nothing catches);
 * `States.TaskFailed` matches any error except `States.Timeout` (and the two
   terminal ones);
 * a Retrier retries `MaxAttempts` times (default 3, 0 = never) with delay
@@ -27,7 +27,14 @@ DEFAULT_BACKOFF_RATE = 2.0
 
 
 def matches(error_equals: Sequence[str], error: str) -> bool:
-    """Does an `ErrorEquals` list cover `error`?"""
+    """Does an `ErrorEquals` list cover `error`?
+
+    `States.Runtime` is never caught nor retried, even when named (corpus
+    `scenarios/test_catch_states_runtime`); `States.DataLimitExceeded` only
+    when named.
+    """
+    if error == "States.Runtime":
+        return False
     if error in error_equals:
         return True
     if error in TERMINAL_ERRORS:

@@ -108,8 +108,9 @@ def _failure(response: LambdaResponse, arn: str) -> Failure | None:
     if response.not_found:
         return Failure(
             "Lambda.ResourceNotFoundException",
-            f"Function not found: {arn} (Service: AWSLambda; Status Code: 404; "
-            "Error Code: ResourceNotFoundException)",
+            f"Function not found: {arn}:$LATEST (Service: AWSLambda; Status Code: 404; "
+            f"Error Code: ResourceNotFoundException; Request ID: {response.request_id}; "
+            "Proxy: null)",
         )
     if response.function_error is not None:
         error, cause = function_error(response)
