@@ -142,12 +142,21 @@ def same(expected: Any, actual: Any, masks: Masks) -> bool:
     return bool(expected == actual)
 
 
+_ERROR_FIELDS = re.compile(r'^\{"errorMessage": ?"((?:[^"\\]|\\.)*)", ?"errorType": ?"([^"]*)"')
+
+
 def _lambda_cause(value: Any) -> dict[str, Any] | None:
     if isinstance(value, str):
         try:
             value = json.loads(value)
         except ValueError:
-            return None
+            # Masking can break the JSON (`"requestId":<request-id>"`): read the
+            # two compared fields from the text itself.
+            match = _ERROR_FIELDS.match(value)
+            if match is None:
+                return None
+            message = json.loads(f'"{match.group(1)}"')
+            return {"errorMessage": message, "errorType": match.group(2)}
     if isinstance(value, dict) and {"errorMessage", "errorType"} <= set(value):
         return {"errorMessage": value["errorMessage"], "errorType": value["errorType"]}
     return None

@@ -161,7 +161,7 @@ def _partition(array: Any, size: Any) -> list[Any]:
     return [array[i : i + step] for i in range(0, len(array), step)]
 
 
-def _range(start: Any, end: Any, step: Any) -> list[Any]:
+def _range(start: Any, end: Any, step: Any) -> Any:
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (start, end, step)):
         raise _invalid("$range", "expects numbers")
     if step == 0:
@@ -173,7 +173,9 @@ def _range(start: Any, end: Any, step: Any) -> list[Any]:
         current += step
         if len(values) > 1000:
             raise _invalid("$range", "at most 1000 items")
-    return values
+    # A JSONata sequence of one value is that value (corpus
+    # intrinsic_functions/test_array_jsonata: $range(1, 9, 9) is 1).
+    return values[0] if len(values) == 1 else values
 
 
 _HASHES = {

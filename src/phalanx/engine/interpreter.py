@@ -153,8 +153,10 @@ class Interpreter:
             "StartTime": iso_time(self.start_time),
             "Name": self.info.name,
             "RoleArn": self.info.role_arn,
-            "RedriveCount": 0,
         }
+        if self.info.machine_type != "EXPRESS":
+            # Express executions cannot be redriven: no RedriveCount (corpus express/).
+            self._execution_context["RedriveCount"] = 0
         history.add(
             "ExecutionStarted",
             Thread(),

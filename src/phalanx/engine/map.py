@@ -106,6 +106,12 @@ def _integer_path(run: _StateRun, path: str | None, field: str, value: Any) -> A
     if path is None:
         return None
     found = io.select(path, value, run.scope)
+    if isinstance(found, str):
+        # A numeric string is accepted (corpus assign/MAP_STATE_REFERENCE_IN_MAX_CONCURRENCY_PATH).
+        try:
+            return int(found)
+        except ValueError:
+            pass
     if isinstance(found, bool) or not isinstance(found, int | float) or (
         isinstance(found, float) and not found.is_integer()
     ):

@@ -3,8 +3,9 @@
 Rules (AWS "Handling errors in Step Functions workflows"):
 
 * the first Retrier (then Catcher) whose `ErrorEquals` names the error wins;
-* `States.ALL` matches any error except the terminal `States.DataLimitExceeded`
-  and `States.Runtime` (which nothing catches);
+* `States.ALL` matches any error except `States.Runtime`, which nothing
+  catches (the docs also exclude `States.DataLimitExceeded`, but the recorded
+  executions show it caught);
 * `States.TaskFailed` matches any error except `States.Timeout` (and the two
   terminal ones);
 * a Retrier retries `MaxAttempts` times (default 3, 0 = never) with delay
@@ -19,7 +20,10 @@ from collections.abc import Sequence
 
 from phalanx.asl import Catcher, Retrier
 
-TERMINAL_ERRORS = frozenset({"States.DataLimitExceeded", "States.Runtime"})
+TERMINAL_ERRORS = frozenset({"States.Runtime"})
+# The docs say States.ALL does not catch States.DataLimitExceeded, but AWS does
+# catch a Lambda result over the limit with States.ALL (corpus
+# error_handling/test_task_lambda_catch_state_all_data_limit_exceeded...).
 
 DEFAULT_INTERVAL_SECONDS = 1.0
 DEFAULT_MAX_ATTEMPTS = 3

@@ -16,6 +16,7 @@ run by the runtime through mocks.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 from typing import Any
@@ -84,10 +85,27 @@ def parse_payload(response: LambdaResponse) -> Any:
         return text
 
 
-def invoke_result(response: LambdaResponse, payload: Any) -> dict[str, Any]:
-    """The `lambda:invoke` result: the Invoke API response as Step Functions gives it."""
+def invoke_result(
+    response: LambdaResponse, payload: Any, log_type: Any = None
+) -> dict[str, Any]:
+    """The `lambda:invoke` result: the Invoke API response as Step Functions gives it.
+
+    `LogType: Tail` adds `LogResult` (base64 of the log tail; empty locally).
+    """
     length = str(len(response.payload.encode("utf-8")))
     request_id = response.request_id
+    result = _invoke_result(response, payload, length, request_id)
+    if log_type == "Tail":
+        log = base64.b64encode(b"").decode("ascii")
+        result = {"ExecutedVersion": result.pop("ExecutedVersion"), "LogResult": log, **result}
+        result["SdkHttpMetadata"]["AllHttpHeaders"]["X-Amz-Log-Result"] = [log]
+        result["SdkHttpMetadata"]["HttpHeaders"]["X-Amz-Log-Result"] = log
+    return result
+
+
+def _invoke_result(
+    response: LambdaResponse, payload: Any, length: str, request_id: str
+) -> dict[str, Any]:
     return {
         "ExecutedVersion": response.executed_version,
         "Payload": payload,

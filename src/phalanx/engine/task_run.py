@@ -104,7 +104,9 @@ def _invoke_function(
     return result
 
 
-def _failure(response: LambdaResponse, arn: str) -> Failure | None:
+def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Failure | None:
+    """The failure an invocation ended with; `task` names the resource in limit causes
+    (the function ARN, or `lambda` for lambda:invoke)."""
     if response.not_found:
         return Failure(
             "Lambda.ResourceNotFoundException",
@@ -118,7 +120,7 @@ def _failure(response: LambdaResponse, arn: str) -> Failure | None:
     if len(response.payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:
         return Failure(
             "States.DataLimitExceeded",
-            f"The state/task '{arn}' returned a result with a size exceeding "
+            f"The state/task '{task or arn}' returned a result with a size exceeding "
             "the maximum number of bytes service limit.",
         )
     return None
@@ -158,6 +160,10 @@ def _integration(
             interpreter.add("TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)})
             raise failure
         payload = parameters.get("Payload")
+        if payload is None:
+            # No body: the handler's event is an empty object (corpus
+            # services/test_lambda_task_service test_invoke: Payload null -> {}).
+            payload = {}
         if isinstance(payload, str):
             # A string Payload is sent as the request body itself (corpus
             # services/test_lambda_task_service: "0" arrives as the number 0).
@@ -181,13 +187,13 @@ def _integration(
                 raise TimedOut()
             interpreter.add("TaskTimedOut", thread, {**kind, "error": "States.Timeout"})
             raise Failure("States.Timeout", None)
-        failure = _failure(response, function_arn(parameters["FunctionName"]))
+        failure = _failure(response, function_arn(parameters["FunctionName"]), "lambda")
         if failure is not None:
             interpreter.add(
                 "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
             )
             raise failure
-        result = invoke_result(response, parse_payload(response))
+        result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
     else:
         answer = yield CallService(run.state.name, resource.arn, parameters)
         yield from interpreter.tick()
