@@ -225,8 +225,12 @@ def check(case: dict[str, Any]) -> dict[str, bool | None]:
     except PhalanxError as error:
         execution = Execution("FAILED", None, "States.Runtime", str(error), ())
     except Exception as error:  # a bug: report it as a failing verdict
-        return {"status/output": False, "error/cause": False, "events": False,
-                "crash": f"{type(error).__name__}: {error}"}  # type: ignore[dict-item]
+        return {
+            "status/output": False,
+            "error/cause": False,
+            "events": False,
+            "crash": f"{type(error).__name__}: {error}",
+        }  # type: ignore[dict-item]
     verdict: dict[str, bool | None] = {"status/output": None, "error/cause": None, "events": None}
     status_ok = execution.status == expected["status"]
     if expected["status"] == "SUCCEEDED":
@@ -302,7 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     print(row("TOTAL", totals))
     if args.failures:
         for name, verdict in failing:
-            bad = [f"{c}={v}" if c == "crash" else c for c, v in verdict.items() if v is False or c == "crash"]
+            bad = [
+                f"{c}={v}" if c == "crash" else c
+                for c, v in verdict.items()
+                if v is False or c == "crash"
+            ]
             print(f"FAIL {name}: {', '.join(bad)}")
     return 0
 

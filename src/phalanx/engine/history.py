@@ -27,7 +27,7 @@ def to_text(value: Any) -> str:
 
 
 def details_key(event_type: str) -> str:
-    """The name of an event type's details field: `PassStateEntered` -> `stateEnteredEventDetails`."""
+    """The details field of an event type: `PassStateEntered` -> `stateEnteredEventDetails`."""
     if event_type.endswith("StateEntered"):
         return "stateEnteredEventDetails"
     if event_type.endswith("StateExited"):

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import uuid
 from collections.abc import Generator, Mapping
 from typing import Any
 
-from phalanx.asl import NULL, Choice, Fail, Map, Parallel, Pass, State, StateMachine, Succeed, Task
+from phalanx.asl import NULL, Choice, Fail, Map, Parallel, Pass, State, StateMachine, Task
 from phalanx.asl import Wait as WaitState
 from phalanx.engine import choice as choice_rules
 from phalanx.engine import expressions, io, retry
@@ -66,17 +67,16 @@ class ExecutionInfo:
 
     @property
     def state_machine_arn(self) -> str:
-        return (
-            f"arn:aws:states:{self.region}:{self.account}:stateMachine:{self.state_machine_name}"
-        )
+        return f"arn:aws:states:{self.region}:{self.account}:stateMachine:{self.state_machine_name}"
 
     @property
     def execution_arn(self) -> str:
-        kind = "express" if self.machine_type == "EXPRESS" else "execution"
-        return (
-            f"arn:aws:states:{self.region}:{self.account}:{kind}:"
-            f"{self.state_machine_name}:{self.name}"
-        )
+        base = f"arn:aws:states:{self.region}:{self.account}"
+        if self.machine_type == "EXPRESS":
+            # Express ARNs carry a second id after the name (corpus express/).
+            run_id = uuid.uuid5(uuid.NAMESPACE_URL, self.name)
+            return f"{base}:express:{self.state_machine_name}:{self.name}:{run_id}"
+        return f"{base}:execution:{self.state_machine_name}:{self.name}"
 
 
 def iso_time(epoch: float) -> str:
@@ -173,9 +173,7 @@ class Interpreter:
                 self.machine.states, self.machine.start_at, self.input, {}, top, language
             )
         except Failure as failure:
-            history.add(
-                "ExecutionFailed", top, error_details(failure.error, failure.cause)
-            )
+            history.add("ExecutionFailed", top, error_details(failure.error, failure.cause))
             return self._outcome("FAILED", None, failure.error, failure.cause)
         except TimedOut:
             history.add("ExecutionTimedOut", top, {})
@@ -186,8 +184,7 @@ class Interpreter:
             return self._outcome("FAILED", None, error.error, error.cause)
         except EventLimit:
             cause = (
-                f"The execution reached the maximum number of history events "
-                f"({self.max_events})."
+                f"The execution reached the maximum number of history events ({self.max_events})."
             )
             history.add("ExecutionFailed", top, error_details("States.Runtime", cause))
             return self._outcome("FAILED", None, "States.Runtime", cause)
@@ -379,7 +376,9 @@ class _StateRun:
         assign = getattr(state, "assign", None)
         assigned = None
         if assign is not None:
-            assigned = self.jsonata_value(dict(assign), "Assign", result=result, has_result=has_result)
+            assigned = self.jsonata_value(
+                dict(assign), "Assign", result=result, has_result=has_result
+            )
         output_template = getattr(state, "output", None)
         if output_template is None:
             output = default
@@ -429,7 +428,7 @@ class _StateRun:
             error = self.fail_path(state.error_path, "ErrorPath")
         if state.cause_path is not None:
             cause = self.fail_path(state.cause_path, "CausePath")
-        return Failure(error, cause)  # type: ignore[arg-type]
+        return Failure(error, cause)
 
     def fail_path(self, path: str, field: str) -> Any:
         from phalanx.query import intrinsics, jsonpath, payload
@@ -460,7 +459,7 @@ class _StateRun:
                 seconds = self.jsonata_value(seconds, "Seconds")
                 if not _is_integer(seconds) or seconds < 0:
                     raise expressions.EvaluationError(
-                        f"The JSONata expression '{expressions.expression_text(state.seconds)}' "
+                        f"The JSONata expression '{expressions.expression_text(str(state.seconds))}' "
                         "specified for the field 'Seconds' returned an unexpected result type. "
                         f"Expected 'integer', but was '{_json_type(seconds)}' for value: "
                         f"{_to_text(seconds)}",
@@ -515,9 +514,7 @@ class _StateRun:
             condition = rule.condition
             if isinstance(condition, bool | str):
                 continue
-            if choice_rules.holds(
-                condition, value, context=self.context, variables=self.variables
-            ):
+            if choice_rules.holds(condition, value, context=self.context, variables=self.variables):
                 matched = rule
                 break
         if matched is None and state.default is None:

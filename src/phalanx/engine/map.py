@@ -112,36 +112,42 @@ def _integer_path(run: _StateRun, path: str | None, field: str, value: Any) -> A
             return int(found)
         except ValueError:
             pass
-    if isinstance(found, bool) or not isinstance(found, int | float) or (
-        isinstance(found, float) and not found.is_integer()
+    if (
+        isinstance(found, bool)
+        or not isinstance(found, int | float)
+        or (isinstance(found, float) and not found.is_integer())
     ):
         shown = found if isinstance(found, str) else to_text(found)
         raise StatesError(
             "States.Runtime",
-            f'The {field}Path field refers to value "{shown}" which is not a valid integer: '
-            f"{path}",
+            f'The {field}Path field refers to value "{shown}" which is not a valid integer: {path}',
         )
     return found
 
 
 def _tolerance(run: _StateRun, state: Map, value: Any, total: int) -> float:
     count = _number(
-        run, state.tolerated_failure_count, None, "ToleratedFailureCount", value,
+        run,
+        state.tolerated_failure_count,
+        None,
+        "ToleratedFailureCount",
+        value,
     )
     if state.tolerated_failure_count_path is not None:
         count = _integer_path(
             run, state.tolerated_failure_count_path, "ToleratedFailureCount", value
         )
     percentage = _number(
-        run, state.tolerated_failure_percentage, state.tolerated_failure_percentage_path,
-        "ToleratedFailurePercentage", value,
+        run,
+        state.tolerated_failure_percentage,
+        state.tolerated_failure_percentage_path,
+        "ToleratedFailurePercentage",
+        value,
     )
     if isinstance(count, int | float) and count < 0:
         raise StatesError("States.Runtime", "ToleratedFailureCount cannot be negative.")
     if isinstance(percentage, int | float) and not 0 <= percentage <= 100:
-        raise StatesError(
-            "States.Runtime", "ToleratedFailurePercentage must be between 0 and 100."
-        )
+        raise StatesError("States.Runtime", "ToleratedFailurePercentage must be between 0 and 100.")
     allowed = 0.0
     if isinstance(count, int | float) and not isinstance(count, bool):
         allowed = max(allowed, float(count))
@@ -178,9 +184,7 @@ def run_map(run: _StateRun, state: Map) -> Steps:
         selected = _selector(run, state, value, index, item)
         thread = Thread(run.thread.last)
         if not distributed:
-            interpreter.add(
-                "MapIterationStarted", thread, {"index": index, "name": run.state.name}
-            )
+            interpreter.add("MapIterationStarted", thread, {"index": index, "name": run.state.name})
         saved = interpreter.history
         if distributed:
             # Each item runs as a child execution, whose events are not in this history.
@@ -188,8 +192,12 @@ def run_map(run: _StateRun, state: Map) -> Steps:
             interpreter.history.now = saved.now
         try:
             output = yield from interpreter.run_branch(
-                processor.states, processor.start_at, selected, dict(run.variables),
-                thread, language,
+                processor.states,
+                processor.start_at,
+                selected,
+                dict(run.variables),
+                thread,
+                language,
             )
         except Failure as failure:
             if distributed:
@@ -205,7 +213,7 @@ def run_map(run: _StateRun, state: Map) -> Steps:
             if failures > tolerated:
                 if distributed:
                     interpreter.add("MapRunFailed", run.thread, {})
-                if tolerated > 0 or distributed and failures > 0 and tolerated > 0:
+                if tolerated > 0 or (distributed and failures > 0 and tolerated > 0):
                     raise Failure(
                         "States.ExceedToleratedFailureThreshold",
                         "The specified tolerated failure threshold was exceeded",

@@ -55,7 +55,9 @@ def parse_resource(resource: str | LambdaFunction) -> Resource:
         action, _, pattern = action.partition(".")
         if service == "lambda" and action == "invoke":
             return Resource("invoke", resource, pattern=pattern or None)
-        return Resource("service", resource, service=service, action=action, pattern=pattern or None)
+        return Resource(
+            "service", resource, service=service, action=action, pattern=pattern or None
+        )
     return Resource("function", resource, function=resource)
 
 
@@ -85,9 +87,7 @@ def parse_payload(response: LambdaResponse) -> Any:
         return text
 
 
-def invoke_result(
-    response: LambdaResponse, payload: Any, log_type: Any = None
-) -> dict[str, Any]:
+def invoke_result(response: LambdaResponse, payload: Any, log_type: Any = None) -> dict[str, Any]:
     """The `lambda:invoke` result: the Invoke API response as Step Functions gives it.
 
     `LogType: Tail` adds `LogResult` (base64 of the log tail; empty locally).

@@ -157,7 +157,9 @@ def _integration(
                 f"The Parameters of state '{run.state.name}' must name a FunctionName "
                 "for arn:aws:states:::lambda:invoke",
             )
-            interpreter.add("TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)})
+            interpreter.add(
+                "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
+            )
             raise failure
         payload = parameters.get("Payload")
         if payload is None:
@@ -187,12 +189,14 @@ def _integration(
                 raise TimedOut()
             interpreter.add("TaskTimedOut", thread, {**kind, "error": "States.Timeout"})
             raise Failure("States.Timeout", None)
-        failure = _failure(response, function_arn(parameters["FunctionName"]), "lambda")
-        if failure is not None:
+        invoke_failure = _failure(response, function_arn(parameters["FunctionName"]), "lambda")
+        if invoke_failure is not None:
             interpreter.add(
-                "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
+                "TaskFailed",
+                thread,
+                {**kind, **error_details(invoke_failure.error, invoke_failure.cause)},
             )
-            raise failure
+            raise invoke_failure
         result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
     else:
         answer = yield CallService(run.state.name, resource.arn, parameters)

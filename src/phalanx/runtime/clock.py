@@ -57,14 +57,15 @@ class VirtualClock:
         self._now = moment
 
 
-_current: contextvars.ContextVar[Clock] = contextvars.ContextVar(
-    "phalanx_clock", default=RealClock()
+_current: contextvars.ContextVar[Clock | None] = contextvars.ContextVar(
+    "phalanx_clock", default=None
 )
+_REAL = RealClock()
 
 
 def current() -> Clock:
     """The clock of the execution running in this context (real time outside one)."""
-    return _current.get()
+    return _current.get() or _REAL
 
 
 @contextlib.contextmanager

@@ -169,7 +169,7 @@ def run(
     `phalanx.testing` for MockConfigFile mocks).
     """
     if not isinstance(machine, StateMachine):
-        machine = StateMachine.from_asl(machine)  # type: ignore[arg-type]
+        machine = StateMachine.from_asl(machine)
     if input is None:
         input = {}
     if clock is None:
@@ -177,8 +177,9 @@ def run(
     if invoker is None:
         invoker = FunctionInvoker(collect_functions(machine, functions), clock)
     rng = random.Random(seed)
-    execution_name = name or (str(uuid.UUID(int=rng.getrandbits(128))) if seed is not None
-                              else str(uuid.uuid4()))
+    execution_name = name or (
+        str(uuid.UUID(int=rng.getrandbits(128))) if seed is not None else str(uuid.uuid4())
+    )
     info = ExecutionInfo(
         name=execution_name,
         state_machine_name=machine.name or "local-machine",
@@ -193,6 +194,10 @@ def run(
     )
     outcome = drive(interpreter, clock, invoker, services or unmocked_service, rng)
     return Execution(
-        outcome.status, outcome.output, outcome.error, outcome.cause, outcome.history,
+        outcome.status,
+        outcome.output,
+        outcome.error,
+        outcome.cause,
+        outcome.history,
         execution_name,
     )
