@@ -458,8 +458,9 @@ class _StateRun:
             if isinstance(seconds, str):
                 seconds = self.jsonata_value(seconds, "Seconds")
                 if not _is_integer(seconds) or seconds < 0:
+                    text = expressions.expression_text(str(state.seconds))
                     raise expressions.EvaluationError(
-                        f"The JSONata expression '{expressions.expression_text(str(state.seconds))}' "
+                        f"The JSONata expression '{text}' "
                         "specified for the field 'Seconds' returned an unexpected result type. "
                         f"Expected 'integer', but was '{_json_type(seconds)}' for value: "
                         f"{_to_text(seconds)}",
