@@ -36,6 +36,7 @@ from phalanx.asl import (
 from phalanx.errors import DefinitionError, FunctionError, LoadError, PhalanxError
 from phalanx.functions import LambdaFunction, function
 from phalanx.naming import user_scoped_name
+from phalanx.runtime.local import run
 
 __version__ = "0.1.0"
 
@@ -71,5 +72,6 @@ __all__ = [
     "function",
     "jsonata",
     "path",
+    "run",
     "user_scoped_name",
 ]

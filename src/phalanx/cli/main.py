@@ -14,6 +14,7 @@ import click
 # name -> (module, attribute, one-line help shown by `phalanx --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "asl": ("phalanx.cli.asl", "asl_command", "Print the ASL JSON of a state machine."),
+    "run": ("phalanx.cli.run", "run_command", "Run a state machine locally."),
 }
 
 

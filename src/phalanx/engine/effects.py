@@ -58,7 +58,8 @@ class LambdaResponse:
     `payload` is the response text. `function_error` is set ("Unhandled")
     when the function raised: then `payload` is the error document.
     `timed_out` means the call outlived `timeout`. `not_found` means no such
-    function (Lambda's ResourceNotFoundException).
+    function (Lambda's ResourceNotFoundException). `error`/`cause` report a
+    failure as is (a mocked `Throw`).
     """
 
     payload: str = "null"
@@ -67,6 +68,8 @@ class LambdaResponse:
     not_found: bool = False
     request_id: str = "00000000-0000-0000-0000-000000000000"
     executed_version: str = "$LATEST"
+    error: str | None = None
+    cause: str | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -107,6 +107,8 @@ def _invoke_function(
 def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Failure | None:
     """The failure an invocation ended with; `task` names the resource in limit causes
     (the function ARN, or `lambda` for lambda:invoke)."""
+    if response.error is not None:
+        return Failure(response.error, response.cause)
     if response.not_found:
         return Failure(
             "Lambda.ResourceNotFoundException",

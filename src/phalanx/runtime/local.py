@@ -33,6 +33,7 @@ from phalanx.functions import LambdaFunction
 from phalanx.query.intrinsics import Sources
 from phalanx.runtime.clock import Clock, RealClock, VirtualClock
 from phalanx.runtime.lambdas import FunctionInvoker, Invoker
+from phalanx.testing import Mocks, StateMocks
 
 ServiceHandler = Callable[[CallService], ServiceResponse]
 
@@ -57,18 +58,33 @@ def drive(
     rng: random.Random | None = None,
     journal: list[Any] | None = None,
     replay: Sequence[Any] = (),
+    mocks: StateMocks | None = None,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> Outcome:
-    """Run the interpreter to its outcome, answering each effect."""
+    """Run the interpreter to its outcome, answering each effect.
+
+    `mocks` answers the task effects of mocked states; `on_event` sees each
+    history event as soon as the step that produced it is done.
+    """
     rng = rng or random.Random()
     steps = interpreter.run()
     answer: Any = None
     position = 0
+    seen = 0
     while True:
         try:
             effect: Effect = steps.send(answer)
         except StopIteration as stop:
             outcome: Outcome = stop.value
+            if on_event is not None:
+                for event in outcome.history[seen:]:
+                    on_event(event)
             return outcome
+        if on_event is not None:
+            events = interpreter.history.events
+            for event in events[seen:]:
+                on_event(event)
+            seen = len(events)
         if position < len(replay):
             answer = replay[position]
         elif isinstance(effect, Now):
@@ -77,9 +93,15 @@ def drive(
             clock.sleep(effect.seconds)
             answer = None
         elif isinstance(effect, InvokeLambda):
-            answer = invoker.invoke(effect)
+            if mocks is not None and effect.state in mocks:
+                answer = mocks.invoke(effect)
+            else:
+                answer = invoker.invoke(effect)
         elif isinstance(effect, CallService):
-            answer = services(effect)
+            if mocks is not None and effect.state in mocks:
+                answer = mocks.call(effect)
+            else:
+                answer = services(effect)
         elif isinstance(effect, Random):
             answer = rng.random()
         else:  # pragma: no cover - the Effect union is closed
@@ -159,14 +181,17 @@ def run(
     machine_type: str = "STANDARD",
     include_execution_data: bool = True,
     seed: int | None = None,
+    mocks: Mocks | None = None,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> Execution:
     """Run `machine` on `input` in this process and return the finished execution.
 
     `fast=True` uses a virtual clock: waits, backoffs and timeouts pass
     instantly. `functions` registers Lambda handlers by name (for ARN
     resources); `phalanx.function`s used directly as resources need no
-    registration. `services` answers non-Lambda integrations (see
-    `phalanx.testing` for MockConfigFile mocks).
+    registration. `services` answers non-Lambda integrations; `mocks` (by
+    state name, see `phalanx.testing`) answer the tasks of the states they
+    name, per call. `on_event` sees each history event as it happens.
     """
     if not isinstance(machine, StateMachine):
         machine = StateMachine.from_asl(machine)
@@ -192,7 +217,15 @@ def run(
     interpreter = Interpreter(
         machine, input, info, include_data=include_execution_data, sources=sources
     )
-    outcome = drive(interpreter, clock, invoker, services or unmocked_service, rng)
+    outcome = drive(
+        interpreter,
+        clock,
+        invoker,
+        services or unmocked_service,
+        rng,
+        mocks=StateMocks(mocks) if mocks is not None else None,
+        on_event=on_event,
+    )
     return Execution(
         outcome.status,
         outcome.output,
