@@ -22,7 +22,8 @@ def _read_input(value: str | None) -> Any:
         try:
             text = Path(value[1:]).read_text(encoding="utf-8")
         except OSError as error:
-            raise click.BadParameter(f"cannot read {value[1:]}: {error}", param_hint="--input")
+            message = f"cannot read {value[1:]}: {error}"
+            raise click.BadParameter(message, param_hint="--input") from None
     try:
         return json.loads(text)
     except ValueError as error:
