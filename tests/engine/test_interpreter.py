@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -125,7 +126,7 @@ def test_lambda_exception_becomes_aws_error_and_is_retried_then_caught() -> None
     assert execution.output["err"]["Error"] == "ValueError"
     assert '"errorMessage": "bad roll"' in execution.output["err"]["Cause"]
     started = [e["timestamp"] for e in execution.history if e["type"] == "LambdaFunctionScheduled"]
-    assert [b - a for a, b in zip(started, started[1:], strict=False)] == [10.0, 20.0]
+    assert [b - a for a, b in itertools.pairwise(started)] == [10.0, 20.0]
 
 
 def test_retry_max_attempts_zero_never_retries() -> None:
