@@ -91,17 +91,22 @@ def _without_data(details: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in details.items() if key not in _DATA_FIELDS}
 
 
-def data(field: str, value: Any) -> dict[str, Any]:
+def data(field: str, value: Any, text: str | None = None) -> dict[str, Any]:
     """`{"input": "<json>", "inputDetails": {"truncated": false}}` for `field`."""
-    return {field: to_text(value), f"{field}Details": {"truncated": False}}
+    return {
+        field: to_text(value) if text is None else text,
+        f"{field}Details": {"truncated": False},
+    }
 
 
-def entered(name: str, value: Any) -> dict[str, Any]:
-    return {"name": name, **data("input", value)}
+def entered(name: str, value: Any, text: str | None = None) -> dict[str, Any]:
+    return {"name": name, **data("input", value, text)}
 
 
-def exited(name: str, value: Any, assigned: dict[str, Any] | None = None) -> dict[str, Any]:
-    details = {"name": name, **data("output", value)}
+def exited(
+    name: str, value: Any, assigned: dict[str, Any] | None = None, text: str | None = None
+) -> dict[str, Any]:
+    details = {"name": name, **data("output", value, text)}
     if assigned is not None:
         details["assignedVariables"] = {key: to_text(v) for key, v in assigned.items()}
         details["assignedVariablesDetails"] = {"truncated": False}

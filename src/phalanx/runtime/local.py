@@ -28,6 +28,7 @@ from phalanx.engine.effects import (
     ServiceResponse,
     Sleep,
 )
+from phalanx.engine.history import MAX_EVENTS
 from phalanx.engine.interpreter import ExecutionInfo, Interpreter
 from phalanx.functions import LambdaFunction
 from phalanx.query.intrinsics import Sources
@@ -183,6 +184,7 @@ def run(
     seed: int | None = None,
     mocks: Mocks | None = None,
     on_event: Callable[[dict[str, Any]], None] | None = None,
+    max_events: int = MAX_EVENTS,
 ) -> Execution:
     """Run `machine` on `input` in this process and return the finished execution.
 
@@ -192,6 +194,8 @@ def run(
     registration. `services` answers non-Lambda integrations; `mocks` (by
     state name, see `phalanx.testing`) answer the tasks of the states they
     name, per call. `on_event` sees each history event as it happens.
+    `max_events` is AWS's 25,000-event history limit (raise it only to
+    measure, as bench/engine_bench.py does).
     """
     if not isinstance(machine, StateMachine):
         machine = StateMachine.from_asl(machine)
@@ -215,7 +219,12 @@ def run(
         new_uuid=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
     )
     interpreter = Interpreter(
-        machine, input, info, include_data=include_execution_data, sources=sources
+        machine,
+        input,
+        info,
+        include_data=include_execution_data,
+        sources=sources,
+        max_events=max_events,
     )
     outcome = drive(
         interpreter,
