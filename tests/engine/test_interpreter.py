@@ -307,3 +307,63 @@ def test_journal_replay_resumes_to_the_same_outcome() -> None:
         replay=journal,
     )
     assert replayed == first
+
+
+@pytest.mark.parametrize(
+    ("config", "text", "expected"),
+    [
+        pytest.param({"InputType": "JSON"}, "[1, 2]", [1, 2], id="json"),
+        pytest.param(
+            {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+            "a,b\n1,2\n3,4\n",
+            [{"a": "1", "b": "2"}, {"a": "3", "b": "4"}],
+            id="csv-first-row",
+        ),
+        pytest.param(
+            {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["x"], "MaxItems": 1},
+            "7\n8\n",
+            [{"x": "7"}],
+            id="csv-given-max-items",
+        ),
+    ],
+)
+def test_distributed_map_item_reader_reads_local_objects(
+    tmp_path: Any, config: dict[str, Any], text: str, expected: list[Any]
+) -> None:
+    (tmp_path / "bucket").mkdir()
+    (tmp_path / "bucket" / "items").write_text(text)
+    states = {
+        "M": {
+            "Type": "Map",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": config,
+                "Parameters": {"Bucket": "bucket", "Key": "items"},
+            },
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "P",
+                "States": {"P": {"Type": "Pass", "End": True}},
+            },
+            "End": True,
+        }
+    }
+    execution = run(machine(states), {}, fast=True, items_root=tmp_path)
+    assert execution.output == expected
+
+
+def test_item_reader_without_object_fails_with_item_reader_failed(tmp_path: Any) -> None:
+    states = {
+        "M": {
+            "Type": "Map",
+            "ItemReader": {
+                "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "JSON"},
+                "Parameters": {"Bucket": "none", "Key": "none"},
+            },
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+            "End": True,
+        }
+    }
+    execution = run(machine(states), {}, fast=True, items_root=tmp_path)
+    assert execution.error == "States.ItemReaderFailed"

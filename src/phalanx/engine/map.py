@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import Map
 from phalanx.engine import expressions, io
+from phalanx.engine.effects import CallService, ServiceResponse
 from phalanx.engine.history import History, Thread, to_text
 from phalanx.engine.interpreter import Failure, Steps
+from phalanx.engine.item_reader import ITEM_READER_FAILED, parse_items
 from phalanx.errors import StatesError
 
 if TYPE_CHECKING:
@@ -158,10 +160,32 @@ def _tolerance(run: _StateRun, state: Map, value: Any, total: int) -> float:
     return allowed
 
 
+def _read_items(run: _StateRun, state: Map, value: Any) -> Steps:
+    """Items from the ItemReader: ask the runtime for the object, parse it here."""
+    reader = dict(state.item_reader or {})
+    resource = str(reader.get("Resource", ""))
+    if run.jsonata:
+        parameters = run.jsonata_value(reader.get("Arguments", {}), "ItemReader/Arguments")
+    else:
+        parameters = io.template(reader.get("Parameters", {}), value, run.scope, "Parameters")
+    answer = yield CallService(run.state.name, resource, parameters)
+    yield from run.interpreter.tick()
+    assert isinstance(answer, ServiceResponse)
+    if answer.error is not None:
+        raise Failure(ITEM_READER_FAILED, f"{answer.error}: {answer.cause or ''}")
+    try:
+        return parse_items(answer.output, reader.get("ReaderConfig") or {})
+    except StatesError as error:
+        raise Failure(error.error, error.cause) from None
+
+
 def run_map(run: _StateRun, state: Map) -> Steps:
     interpreter = run.interpreter
     value = run.raw_input if run.jsonata else run.effective_input()
-    items = _items(run, state, value)
+    if state.item_reader is not None:
+        items = yield from _read_items(run, state, value)
+    else:
+        items = _items(run, state, value)
     processor = state.processor
     assert processor is not None
     distributed = (processor.processor_config or {}).get("Mode") == "DISTRIBUTED"

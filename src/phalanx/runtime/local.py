@@ -15,6 +15,7 @@ import dataclasses
 import random
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from phalanx.asl import StateMachine
@@ -49,6 +50,26 @@ def unmocked_service(request: CallService) -> ServiceResponse:
             "phalanx.testing)"
         ),
     )
+
+
+def local_objects(root: str | Path, fallback: ServiceHandler = unmocked_service) -> ServiceHandler:
+    """Serve `s3:getObject` from files: `Bucket`/`Key` is `root/Bucket/Key`.
+
+    This is how a distributed Map's ItemReader reads local JSON or CSV items.
+    """
+    base = Path(root)
+
+    def handler(request: CallService) -> ServiceResponse:
+        parameters = request.parameters if isinstance(request.parameters, dict) else {}
+        if not request.resource.endswith("s3:getObject"):
+            return fallback(request)
+        path = base / str(parameters.get("Bucket", "")) / str(parameters.get("Key", ""))
+        try:
+            return ServiceResponse(output=path.read_text(encoding="utf-8"))
+        except OSError as error:
+            return ServiceResponse(error="S3.NoSuchKey", cause=f"{path}: {error}")
+
+    return handler
 
 
 def drive(
@@ -185,6 +206,7 @@ def run(
     mocks: Mocks | None = None,
     on_event: Callable[[dict[str, Any]], None] | None = None,
     max_events: int = MAX_EVENTS,
+    items_root: str | Path | None = None,
 ) -> Execution:
     """Run `machine` on `input` in this process and return the finished execution.
 
@@ -194,7 +216,9 @@ def run(
     registration. `services` answers non-Lambda integrations; `mocks` (by
     state name, see `phalanx.testing`) answer the tasks of the states they
     name, per call. `on_event` sees each history event as it happens.
-    `max_events` is AWS's 25,000-event history limit (raise it only to
+    `items_root` serves a distributed Map's ItemReader (`s3:getObject` of
+    `Bucket`/`Key` reads `items_root/Bucket/Key`). `max_events` is AWS's
+    25,000-event history limit (raise it only to
     measure, as bench/engine_bench.py does).
     """
     if not isinstance(machine, StateMachine):
@@ -226,11 +250,14 @@ def run(
         sources=sources,
         max_events=max_events,
     )
+    service_handler = services or unmocked_service
+    if items_root is not None:
+        service_handler = local_objects(items_root, service_handler)
     outcome = drive(
         interpreter,
         clock,
         invoker,
-        services or unmocked_service,
+        service_handler,
         rng,
         mocks=StateMocks(mocks) if mocks is not None else None,
         on_event=on_event,
