@@ -367,3 +367,19 @@ def test_item_reader_without_object_fails_with_item_reader_failed(tmp_path: Any)
     }
     execution = run(machine(states), {}, fast=True, items_root=tmp_path)
     assert execution.error == "States.ItemReaderFailed"
+
+
+@pytest.mark.parametrize(
+    "states",
+    [
+        pytest.param({"P": {"Type": "Pass", "Next": "Nowhere"}}, id="unknown-next-state"),
+        pytest.param({"P": {"Type": "Pass", "InputPath": "$[", "End": True}}, id="path-syntax"),
+        pytest.param(
+            {"P": {"Type": "Pass", "Parameters": {"x.$": "States.Nope()"}, "End": True}},
+            id="unknown-intrinsic",
+        ),
+    ],
+)
+def test_bad_definitions_fail_the_execution_without_a_traceback(states: dict[str, Any]) -> None:
+    execution = run(machine(states), {}, fast=True)
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")

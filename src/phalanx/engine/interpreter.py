@@ -26,33 +26,17 @@ from phalanx.asl import Wait as WaitState
 from phalanx.engine import choice as choice_rules
 from phalanx.engine import expressions, io, retry
 from phalanx.engine.effects import Effect, Now, Outcome, Random, Sleep
+from phalanx.engine.failures import EventLimit, Failure, TimedOut
 from phalanx.engine.history import MAX_EVENTS, History, Thread, entered, error_details, exited
 from phalanx.engine.history import to_text as _to_text
 from phalanx.engine.task import MAX_PAYLOAD_BYTES
-from phalanx.errors import StatesError
+from phalanx.errors import DefinitionError, PhalanxError, StatesError
 from phalanx.functions import DEFAULT_ACCOUNT, DEFAULT_REGION
 from phalanx.query.intrinsics import Sources
 
 Steps = Generator[Effect, Any, Any]
 
 JSONATA = "JSONata"
-
-
-class Failure(Exception):
-    """A state failed with an AWS error; Retry/Catch may handle it."""
-
-    def __init__(self, error: str, cause: str | None) -> None:
-        super().__init__(error, cause)
-        self.error = error
-        self.cause = cause
-
-
-class TimedOut(Exception):
-    """The execution's TimeoutSeconds passed: nothing can catch this."""
-
-
-class EventLimit(Exception):
-    """The history reached 25,000 events."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -198,6 +182,12 @@ class Interpreter:
             # An evaluation error outside any state (cannot normally happen).
             history.add("ExecutionFailed", top, error_details(error.error, error.cause))
             return self._outcome("FAILED", None, error.error, error.cause)
+        except PhalanxError as error:
+            # A definition the validator would refuse (a path that does not
+            # parse, ...): AWS refuses it at creation; locally it fails the run.
+            cause = f"Invalid definition: {error}"
+            history.add("ExecutionFailed", top, error_details("States.Runtime", cause))
+            return self._outcome("FAILED", None, "States.Runtime", cause)
         except EventLimit:
             cause = (
                 f"The execution reached the maximum number of history events ({self.max_events})."
@@ -227,7 +217,9 @@ class Interpreter:
         """Run states from `start_at` until one ends; returns the last output."""
         name: str | None = start_at
         while name is not None:
-            state = states[name]
+            state = states.get(name)
+            if state is None:
+                raise DefinitionError("/States", f"the next state {name!r} is not defined")
             name, value = yield from self.run_state(state, value, variables, thread, language)
         return value
 
@@ -470,63 +462,9 @@ class _StateRun:
             ) from missing
 
     def wait_seconds(self, state: WaitState) -> float:
-        now = self.interpreter.history.now
-        seconds: Any = state.seconds
-        timestamp: Any = state.timestamp
-        if self.jsonata:
-            if isinstance(seconds, str):
-                seconds = self.jsonata_value(seconds, "Seconds")
-                if not _is_integer(seconds) or seconds < 0:
-                    text = expressions.expression_text(str(state.seconds))
-                    raise expressions.EvaluationError(
-                        f"The JSONata expression '{text}' "
-                        "specified for the field 'Seconds' returned an unexpected result type. "
-                        f"Expected 'integer', but was '{_json_type(seconds)}' for value: "
-                        f"{_to_text(seconds)}",
-                        "Seconds",
-                    )
-            if timestamp is not None and expressions.is_expression(timestamp):
-                timestamp = self.jsonata_value(timestamp, "Timestamp")
-                if choice_rules.parse_timestamp(timestamp) is None:
-                    raise expressions.EvaluationError(
-                        "The Timestamp field cannot be parsed as an ISO-8601 extended offset "
-                        f"date-time format string: {_shown(timestamp)}",
-                        "Timestamp",
-                    )
-        else:
-            data = self.effective_input()
-            if state.seconds_path is not None:
-                seconds = io.select(state.seconds_path, data, self.scope)
-                shown = f"{state.seconds_path} == {_shown(seconds)}"
-                if not _is_integer(seconds):
-                    raise StatesError(
-                        "States.Runtime",
-                        f"The SecondsPath parameter cannot be parsed as a long value: {shown}",
-                    )
-                if seconds < 0:
-                    raise StatesError(
-                        "States.Runtime",
-                        f"The SecondsPath parameter references a negative value: {shown}",
-                    )
-            if state.timestamp_path is not None:
-                timestamp = io.select(state.timestamp_path, data, self.scope)
-                if choice_rules.parse_timestamp(timestamp) is None:
-                    raise StatesError(
-                        "States.Runtime",
-                        "The TimestampPath parameter does not reference a valid ISO-8601 "
-                        f"extended offset date-time format string: {state.timestamp_path} == "
-                        f"{_shown(timestamp)}",
-                    )
-        delay = 0.0
-        if seconds is not None:
-            delay = float(seconds)
-        elif timestamp is not None:
-            moment = choice_rules.parse_timestamp(timestamp)
-            if moment is not None:
-                delay = max(0.0, moment.timestamp() - now)
-        if delay > MAX_WAIT_SECONDS:
-            raise StatesError("States.Runtime", "Wait state delay is too long.")
-        return delay
+        from phalanx.engine.wait import wait_seconds
+
+        return wait_seconds(self, state)
 
     def choose_jsonpath(self, state: Choice, value: Any) -> tuple[str | None, Any]:
         matched = None
@@ -640,18 +578,6 @@ class _StateRun:
         except StatesError as error:
             raise self.evaluation_failure(error) from None
         return self.finish(catcher.next_state, output, assigned)
-
-
-MAX_WAIT_SECONDS = 2**31 - 1
-"""Longest Wait AWS accepts (a Java int of seconds; corpus `base/test_wait` boundary)."""
-
-
-def _is_integer(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _shown(value: Any) -> str:
-    return value if isinstance(value, str) else _to_text(value)
 
 
 def _json_type(value: Any) -> str:

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 from phalanx.asl import Map
 from phalanx.engine import expressions, io
 from phalanx.engine.effects import CallService, ServiceResponse
+from phalanx.engine.failures import Failure
 from phalanx.engine.history import History, Thread, to_text
-from phalanx.engine.interpreter import Failure, Steps
+from phalanx.engine.interpreter import Steps
 from phalanx.engine.item_reader import ITEM_READER_FAILED, parse_items
 from phalanx.errors import StatesError
 

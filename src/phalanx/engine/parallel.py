@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import Parallel
+from phalanx.engine.failures import Failure
 from phalanx.engine.history import Thread
-from phalanx.engine.interpreter import Failure, Steps
+from phalanx.engine.interpreter import Steps
 
 if TYPE_CHECKING:
     from phalanx.engine.interpreter import _StateRun

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from phalanx.asl import Task
 from phalanx.engine import io
 from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
+from phalanx.engine.failures import Failure, TimedOut
 from phalanx.engine.history import data, error_details, to_text
-from phalanx.engine.interpreter import Failure, Steps, TimedOut
+from phalanx.engine.interpreter import Steps
 from phalanx.engine.task import (
     MAX_PAYLOAD_BYTES,
     Resource,
