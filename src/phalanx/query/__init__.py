@@ -9,7 +9,13 @@ Four public modules, each `parse`/`check` -> tree -> `evaluate`:
 
 Failures while evaluating raise `phalanx.errors.StatesError` whose `cause` is
 the part of AWS's cause after "An error occurred while executing the state
-'X' (entered at the event id #N). ": the engine adds that prefix.
+'X' (entered at the event id #N). ": the engine adds that prefix. Text that
+does not parse raises `phalanx.errors.QuerySyntaxError` (the validator's job
+to report before anything runs).
+
+Randomness (`States.MathRandom`, `States.UUID`, `$random`, `$uuid`) comes
+from an injectable `intrinsics.Sources`; nothing here reads the clock except
+JSONata's own `$now()` / `$millis()`.
 """
 
 from __future__ import annotations

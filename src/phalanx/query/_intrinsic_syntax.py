@@ -179,7 +179,7 @@ class _Parser:
             return self.path()
         if self.text.startswith(PREFIX, self.pos):
             return self.call()
-        if char == "-" or char.isdigit():
+        if char and char in "-0123456789":
             return self.number()
         for word, value in (("true", True), ("false", False), ("null", None)):
             end = self.pos + len(word)

@@ -28,6 +28,8 @@ FUNCTIONS = ("length",)
 
 _NAME_STOP = frozenset(".[]()'\" \t\r\n")
 _FILTER_NAME_STOP = _NAME_STOP | frozenset("=!<>&|,~")
+_DIGITS = "0123456789"
+_NUMBER_CHARS = frozenset(_DIGITS + ".eE+")
 _VARIABLE_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _VARIABLE_CHARS = _VARIABLE_START | frozenset("0123456789")
 
@@ -268,7 +270,7 @@ class _Parser:
                 names.append(self.quoted())
                 self.skip_spaces()
             step = Field(tuple(names))
-        elif char == ":" or char == "-" or char.isdigit():
+        elif char and char in _DIGITS + ":-":
             step = self.index_or_slice()
         else:
             raise self.error("expected '*', '?', a quoted name or an index after '[', found")
@@ -290,35 +292,22 @@ class _Parser:
             if char == quote:
                 self.pos += 1
                 return "".join(out)
-            if char == "\\":
-                self.pos += 1
-                out.append(self.escape())
+            if char == "\\" and self.peek(1) == quote:
+                # AWS keeps every other backslash as is: the path
+                # $['Test\\""Name"'] reads the key Test\""Name" (corpus
+                # scenarios/test_escape_sequence_parsing).
+                out.append(quote)
+                self.pos += 2
                 continue
             out.append(char)
             self.pos += 1
-
-    def escape(self) -> str:
-        char = self.peek()
-        if not char:
-            raise self.error("dangling backslash")
-        self.pos += 1
-        simple = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
-        if char in simple:
-            return simple[char]
-        if char == "u":
-            digits = self.text[self.pos : self.pos + 4]
-            if len(digits) != 4 or any(c not in "0123456789abcdefABCDEF" for c in digits):
-                raise self.error("bad \\u escape")
-            self.pos += 4
-            return chr(int(digits, 16))
-        return char
 
     def integer(self) -> int:
         start = self.pos
         if self.peek() == "-":
             self.pos += 1
         digits_at = self.pos
-        while self.peek().isdigit() and self.peek().isascii():
+        while self.peek() and self.peek() in _DIGITS:
             self.pos += 1
         if self.pos == digits_at:
             raise self.error("expected an integer, found", start)
@@ -335,7 +324,7 @@ class _Parser:
             self.pos += 1
             self.skip_spaces()
             end: int | None = None
-            if self.peek() == "-" or self.peek().isdigit():
+            if self.peek() and self.peek() in _DIGITS + "-":
                 end = self.integer()
                 self.skip_spaces()
             if self.peek() == ":":
@@ -419,7 +408,7 @@ class _Parser:
             return Literal(self.quoted())
         if char == "/":
             return self.regex()
-        if char == "-" or char.isdigit():
+        if char and char in _DIGITS + "-":
             return Literal(self.number())
         for word, value in (("true", True), ("false", False), ("null", None)):
             if self.text.startswith(word, self.pos):
@@ -431,8 +420,8 @@ class _Parser:
         start = self.pos
         if self.peek() == "-":
             self.pos += 1
-        while self.peek().isdigit() or self.peek() in (".", "e", "E", "+"):
-            if self.peek() in ("+",) and self.text[self.pos - 1] not in ("e", "E"):
+        while self.peek() and self.peek() in _NUMBER_CHARS:
+            if self.peek() == "+" and self.text[self.pos - 1] not in ("e", "E"):
                 break
             self.pos += 1
         text = self.text[start : self.pos]
@@ -442,7 +431,7 @@ class _Parser:
             raise QuerySyntaxError(self.text, start, f"bad number {text!r}") from None
         if value != value or value in (float("inf"), float("-inf")):
             raise QuerySyntaxError(self.text, start, f"bad number {text!r}")
-        if all(c.isdigit() or c == "-" for c in text) and len(text) < 19:
+        if all(c in _DIGITS or c == "-" for c in text) and len(text) < 19:
             return int(text)
         return value
 

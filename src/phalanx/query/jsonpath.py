@@ -163,38 +163,37 @@ def _java_class(value: Any) -> str:
 def _definite(parsed: JsonPath, steps: tuple[Step, ...], node: Any) -> Any:
     """Walk single steps with Jayway's errors (AWS runs Jayway with REQUIRE_PROPERTIES)."""
     for position, step in enumerate(steps):
-        done = _normalized(parsed.root, steps[:position])
-        leaf = position == len(steps) - 1
         if isinstance(step, Field):
             name = step.names[0]
+            if isinstance(node, dict) and name in node:
+                node = node[name]
+                continue
+            done = _normalized(parsed.root, steps[:position])
             if not isinstance(node, dict):
                 raise PathNotFound(
                     parsed.text,
                     f"Expected to find an object with property ['{name}'] in path {done} "
                     f"but found '{_java_class(node)}'",
                 )
-            if name not in node:
-                if leaf:
-                    raise PathNotFound(
-                        parsed.text, f"No results for path: {_normalized(parsed.root, steps)}"
-                    )
-                raise PathNotFound(parsed.text, f"Missing property in path {done}['{name}']")
-            node = node[name]
-        else:
-            assert isinstance(step, Index)
-            index = step.indexes[0]
-            if not isinstance(node, list):
-                raise PathNotFound(
-                    parsed.text,
-                    f"Filter: [{index}] can only be applied to arrays. "
-                    f"Current context is: {java_text(node)}",
-                )
-            effective = index + len(node) if index < 0 else index
-            if not 0 <= effective < len(node):
+            if position == len(steps) - 1:
                 raise PathNotFound(
                     parsed.text, f"No results for path: {_normalized(parsed.root, steps)}"
                 )
-            node = node[effective]
+            raise PathNotFound(parsed.text, f"Missing property in path {done}['{name}']")
+        assert isinstance(step, Index)
+        index = step.indexes[0]
+        if not isinstance(node, list):
+            raise PathNotFound(
+                parsed.text,
+                f"Filter: [{index}] can only be applied to arrays. "
+                f"Current context is: {java_text(node)}",
+            )
+        effective = index + len(node) if index < 0 else index
+        if not 0 <= effective < len(node):
+            raise PathNotFound(
+                parsed.text, f"No results for path: {_normalized(parsed.root, steps)}"
+            )
+        node = node[effective]
     return node
 
 
