@@ -1,8 +1,8 @@
 """The AWS-recorded corpus, one case per test (ids from the case file names).
 
-Comparison rules live in `bench/conformance.py` (README of the corpus). Two
-cases are known to differ, for reasons outside the engine (see docs/engine.md):
-they are marked xfail, not skipped, so a fix shows up.
+Comparison rules live in `bench/conformance.py` (README of the corpus). One
+case is known to differ, for a reason outside the engine (see docs/engine.md):
+it is marked xfail (strict), not skipped, so a change shows up.
 """
 
 from __future__ import annotations
@@ -25,10 +25,6 @@ _KNOWN = {
     "context_object__test_context_object__TestSnfBase__test_result_selector.json": (
         "Content-Length depends on the masked function name"
     ),
-    # phalanx.query: `$['a\\"b']` keeps the backslash in AWS's JSONPath
-    # (see test_query_bugs.py).
-    "scenarios__test_base_scenarios__TestBaseScenarios__test_escape_sequence_parsing_"
-    "ESCAPE_SEQUENCES_JSONPATH_.json": "query: escape sequences in bracket names",
 }
 
 _FILES = conformance.case_files() if conformance.CORPUS.exists() else []

@@ -330,7 +330,7 @@ class _StateRun:
         )
 
     def jsonata_value(self, value: Any, field: str, **kwargs: Any) -> Any:
-        return expressions.evaluate(value, self.bindings(**kwargs), field)
+        return expressions.evaluate(value, self.bindings(**kwargs), field, self.interpreter.sources)
 
     def finish(
         self, next_state: str | None, output: Any, assigned: dict[str, Any] | None

@@ -98,7 +98,7 @@ def _selector(run: _StateRun, state: Map, value: Any, index: int, item: Any) -> 
         bindings["states"] = {**bindings["states"], "context": context}
         from phalanx.engine import expressions
 
-        return expressions.evaluate(selector, bindings, "ItemSelector")
+        return expressions.evaluate(selector, bindings, "ItemSelector", run.scope.sources)
     scope = io.Scope(context, run.variables, run.scope.sources)
     field = "ItemSelector" if state.item_selector is not None else "Parameters"
     return io.template(dict(selector), value, scope, field)
