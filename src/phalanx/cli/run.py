@@ -14,9 +14,10 @@ from phalanx.errors import DefinitionError, LoadError
 from phalanx.project import load_file
 
 
-def _read_input(value: str | None) -> Any:
+def _read_input(value: str | None) -> tuple[Any, str | None]:
+    """The input's JSON value and its text as given."""
     if value is None:
-        return {}
+        return {}, None
     text = value
     if value.startswith("@"):
         try:
@@ -25,7 +26,7 @@ def _read_input(value: str | None) -> Any:
             message = f"cannot read {value[1:]}: {error}"
             raise click.BadParameter(message, param_hint="--input") from None
     try:
-        return json.loads(text)
+        return json.loads(text), text
     except ValueError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint="--input") from None
 
@@ -109,7 +110,7 @@ def run_command(
     """
     from phalanx.runtime.local import run
 
-    execution_input = _read_input(input_text)
+    execution_input, raw_input = _read_input(input_text)
     try:
         project = load_file(file)
         name, machine = project.machine(machine_name)
@@ -130,6 +131,7 @@ def run_command(
         fast=fast,
         machine_type=machine_type,
         on_event=report,
+        input_text=raw_input,
     )
     if output_format == "json":
         click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))

@@ -107,7 +107,7 @@ def exited(
     name: str, value: Any, assigned: dict[str, Any] | None = None, text: str | None = None
 ) -> dict[str, Any]:
     details = {"name": name, **data("output", value, text)}
-    if assigned is not None:
+    if assigned:
         details["assignedVariables"] = {key: to_text(v) for key, v in assigned.items()}
         details["assignedVariablesDetails"] = {"truncated": False}
     return details

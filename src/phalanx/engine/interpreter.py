@@ -87,16 +87,21 @@ class Interpreter:
         include_data: bool = True,
         sources: Sources | None = None,
         max_events: int = MAX_EVENTS,
+        input_text: str | None = None,
     ) -> None:
         self.machine = machine
         self.input = input
+        self.input_text = input_text
+        # The first state's input is the execution input: show it as sent.
+        self._last_text: tuple[Any, str] = (
+            (input, input_text) if input_text is not None else (object(), "")
+        )
         self.info = info or ExecutionInfo()
         self.history = History(include_data)
         self.sources = sources
         self.max_events = max_events
         self.deadline: float | None = None
         self.start_time = 0.0
-        self._last_text: tuple[Any, str] = (object(), "")
         self._execution_context: dict[str, Any] = {}
 
     def text(self, value: Any) -> str:
@@ -161,7 +166,8 @@ class Interpreter:
             "ExecutionStarted",
             Thread(),
             {
-                "input": _to_text(self.input),
+                # The execution input as the caller sent it, when known.
+                "input": self.input_text if self.input_text is not None else _to_text(self.input),
                 "inputDetails": {"truncated": False},
                 "roleArn": self.info.role_arn,
             },
@@ -238,10 +244,17 @@ class Interpreter:
             "State": state_context,
         }
 
-    def add(self, event_type: str, thread: Thread, details: dict[str, Any] | None = None) -> int:
+    def add(
+        self,
+        event_type: str,
+        thread: Thread,
+        details: dict[str, Any] | None = None,
+        *,
+        previous: int | None = None,
+    ) -> int:
         if len(self.history) >= self.max_events:
             raise EventLimit()
-        return self.history.add(event_type, thread, details)
+        return self.history.add(event_type, thread, details, previous=previous)
 
     def run_state(
         self,
@@ -255,12 +268,14 @@ class Interpreter:
         self.check_deadline()
         type_name = state.type_name
         input_text = self.text(raw_input)
+        entered_previous = thread.last
         entered_id = self.add(
             f"{type_name}StateEntered", thread, entered(state.name, raw_input, input_text)
         )
         run = _StateRun(
             self, state, raw_input, variables, thread, language, entered_id, self.history.now
         )
+        run.entered_previous = entered_previous
         try:
             if size_of(input_text) > MAX_PAYLOAD_BYTES:
                 raise Failure(
@@ -299,6 +314,7 @@ class _StateRun:
         self.language = language
         self.jsonata = (state.query_language or language) == JSONATA
         self.entered_id = entered_id
+        self.entered_previous = 0
         self.entered_time = entered_time
         self.retry_count = 0
         self.context = interpreter.context(
@@ -321,7 +337,11 @@ class _StateRun:
             location = getattr(error, "location", None)
             if location is not None:
                 details["location"] = location
-            self.interpreter.add("EvaluationFailed", self.thread, details)
+            # AWS links EvaluationFailed to the event before the state was entered
+            # (corpus assign/test_undefined_reference: 0 for the first state).
+            self.interpreter.add(
+                "EvaluationFailed", self.thread, details, previous=self.entered_previous
+            )
         return Failure(error.error, cause)
 
     def bindings(self, **kwargs: Any) -> dict[str, Any]:

@@ -198,7 +198,7 @@ def run_map(run: _StateRun, state: Map) -> Steps:
     if distributed:
         map_run_arn = (
             f"{interpreter.info.state_machine_arn.replace(':stateMachine:', ':mapRun:')}"
-            f"/{run.state.name}:{interpreter.info.name}"
+            f"/{state.label or run.state.name}:{interpreter.info.name}"
         )
         interpreter.add("MapRunStarted", run.thread, {"mapRunArn": map_run_arn})
     language = run.state.query_language or run.language
@@ -230,11 +230,15 @@ def run_map(run: _StateRun, state: Map) -> Steps:
                 interpreter.history = saved
             failures += 1
             last_failure = failure
+            last = thread.last
             if not distributed:
+                # The iteration's end markers do not advance its thread: what
+                # follows links to the iteration's last state event (corpus
+                # scenarios/test_map_state_break_condition, test_map_state_retry).
                 interpreter.history.add(
                     "MapIterationFailed", thread, {"index": index, "name": run.state.name}
                 )
-            run.thread.last = thread.last
+            run.thread.last = last
             if failures > tolerated:
                 if distributed:
                     interpreter.add("MapRunFailed", run.thread, {})
@@ -259,8 +263,14 @@ def run_map(run: _StateRun, state: Map) -> Steps:
         outputs.append(output)
     del last_failure
     if distributed:
-        interpreter.add("MapRunSucceeded", run.thread)
-    interpreter.add("MapStateSucceeded", run.thread)
+        run_started = run.thread.last
+        run_succeeded = interpreter.add("MapRunSucceeded", run.thread)
+        interpreter.add("MapStateSucceeded", run.thread, previous=run_succeeded)
+        run.thread.last = run_started
+    else:
+        last = len(interpreter.history)
+        interpreter.add("MapStateSucceeded", run.thread, previous=last)
+        run.thread.last = last
     if run.jsonata:
         output, assigned = run.jsonata_output(outputs, has_result=True, default=outputs)
     else:

@@ -207,6 +207,7 @@ def run(
     on_event: Callable[[dict[str, Any]], None] | None = None,
     max_events: int = MAX_EVENTS,
     items_root: str | Path | None = None,
+    input_text: str | None = None,
 ) -> Execution:
     """Run `machine` on `input` in this process and return the finished execution.
 
@@ -216,6 +217,7 @@ def run(
     registration. `services` answers non-Lambda integrations; `mocks` (by
     state name, see `phalanx.testing`) answer the tasks of the states they
     name, per call. `on_event` sees each history event as it happens.
+    `input_text` is the input as the caller wrote it (shown in ExecutionStarted).
     `items_root` serves a distributed Map's ItemReader (`s3:getObject` of
     `Bucket`/`Key` reads `items_root/Bucket/Key`). `max_events` is AWS's
     25,000-event history limit (raise it only to
@@ -249,6 +251,7 @@ def run(
         include_data=include_execution_data,
         sources=sources,
         max_events=max_events,
+        input_text=input_text,
     )
     service_handler = services or unmocked_service
     if items_root is not None:
