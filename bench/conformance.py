@@ -3,7 +3,8 @@
     python bench/conformance.py [--failures] [--group NAME] [CASE_FILE_SUBSTRING ...]
 
 Prints pass rates by group and by criterion (status/output, error/cause,
-event types). Each case's `lambda_behaviour` is implemented by a registered
+event types; and, for information, whole histories: ids, previousEventId and
+event details, timestamps aside). Each case's `lambda_behaviour` is implemented by a registered
 test double; comparison follows the corpus README (masks; Lambda causes
 compared on errorMessage/errorType). Nothing here looks at a case's name.
 """
@@ -15,7 +16,7 @@ import collections
 import json
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +234,12 @@ def check(case: dict[str, Any]) -> dict[str, bool | None]:
             "events": False,
             "crash": f"{type(error).__name__}: {error}",
         }  # type: ignore[dict-item]
-    verdict: dict[str, bool | None] = {"status/output": None, "error/cause": None, "events": None}
+    verdict: dict[str, bool | None] = {
+        "status/output": None,
+        "error/cause": None,
+        "events": None,
+        "history": None,
+    }
     status_ok = execution.status == expected["status"]
     if expected["status"] == "SUCCEEDED":
         output = execution.output
@@ -249,11 +255,46 @@ def check(case: dict[str, Any]) -> dict[str, bool | None]:
         )
     if "event_types" in expected:
         verdict["events"] = same_event_types(case, [e["type"] for e in execution.history])
+    verdict["history"] = same_history(case, execution.history)
     return verdict
 
 
+def same_history(case: dict[str, Any], history: Sequence[dict[str, Any]]) -> bool | None:
+    """Every event's type, id, previousEventId and details (timestamps aside).
+
+    Informational: not part of `passed`. Only for recorded histories whose ids
+    were not masked; Lambda causes compare as in `same_cause`.
+    """
+    expected = case["expected"].get("history")
+    if not expected or any(not isinstance(e.get("id"), int) for e in expected):
+        return None
+    if len(expected) != len(history):
+        return False
+    masks = Masks(case)
+    for want, got in zip(expected, history, strict=True):
+        if (want["type"], want["id"], want["previousEventId"]) != (
+            got["type"],
+            got["id"],
+            got["previousEventId"],
+        ):
+            return False
+        keys = {k for k in want if k.endswith("Details")}
+        if keys != {k for k in got if k.endswith("Details")}:
+            return False
+        for key in keys:
+            want_details, got_details = dict(want[key]), dict(got[key])
+            if "cause" in want_details and same_cause(
+                want_details["cause"], got_details.get("cause"), masks
+            ):
+                want_details.pop("cause")
+                got_details.pop("cause", None)
+            if not same(want_details, got_details, masks):
+                return False
+    return True
+
+
 def passed(verdict: dict[str, bool | None]) -> bool:
-    return all(v is not False for v in verdict.values())
+    return all(v is not False for k, v in verdict.items() if k != "history")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -284,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
                     counter[f"{criterion} ok"] += bool(value)
         if not ok:
             failing.append((path.name, verdict))
-    criteria = ("status/output", "error/cause", "events")
+    criteria = ("status/output", "error/cause", "events", "history")
     header = f"{'group':<20} {'cases':>6} {'passed':>7} {'rate':>7}  " + "  ".join(
         f"{c:>16}" for c in criteria
     )
@@ -311,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             bad = [
                 f"{c}={v}" if c == "crash" else c
                 for c, v in verdict.items()
-                if v is False or c == "crash"
+                if (v is False and c != "history") or c == "crash"
             ]
             print(f"FAIL {name}: {', '.join(bad)}")
     return 0

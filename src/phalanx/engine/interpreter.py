@@ -339,8 +339,13 @@ class _StateRun:
                 details["location"] = location
             # AWS links EvaluationFailed to the event before the state was entered
             # (corpus assign/test_undefined_reference: 0 for the first state).
+            # A Wait evaluates its fields once entered: it links to its entry.
+            previous = self.entered_id if isinstance(self.state, WaitState) else None
             self.interpreter.add(
-                "EvaluationFailed", self.thread, details, previous=self.entered_previous
+                "EvaluationFailed",
+                self.thread,
+                details,
+                previous=self.entered_previous if previous is None else previous,
             )
         return Failure(error.error, cause)
 
