@@ -263,10 +263,11 @@ def run_map(run: _StateRun, state: Map) -> Steps:
         outputs.append(output)
     del last_failure
     if distributed:
-        run_started = run.thread.last
+        # MapStateSucceeded and MapStateExited both follow MapRunSucceeded (as
+        # most recordings show; AWS sometimes links the exit to MapRunStarted).
         run_succeeded = interpreter.add("MapRunSucceeded", run.thread)
         interpreter.add("MapStateSucceeded", run.thread, previous=run_succeeded)
-        run.thread.last = run_started
+        run.thread.last = run_succeeded
     else:
         last = len(interpreter.history)
         interpreter.add("MapStateSucceeded", run.thread, previous=last)
