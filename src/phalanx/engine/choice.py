@@ -1,4 +1,4 @@
-"""JSONPath Choice rules: evaluate a rule tree against a state's input.
+"""The Choice state: JSONPath rule trees and JSONata conditions.
 
 Data-test semantics from the ASL specification: a comparison whose value has
 the wrong type is false (not an error); `IsPresent` is the only test that
@@ -11,10 +11,17 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from phalanx.asl import And, BooleanExpression, Comparison, Not, Or
+from phalanx.asl import And, BooleanExpression, Choice, Comparison, Not, Or
+from phalanx.engine import io
+from phalanx.engine.failures import Failure
+from phalanx.engine.history import to_text as _to_text
+from phalanx.errors import StatesError
 from phalanx.query import jsonpath
+
+if TYPE_CHECKING:
+    from phalanx.engine.interpreter import _StateRun
 
 _MISSING = object()
 
@@ -151,3 +158,66 @@ def _glob(pattern: str, text: str) -> bool:
         parts.append(".*" if char == "*" else re.escape(char))
         index += 1
     return re.fullmatch("".join(parts), text, flags=re.DOTALL) is not None
+
+
+def choose_jsonpath(run: _StateRun, state: Choice, value: Any) -> tuple[str | None, Any]:
+    """Run a JSONPath Choice state: first rule that holds, else Default, else NoChoiceMatched."""
+    matched = None
+    for rule in state.choices:
+        condition = rule.condition
+        if isinstance(condition, bool | str):
+            continue
+        if holds(condition, value, context=run.context, variables=run.variables):
+            matched = rule
+            break
+    if matched is None and state.default is None:
+        raise Failure("States.NoChoiceMatched", "No Matches!")
+    assign = matched.assign if matched is not None and matched.assign is not None else None
+    if assign is None:
+        assign = state.assign
+    assigned = io.assign_jsonpath(assign, value, run.scope)
+    output = io.select(state.output_path, value, run.scope)
+    target = matched.next_state if matched is not None else state.default
+    return run.finish(target, output, assigned)
+
+
+def choose_jsonata(run: _StateRun, state: Choice) -> tuple[str | None, Any]:
+    """Run a JSONata Choice state: the first `Condition` that is true."""
+    matched = None
+    for rule in state.choices:
+        condition = rule.condition
+        if isinstance(condition, str):
+            condition = run.jsonata_value(condition, "Condition")
+        if not isinstance(condition, bool):
+            raise StatesError(
+                "States.QueryEvaluationError",
+                f"The JSONata expression '{rule.condition}' specified for the field "
+                f"'Condition' returned an unexpected result type. Expected 'boolean', "
+                f"but was '{_json_type(condition)}' for value: {_to_text(condition)}",
+            )
+        if condition:
+            matched = rule
+            break
+    if matched is None and state.default is None:
+        raise Failure("States.NoChoiceMatched", "No Matches!")
+    source: Any = matched if matched is not None else state
+    assigned = None
+    if source.assign is not None:
+        assigned = run.jsonata_value(dict(source.assign), "Assign")
+    output = run.raw_input
+    if source.output is not None:
+        output = run.jsonata_value(source.output, "Output")
+    target = matched.next_state if matched is not None else state.default
+    return run.finish(target, output, assigned)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"

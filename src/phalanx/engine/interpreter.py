@@ -492,51 +492,10 @@ class _StateRun:
         return wait_seconds(self, state)
 
     def choose_jsonpath(self, state: Choice, value: Any) -> tuple[str | None, Any]:
-        matched = None
-        for rule in state.choices:
-            condition = rule.condition
-            if isinstance(condition, bool | str):
-                continue
-            if choice_rules.holds(condition, value, context=self.context, variables=self.variables):
-                matched = rule
-                break
-        if matched is None and state.default is None:
-            raise Failure("States.NoChoiceMatched", "No Matches!")
-        assign = matched.assign if matched is not None and matched.assign is not None else None
-        if assign is None:
-            assign = state.assign
-        assigned = io.assign_jsonpath(assign, value, self.scope)
-        output = io.select(state.output_path, value, self.scope)
-        target = matched.next_state if matched is not None else state.default
-        return self.finish(target, output, assigned)
+        return choice_rules.choose_jsonpath(self, state, value)
 
     def choose_jsonata(self, state: Choice) -> tuple[str | None, Any]:
-        matched = None
-        for rule in state.choices:
-            condition = rule.condition
-            if isinstance(condition, str):
-                condition = self.jsonata_value(condition, "Condition")
-            if not isinstance(condition, bool):
-                raise StatesError(
-                    "States.QueryEvaluationError",
-                    f"The JSONata expression '{rule.condition}' specified for the field "
-                    f"'Condition' returned an unexpected result type. Expected 'boolean', "
-                    f"but was '{_json_type(condition)}' for value: {_to_text(condition)}",
-                )
-            if condition:
-                matched = rule
-                break
-        if matched is None and state.default is None:
-            raise Failure("States.NoChoiceMatched", "No Matches!")
-        source: Any = matched if matched is not None else state
-        assigned = None
-        if source.assign is not None:
-            assigned = self.jsonata_value(dict(source.assign), "Assign")
-        output = self.raw_input
-        if source.output is not None:
-            output = self.jsonata_value(source.output, "Output")
-        target = matched.next_state if matched is not None else state.default
-        return self.finish(target, output, assigned)
+        return choice_rules.choose_jsonata(self, state)
 
     # -- Task, Parallel, Map: retry and catch ---------------------------------
 
