@@ -6,9 +6,9 @@
         machine, {}, fast=True,
         mocks={"lambdaRollDie": [Returns({"roll": 2}), Returns({"roll": 5})]},
     )
-    assert execution.states_entered == [
+    assert_path(execution, [
         "lambdaRollDie", "checkRoll", "tryAgainShortly", "lambdaRollDie", "checkRoll", "success"
-    ]
+    ])
 
 Mocks are keyed by *state name*, like AWS Step Functions Local's
 MockConfigFile, whose format `MockConfigFile` reads: test cases map state
@@ -147,3 +147,22 @@ class MockConfigFile:
                 raise LoadError(f"mock config: no MockedResponses entry {response_name!r}")
             mocks[state] = _calls(responses[response_name], f"MockedResponses.{response_name}")
         return mocks
+
+
+def assert_path(execution: Any, expected: Sequence[str]) -> None:
+    """Assert the states entered, in order; the message shows where the paths part.
+
+    `execution` is what `phalanx.run` returns (anything with `states_entered`).
+    """
+    actual = list(execution.states_entered)
+    if actual == list(expected):
+        return
+    at = next(
+        (i for i, (a, b) in enumerate(zip(actual, expected, strict=False)) if a != b),
+        min(len(actual), len(expected)),
+    )
+    raise AssertionError(
+        f"path differs at step {at}: expected {list(expected)[at : at + 3]}..., "
+        f"took {actual[at : at + 3]}...\n  expected: {list(expected)}\n  actual:   {actual}"
+        f"\n  status: {execution.status} error: {execution.error}"
+    )

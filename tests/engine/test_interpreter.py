@@ -383,3 +383,22 @@ def test_item_reader_without_object_fails_with_item_reader_failed(tmp_path: Any)
 def test_bad_definitions_fail_the_execution_without_a_traceback(states: dict[str, Any]) -> None:
     execution = run(machine(states), {}, fast=True)
     assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+
+
+def test_wait_for_task_token_runs_through_mocks_with_a_token_in_context() -> None:
+    from phalanx.testing import Returns
+
+    states = {
+        "Cb": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token"}},
+            "End": True,
+        }
+    }
+    execution = run(machine(states), {}, fast=True, mocks={"Cb": [Returns({"done": True})]})
+    assert execution.output == {"done": True}
+    scheduled = next(e for e in execution.history if e["type"] == "TaskScheduled")
+    assert '"token":"' in scheduled["taskScheduledEventDetails"]["parameters"]
+    unmocked = run(machine(states), {}, fast=True)
+    assert unmocked.status == "FAILED" and "Cb" in (unmocked.cause or "")

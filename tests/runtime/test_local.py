@@ -93,3 +93,16 @@ def test_include_execution_data_false_leaves_data_out() -> None:
 
 def test_run_is_exported() -> None:
     assert "run" in phalanx.__all__
+
+
+def test_assert_path_names_the_first_difference() -> None:
+    import pytest
+
+    from phalanx.testing import assert_path
+
+    execution = phalanx.run(
+        roll_die_machine(), {}, fast=True, mocks={"lambdaRollDie": [Returns({"roll": 5})]}
+    )
+    assert_path(execution, ["lambdaRollDie", "checkRoll", "success"])
+    with pytest.raises(AssertionError, match="path differs at step 2"):
+        assert_path(execution, ["lambdaRollDie", "checkRoll", "tryAgainShortly"])

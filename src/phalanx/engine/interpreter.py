@@ -320,6 +320,14 @@ class _StateRun:
         self.context = interpreter.context(
             state, entered_time, 0 if isinstance(state, Task) else None
         )
+        if (
+            isinstance(state, Task)
+            and isinstance(state.resource, str)
+            and state.resource.endswith(".waitForTaskToken")
+        ):
+            # $$.Task.Token: a deterministic token per state entry.
+            token = f"{interpreter.info.name}-{state.name}-{entered_id}"
+            self.context["Task"] = {"Token": token}
         self.scope = io.Scope(self.context, variables, interpreter.sources)
 
     # -- helpers ------------------------------------------------------------

@@ -11,7 +11,8 @@ Two Lambda forms (AWS "Invoke an AWS Lambda function with Step Functions"):
   `Task*` events with `resourceType: lambda`, `resource: invoke`.
 
 Any other `arn:aws:states:::<service>:<action>` is a service integration,
-run by the runtime through mocks.
+run by the runtime through mocks; so is `lambda:invoke.waitForTaskToken` (the
+callback that completes it can only come from a mock locally).
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ def _integration(
     interpreter.add("TaskScheduled", thread, scheduled)
     interpreter.add("TaskStarted", thread, dict(kind))
     limit, is_deadline = _limit(run, timeout)
-    if resource.kind == "invoke":
+    if resource.kind == "invoke" and resource.pattern is None:
         if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
             failure = Failure(
                 "States.Runtime",
