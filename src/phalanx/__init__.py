@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from phalanx.errors import DefinitionError, FunctionError, LoadError, PhalanxError
     from phalanx.functions import LambdaFunction, function
     from phalanx.naming import user_scoped_name
+    from phalanx.runtime.local import run
 
 # Public names are imported on first use (PEP 562), so `import phalanx` and
 # `phalanx --help` don't pay for building the model's dataclasses up front.
@@ -83,6 +84,7 @@ _LAZY: dict[str, str] = {
     "LambdaFunction": "phalanx.functions",
     "function": "phalanx.functions",
     "user_scoped_name": "phalanx.naming",
+    "run": "phalanx.runtime.local",
 }
 
 __version__ = "0.1.0"
@@ -120,6 +122,7 @@ __all__ = [
     "function",
     "jsonata",
     "path",
+    "run",
     "user_scoped_name",
 ]
 

@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "status": ("phalanx.cli.deploy", "status_command", "Show a stack's status, executions."),
     "execute": ("phalanx.cli.deploy", "execute_command", "Run the deployed machine, follow it."),
     "delete": ("phalanx.cli.deploy", "delete_command", "Delete a stack."),
+    "run": ("phalanx.cli.run", "run_command", "Run a state machine locally."),
 }
 
 
