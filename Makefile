@@ -13,7 +13,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 run: $(BIN)/.installed  ## roll-die on the embedded engine
-	$(BIN)/phalanx asl examples/roll_die.py
+	$(BIN)/phalanx run examples/roll_die.py
 
 test: $(BIN)/.installed  ## the test suite
 	$(BIN)/python -m pytest
