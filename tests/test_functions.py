@@ -72,6 +72,7 @@ BAD_OPTIONS = [
     pytest.param({"layers": ["arn"] * 6}, "layers", id="too-many-layers"),
     pytest.param({"reserved_concurrency": -1}, "reserved_concurrency", id="negative-concurrency"),
     pytest.param({"environment": {"1BAD": "x"}}, "environment", id="env-name-invalid"),
+    pytest.param({"environment": {"AWS_REGION": "x"}}, "environment", id="env-name-reserved"),
 ]
 
 

@@ -30,6 +30,28 @@ _EPHEMERAL_MB = (512, 10240)
 _DESCRIPTION_MAX = 256
 _LAYERS_MAX = 5
 _ENV_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]+$")
+# Lambda sets these itself and refuses them in a function's configuration
+# (Lambda developer guide, "Defined runtime environment variables": reserved).
+RESERVED_ENVIRONMENT = frozenset(
+    {
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+    }
+)
 RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
 ARCHITECTURES = ("x86_64", "arm64")
 
