@@ -120,6 +120,12 @@ class LambdaFunction:
                 key,
                 "variable names of letters, digits and underscores, starting with a letter",
             )
+            _check(
+                key not in RESERVED_ENVIRONMENT,
+                "environment",
+                key,
+                "a name Lambda does not reserve for itself",
+            )
         for option in ("tags", "environment"):
             for key, value in getattr(self, option).items():
                 _check(
