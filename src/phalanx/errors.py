@@ -5,6 +5,7 @@
      ├── FunctionError (ValueError)     a Lambda function declared with bad options
      ├── QuerySyntaxError (ValueError)  a JSONPath, intrinsic or JSONata text that does not parse
      ├── LoadError                      a user's file that cannot be loaded
+     ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
      └── StatesError                    an AWS runtime error (`States.Runtime`, ...) raised while
                                         evaluating; the engine turns it into a failed Outcome,
                                         it never reaches a user as a traceback

@@ -1,0 +1,30 @@
+# Set-up and checks. Every target creates the virtualenv it needs, so each
+# works on a fresh clone: `make run` and `make test` are the quick start.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+run: $(BIN)/.installed  ## roll-die on the embedded engine
+	$(BIN)/phalanx run examples/roll_die.py
+
+test: $(BIN)/.installed  ## the test suite
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed  ## ruff and mypy (strict on src/)
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
+	$(BIN)/mypy
+
+bench: $(BIN)/.installed  ## benchmarks under bench/
+	$(BIN)/python bench/cli_startup.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

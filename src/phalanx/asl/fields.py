@@ -1,0 +1,140 @@
+"""How a model field maps to its ASL key, and what JSON it accepts.
+
+Every model dataclass declares its ASL fields with `asl_field`, so reading and
+writing JSON is one generic walk (see `codec.py`) instead of a hand-written
+pair of functions per state type. Unknown keys never fail here: they land in
+the dataclass's `extra` mapping and are written back unchanged, so a
+definition survives the round trip even when it holds fields this version
+does not know (the validator reports them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any
+
+from phalanx.errors import DefinitionError
+
+JSON = Any
+"""Any JSON value: dict, list, str, int, float, bool or None."""
+
+
+class Null(Enum):
+    """The type of `NULL`."""
+
+    NULL = "null"
+
+    def __repr__(self) -> str:
+        return "NULL"
+
+
+NULL = Null.NULL
+"""A field explicitly set to JSON `null`, as opposed to a field left out (`None`).
+
+The difference matters: `"ResultPath": null` discards a state's result, while
+no `ResultPath` puts the result in place of the input. `DISCARD` is the same
+value under the name that reads best for paths.
+"""
+
+DISCARD = NULL
+
+
+class Kind(Enum):
+    """The JSON shapes a field accepts when read from ASL."""
+
+    STRING = "a string"
+    PATH = "a string or null"
+    NUMBER = "a number or a string (JSONata expression or ${...} placeholder)"
+    BOOLEAN = "a boolean"
+    OBJECT = "an object"
+    OBJECT_OR_STRING = "an object or a string (JSONata expression)"
+    STRING_LIST = "an array of strings"
+    ANY = "any JSON value"
+    NESTED = "nested"  # decoded by the codec into model objects
+
+
+def asl_field(
+    key: str,
+    kind: Kind = Kind.ANY,
+    *,
+    default: Any = None,
+    kw_only: bool = True,
+    nested: str | None = None,
+    required: bool = False,
+) -> Any:
+    """Declare a dataclass field that maps to the ASL key `key`.
+
+    `nested` names the codec that reads the value into model objects;
+    `required` makes a definition without the key unreadable.
+    """
+    metadata = {"asl": key, "kind": kind, "nested": nested, "required": required}
+    if isinstance(default, dict):
+        return dataclasses.field(
+            default_factory=lambda: dict(default), kw_only=kw_only, metadata=metadata
+        )
+    return dataclasses.field(default=default, kw_only=kw_only, metadata=metadata)
+
+
+def extra_field() -> Any:
+    """The `extra` field: keys the model does not know, kept verbatim."""
+    return dataclasses.field(default_factory=dict, kw_only=True, compare=True, repr=False)
+
+
+def pointer(location: str, key: str | int) -> str:
+    """Extend a JSON pointer by one step, escaping `~` and `/` (RFC 6901)."""
+    token = str(key).replace("~", "~0").replace("/", "~1")
+    return f"{location}/{token}"
+
+
+def _describe(value: JSON) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _is_number(value: JSON) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_ACCEPTS: dict[Kind, Callable[[JSON], bool]] = {
+    Kind.STRING: lambda v: isinstance(v, str),
+    Kind.PATH: lambda v: v is NULL or isinstance(v, str),
+    Kind.NUMBER: lambda v: _is_number(v) or isinstance(v, str),
+    Kind.BOOLEAN: lambda v: isinstance(v, bool),
+    Kind.OBJECT: lambda v: isinstance(v, dict),
+    Kind.OBJECT_OR_STRING: lambda v: isinstance(v, dict | str),
+    Kind.STRING_LIST: lambda v: isinstance(v, list) and all(isinstance(i, str) for i in v),
+    Kind.ANY: lambda v: True,
+}
+
+
+def check_kind(kind: Kind, value: JSON, location: str) -> None:
+    """Raise `DefinitionError` unless `value` has the JSON shape `kind` accepts."""
+    if not _ACCEPTS[kind](value):
+        raise DefinitionError(location, f"expected {kind.value}, got {_describe(value)}")
+
+
+def expect_object(value: JSON, location: str, what: str) -> Mapping[str, JSON]:
+    """Return `value` if it is a JSON object, else raise naming `what` it should be."""
+    if not isinstance(value, dict):
+        raise DefinitionError(location, f"{what} must be an object, got {_describe(value)}")
+    return value
+
+
+def expect_array(value: JSON, location: str, what: str) -> list[JSON]:
+    """Return `value` if it is a JSON array, else raise naming `what` it should be."""
+    if not isinstance(value, list):
+        raise DefinitionError(location, f"{what} must be an array, got {_describe(value)}")
+    return value

@@ -1,0 +1,1 @@
+"""The `phalanx` command line: thin click commands over the library."""

@@ -1,0 +1,293 @@
+"""`phalanx build`: one reproducible Lambda zip for every function of a project.
+
+The zip holds, at its root:
+
+- the user's module and the sibling modules it imported (found by loading it),
+- the dependencies of `requirements.txt` next to the module, installed by pip
+  for Lambda's platform (`--platform manylinux2014_x86_64|aarch64
+  --only-binary=:all: --python-version 3.X`),
+- the `phalanx` package itself, pure Python and small (the parts a deployed
+  module imports: the model, not the tooling layers), because the user's module runs
+  `import phalanx` and builds its `StateMachine` at import time: a stub would
+  have to re-create the whole builder API, the real thing costs ~40 kB,
+- `phalanx_handlers.py`, generated: one plain function per `phalanx.function`
+  calling its `.handler`, so Lambda's handler string is
+  `phalanx_handlers.<name>` whatever the user's module is called.
+
+Same inputs, same bytes: entries are sorted, timestamps fixed to 1980-01-01,
+modes fixed to 0644, and caches, `.pyc`, tests and pip's console scripts
+(which hold the builder's interpreter path) are left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import keyword
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from types import ModuleType
+
+from phalanx.deploy.errors import DeployError
+from phalanx.functions import LambdaFunction
+from phalanx.project import Project
+
+SHIM_MODULE = "phalanx_handlers"
+REQUIREMENTS = "requirements.txt"
+
+# Tooling layers a deployed function never imports: Lambda runs the handler and
+# Step Functions runs the machine; some of these need click or boto3.
+_PHALANX_LEFT_OUT = frozenset(
+    {"cli", "deploy", "console", "api", "graph", "validate", "engine", "store", "runtime", "query"}
+    | {"__main__.py"}
+)
+_NOISE_DIRS = frozenset({"__pycache__", "tests", "test", ".git", ".mypy_cache", ".pytest_cache"})
+_NOISE_SUFFIXES = (".pyc", ".pyo")
+# pip's install records: they name the builder's paths and tools, Lambda never reads them.
+_PIP_BOOKKEEPING = frozenset({"INSTALLER", "REQUESTED", "RECORD", "direct_url.json"})
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Package:
+    """A built zip: its bytes, content hash and what Lambda calls in it."""
+
+    data: bytes
+    sha256: str
+    handlers: Mapping[str, str]  # function name -> Lambda handler string
+    entries: tuple[str, ...]
+    requirements: Path | None
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def key_name(self) -> str:
+        """A content-addressed file name: a new key whenever the code changes."""
+        return f"{self.sha256[:20]}.zip"
+
+    def write(self, path: str | Path) -> Path:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(self.data)
+        return target
+
+
+def handler_name(function: LambdaFunction) -> str:
+    """The Python name of a function's entry point in `phalanx_handlers`."""
+    name = re.sub(r"\W", "_", function.name)
+    if name[0].isdigit() or keyword.iskeyword(name):
+        name = f"fn_{name}"
+    return name
+
+
+def build(project: Project, *, pip: Iterable[str] | None = None) -> Package:
+    """Build the deployment zip of `project` (a loaded `.py` file).
+
+    `pip` is the command that runs pip (default: this interpreter's).
+    Raises `DeployError` when the dependencies cannot be resolved for Lambda.
+    """
+    module = find_module(project)
+    folder = project.path.resolve().parent
+    files: dict[str, bytes] = {}
+    for path in _user_files(module, folder):
+        files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    files.update(_phalanx_files())
+    requirements = folder / REQUIREMENTS if (folder / REQUIREMENTS).is_file() else None
+    if requirements is not None:
+        # Your own files win over a dependency's of the same name.
+        files = {**_dependencies(project, requirements, list(pip or _default_pip())), **files}
+    handlers = {fn.name: f"{SHIM_MODULE}.{handler_name(fn)}" for fn in project.functions.values()}
+    files[f"{SHIM_MODULE}.py"] = shim_source(project, module).encode()
+    data = make_zip(files)
+    return Package(
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        handlers=handlers,
+        entries=tuple(sorted(files)),
+        requirements=requirements,
+    )
+
+
+def make_zip(files: Mapping[str, bytes]) -> bytes:
+    """A zip of `files` (archive name -> content) that depends on nothing else."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever builds it, so the mode bits count
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def find_module(project: Project) -> ModuleType:
+    """The module `load_file` imported for `project`."""
+    target = project.path.resolve()
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if file and Path(file).resolve() == target:
+            return module
+    raise DeployError(f"{project.path}: not loaded as a Python module; build needs a .py file")
+
+
+def shim_source(project: Project, module: ModuleType) -> str:
+    """The generated `phalanx_handlers.py` for `project`."""
+    user = project.path.stem
+    if not user.isidentifier():
+        raise DeployError(f"{project.path}: Lambda cannot import a module named {user!r}")
+    lines = [
+        '"""Lambda entry points, generated by `phalanx build`: do not edit.',
+        "",
+        f"Each calls the handler of the phalanx.function of that name in {user}.py.",
+        '"""',
+        "",
+        f"import {user} as _user",
+        "from phalanx.asl import StateMachine as _StateMachine",
+        "from phalanx.functions import LambdaFunction as _LambdaFunction",
+        "",
+        "",
+        "def _declared(name):",
+        "    for value in vars(_user).values():",
+        "        if isinstance(value, _LambdaFunction) and value.name == name:",
+        "            return value.handler",
+        "        if isinstance(value, _StateMachine):",
+        "            for _, state in value.walk():",
+        '                resource = getattr(state, "resource", None)',
+        "                if isinstance(resource, _LambdaFunction) and resource.name == name:",
+        "                    return resource.handler",
+        '    raise LookupError(f"{_user.__name__} declares no phalanx.function named {name!r}")',
+    ]
+    seen: dict[str, str] = {}
+    for function in sorted(project.functions.values(), key=lambda fn: fn.name):
+        entry = handler_name(function)
+        if entry in seen:
+            raise DeployError(
+                f"functions {seen[entry]!r} and {function.name!r} both map to the "
+                f"handler {SHIM_MODULE}.{entry}; rename one"
+            )
+        seen[entry] = function.name
+        lines += [
+            "",
+            "",
+            f"_{entry} = _declared({function.name!r})",
+            "",
+            "",
+            f"def {entry}(event, context):",
+            f"    return _{entry}(event, context)",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _user_files(module: ModuleType, folder: Path) -> list[Path]:
+    """The user's module and every module it imported from its own folder."""
+    found = {Path(str(module.__file__)).resolve()}
+    for name, other in list(sys.modules.items()):
+        file = getattr(other, "__file__", None)
+        if not file or name == "phalanx" or name.startswith("phalanx."):
+            continue
+        path = Path(file).resolve()
+        if not path.is_relative_to(folder):
+            continue
+        parts = path.relative_to(folder).parts
+        if "site-packages" in parts or any(part.startswith(".") for part in parts):
+            continue  # a virtualenv inside the project folder is not the user's code
+        if not _is_noise(parts):
+            if path.name == "__init__.py":  # a package: take all of it
+                found.update(p for p in _tree(path.parent) if p.suffix == ".py")
+            else:
+                found.add(path)
+    return sorted(p for p in found if p.suffix == ".py")
+
+
+def _phalanx_files() -> dict[str, bytes]:
+    import phalanx
+
+    root = Path(str(phalanx.__file__)).resolve().parent
+    files: dict[str, bytes] = {}
+    for path in _tree(root):
+        parts = path.relative_to(root).parts
+        if parts[0] in _PHALANX_LEFT_OUT or path.suffix not in (".py", ".typed"):
+            continue
+        files["phalanx/" + "/".join(parts)] = path.read_bytes()
+    return files
+
+
+def _tree(root: Path) -> Iterator[Path]:
+    for directory, subdirs, names in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in _NOISE_DIRS and not d.startswith("."))
+        for name in sorted(names):
+            path = Path(directory, name)
+            if not _is_noise(path.relative_to(root).parts):
+                yield path
+
+
+def _is_noise(parts: tuple[str, ...]) -> bool:
+    if any(part in _NOISE_DIRS for part in parts[:-1]):
+        return True
+    name = parts[-1]
+    return name.endswith(_NOISE_SUFFIXES) or name.startswith("test_") or name == "conftest.py"
+
+
+def _default_pip() -> list[str]:
+    return [sys.executable, "-m", "pip"]
+
+
+def pip_arguments(project: Project, requirements: Path, target: Path) -> list[str]:
+    """pip's arguments to install `requirements` for the project's Lambda platform."""
+    runtimes = {fn.runtime for fn in project.functions.values()} or {"python3.12"}
+    architectures = {fn.architecture for fn in project.functions.values()} or {"x86_64"}
+    if len(runtimes) > 1 or len(architectures) > 1:
+        raise DeployError(
+            "one zip serves every function, so with a requirements file they must share "
+            f"runtime and architecture (found {sorted(runtimes)} and {sorted(architectures)})"
+        )
+    version = runtimes.pop().removeprefix("python")
+    return [
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--target",
+        str(target),
+        "--platform",
+        _PLATFORMS[architectures.pop()],
+        "--implementation",
+        "cp",
+        "--python-version",
+        version,
+        "--only-binary=:all:",
+        "--requirement",
+        str(requirements),
+    ]
+
+
+def _dependencies(project: Project, requirements: Path, pip: list[str]) -> dict[str, bytes]:
+    with tempfile.TemporaryDirectory(prefix="phalanx-build-") as scratch:
+        target = Path(scratch)
+        command = [*pip, *pip_arguments(project, requirements, target)]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            raise DeployError(
+                f"{requirements}: pip could not install the dependencies for Lambda "
+                f"({detail[-1] if detail else 'no output'}); every package needs a wheel for "
+                "the function's platform and Python version"
+            )
+        files: dict[str, bytes] = {}
+        for path in _tree(target):
+            parts = path.relative_to(target).parts
+            if parts[0] == "bin" or parts[-1] in _PIP_BOOKKEEPING:
+                continue
+            files["/".join(parts)] = path.read_bytes()
+        return files

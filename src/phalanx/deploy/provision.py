@@ -1,0 +1,268 @@
+"""`phalanx provision`: from a Python file to a running stack, step by step.
+
+1. identity: STS says who is calling (and in which account);
+2. bucket: the code bucket exists, is in the stack's region (Lambda requires
+   it) and whether it is versioned;
+3. validate: every machine, the diagnostics shown, an invalid one refused;
+4. build: the zip (`phalanx.deploy.package`);
+5. upload: only when its content hash is new (the key is the hash);
+6. hooks and template (`phalanx.deploy.template`);
+7. change set: create or update, printed before it runs;
+8. execute it, following the stack's events live;
+9. summary: per-resource timings and outputs, or the failures and rollback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import time
+from typing import Any
+
+from phalanx.deploy import progress, stack
+from phalanx.deploy.aws import Connection, aws_errors
+from phalanx.deploy.checks import validate_machines
+from phalanx.deploy.errors import DeployError
+from phalanx.deploy.package import Package, build
+from phalanx.deploy.progress import StepLog
+from phalanx.deploy.template import CODE_BUCKET, CODE_KEY, build_template, render
+from phalanx.project import Project
+
+# CreateChangeSet takes at most 51,200 bytes inline; bigger templates go through S3
+# (uploaded even by a dry run: the change set has to read them).
+_TEMPLATE_BODY_LIMIT = 51_200
+_NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Outcome:
+    """How provision ended: the stack's status and outputs, the zip it shipped."""
+
+    stack_name: str
+    status: str
+    outputs: dict[str, str]
+    package: Package | None
+    changed: bool
+
+
+def provision(
+    project: Project,
+    conn: Connection,
+    *,
+    bucket: str,
+    stack_name: str,
+    log: StepLog,
+    dry_run: bool = False,
+) -> Outcome:
+    """Deploy `project` as stack `stack_name`; raises `DeployError` on failure."""
+    with aws_errors():
+        identity = conn.client("sts").get_caller_identity()
+    log.step("identity", f"{identity['Arn']} (account {identity['Account']})")
+    region = conn.region_name
+    _check_bucket(conn, bucket, region, log)
+
+    if not validate_machines(project, log):
+        raise DeployError("a state machine is not valid (see above); fix it, then provision")
+
+    package = build(project) if project.functions else None
+    key = None
+    if package is not None:
+        log.step(
+            "build",
+            f"{len(package.entries)} files, {progress.size(package.size)}, "
+            f"sha256 {package.sha256[:12]}",
+        )
+        key = f"phalanx/{stack_name}/{package.key_name}"
+        _upload(conn, bucket, key, package, log, dry_run)
+
+    built = build_template(project, stack_name=stack_name, region=region)
+    from phalanx.deploy.template import template_hooks
+
+    hooks = [getattr(h, "__name__", repr(h)) for h in template_hooks(project)]
+    log.step("hooks", ", ".join(hooks) if hooks else "none")
+    for note in built.notes:
+        log.detail(f"note: {note}")
+    body = render(built.template)
+    resources = built.template.get("Resources", {})
+    log.step("template", f"{len(resources)} resources, {progress.size(len(body.encode()))}")
+
+    parameters: list[dict[str, Any]] = []
+    if package is not None and CODE_BUCKET in built.template.get("Parameters", {}):
+        parameters = [
+            {"ParameterKey": CODE_BUCKET, "ParameterValue": bucket},
+            {"ParameterKey": CODE_KEY, "ParameterValue": str(key)},
+        ]
+    template_source = _template_source(conn, bucket, stack_name, body)
+    return _apply(conn, stack_name, template_source, parameters, log, package, dry_run)
+
+
+def _check_bucket(conn: Connection, bucket: str, region: str, log: StepLog) -> None:
+    s3 = conn.client("s3")
+    with aws_errors():
+        location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+        # GetBucketLocation says None for us-east-1 and "EU" for the oldest eu-west-1 buckets.
+        where = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
+        if where != region:
+            raise DeployError(
+                f"bucket {bucket} is in {where}, the stack in {region}: Lambda reads code from "
+                f"its own region; pass --region {where} or use a bucket in {region}"
+            )
+        versioning = s3.get_bucket_versioning(Bucket=bucket).get("Status") or "off"
+    log.step(
+        "bucket",
+        f"s3://{bucket} in {where}, versioning {versioning.lower()} "
+        "(keys are content hashes either way)",
+    )
+
+
+def _upload(
+    conn: Connection, bucket: str, key: str, package: Package, log: StepLog, dry_run: bool
+) -> None:
+    s3 = conn.client("s3")
+    with aws_errors():
+        existing = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("Contents", [])
+    if any(item.get("Key") == key for item in existing):
+        log.step("upload", f"s3://{bucket}/{key} unchanged, not uploaded")
+        return
+    if dry_run:
+        log.step("upload", f"would upload s3://{bucket}/{key} (dry run)")
+        return
+    with aws_errors():
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=package.data,
+            ContentType="application/zip",
+            Metadata={"sha256": package.sha256},
+        )
+    log.step("upload", f"s3://{bucket}/{key} ({progress.size(package.size)})")
+
+
+def _template_source(conn: Connection, bucket: str, stack_name: str, body: str) -> dict[str, str]:
+    if len(body.encode()) <= _TEMPLATE_BODY_LIMIT:
+        return {"TemplateBody": body}
+    digest = hashlib.sha256(body.encode()).hexdigest()[:20]
+    key = f"phalanx/{stack_name}/template-{digest}.json"
+    with aws_errors():
+        conn.client("s3").put_object(
+            Bucket=bucket, Key=key, Body=body.encode(), ContentType="application/json"
+        )
+    # CloudFormation reads the URL with the caller's credentials; moto parses this form too.
+    region = conn.region_name
+    if "." in bucket:  # a dotted bucket name breaks the virtual-hosted certificate
+        return {"TemplateURL": f"https://s3.{region}.amazonaws.com/{bucket}/{key}"}
+    return {"TemplateURL": f"https://{bucket}.s3.{region}.amazonaws.com/{key}"}
+
+
+def _apply(
+    conn: Connection,
+    stack_name: str,
+    template_source: dict[str, str],
+    parameters: list[dict[str, Any]],
+    log: StepLog,
+    package: Package | None,
+    dry_run: bool,
+) -> Outcome:
+    cfn = conn.client("cloudformation")
+    current = stack.find(conn, stack_name)
+    status = str(current["StackStatus"]) if current else None
+    if status in stack.UNUSABLE:
+        raise DeployError(
+            f"stack {stack_name} is {status} (its creation failed) and cannot be updated: "
+            f"run phalanx delete --stack-name {stack_name}, then provision again"
+        )
+    if status is not None and status.endswith("_IN_PROGRESS") and status != "REVIEW_IN_PROGRESS":
+        raise DeployError(f"stack {stack_name} is busy ({status}); wait for it, then retry")
+    kind = "UPDATE" if status not in (None, "REVIEW_IN_PROGRESS") else "CREATE"
+    name = f"phalanx-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+    try:
+        with aws_errors():
+            created = cfn.create_change_set(
+                StackName=stack_name,
+                ChangeSetName=name,
+                ChangeSetType=kind,
+                Parameters=parameters,
+                Capabilities=["CAPABILITY_IAM"],
+                Description="phalanx provision",
+                **template_source,
+            )
+    except DeployError as error:
+        # AWS creates a FAILED change set when nothing changed; moto refuses it at once.
+        if any(text in str(error) for text in _NO_CHANGES):
+            log.step("change set", "no changes: the stack is up to date")
+            return _finish(conn, stack_name, stack_name, [], log, package, changed=False)
+        raise
+    change_set_id = str(created["Id"])
+    stack_id = str(created.get("StackId") or stack_name)
+    described = _wait_for_change_set(conn, change_set_id)
+    if described["Status"] == "FAILED":
+        reason = str(described.get("StatusReason", ""))
+        with aws_errors():
+            cfn.delete_change_set(ChangeSetName=change_set_id)
+        if any(text in reason for text in _NO_CHANGES):
+            log.step("change set", "no changes: the stack is up to date")
+            return _finish(conn, stack_name, stack_id, [], log, package, changed=False)
+        raise DeployError(f"CloudFormation refused the change set: {reason}")
+    changes = described.get("Changes", []) or []
+    log.step("change set", f"{name} ({kind}), {len(changes)} change(s)")
+    log.detail(progress.change_set(changes))
+    if dry_run:
+        with aws_errors():
+            cfn.delete_change_set(ChangeSetName=change_set_id)
+            if kind == "CREATE":  # the change set left an empty REVIEW_IN_PROGRESS stack
+                cfn.delete_stack(StackName=stack_id)
+        log.step("dry run", "change set deleted, nothing deployed")
+        return Outcome(stack_name, status or "NONE", {}, package, changed=False)
+
+    seen = stack.event_ids(conn, stack_id)
+    log.step("execute", f"change set {name}")
+    with aws_errors():
+        cfn.execute_change_set(ChangeSetName=change_set_id)
+    final, events = stack.follow(conn, stack_id, log, seen)
+    if final not in stack.SUCCEEDED:
+        reasons = stack.failures(events) or [final]
+        log.step("failed", f"stack {stack_name} is {final}")
+        for reason in reasons:
+            log.detail(f"  {reason}")
+        raise DeployError(f"provision failed, stack {stack_name} is {final}: {reasons[0]}")
+    return _finish(conn, stack_name, stack_id, events, log, package, changed=True)
+
+
+def _wait_for_change_set(conn: Connection, change_set_id: str) -> dict[str, Any]:
+    cfn = conn.client("cloudformation")
+    pace = conn.pace
+    deadline = pace.clock() + pace.timeout
+    while True:
+        with aws_errors():
+            described = dict(cfn.describe_change_set(ChangeSetName=change_set_id))
+        if described["Status"] in ("CREATE_COMPLETE", "FAILED"):
+            return described
+        if pace.clock() > deadline:
+            raise DeployError(f"change set {change_set_id} still {described['Status']}")
+        pace.sleep(min(pace.interval, 1.0))
+
+
+def _finish(
+    conn: Connection,
+    stack_name: str,
+    stack_id: str,
+    events: list[dict[str, Any]],
+    log: StepLog,
+    package: Package | None,
+    *,
+    changed: bool,
+) -> Outcome:
+    current = stack.require(conn, stack_id)
+    status = str(current["StackStatus"])
+    log.step("done", f"stack {stack_name} {status}")
+    rows = progress.timings(events, stack_name)
+    if rows:
+        log.detail(progress.table([["resource", "type", "status", "time"], *rows]))
+    outputs = stack.outputs(current)
+    log.detail("outputs:")
+    if current.get("Outputs"):
+        log.detail(progress.outputs(current["Outputs"]))
+    else:  # moto computes outputs before a change set creates the resources
+        log.detail("(none reported; the resources:)")
+        log.detail(progress.resources(stack.resources(conn, stack_id)))
+    return Outcome(stack_name, status, outputs, package, changed)

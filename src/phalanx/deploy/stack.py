@@ -1,0 +1,178 @@
+"""A deployed stack: find it, follow its events, describe it, delete it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from phalanx.deploy import progress
+from phalanx.deploy.aws import Connection, aws_errors, error_code
+from phalanx.deploy.errors import DeployError
+from phalanx.deploy.progress import StepLog
+
+# A stack that failed its first creation cannot be updated, only deleted.
+UNUSABLE = frozenset({"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED"})
+SUCCEEDED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE", "DELETE_COMPLETE"})
+
+
+def find(conn: Connection, name: str) -> dict[str, Any] | None:
+    """The stack called `name` (DescribeStacks), or None if there is none."""
+    try:
+        with aws_errors():
+            stacks = conn.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
+    except DeployError as error:
+        cause = error.__cause__
+        gone = cause is not None and error_code(cause) == "ValidationError"
+        if gone and "does not exist" in str(cause):
+            return None
+        raise
+    return dict(stacks[0]) if stacks else None
+
+
+def require(conn: Connection, name: str) -> dict[str, Any]:
+    stack = find(conn, name)
+    if stack is None or stack.get("StackStatus") == "DELETE_COMPLETE":
+        region = conn.region_name
+        raise DeployError(
+            f"no stack {name} in {region}: provision it first, or check --stack-name and --region"
+        )
+    return stack
+
+
+def event_ids(conn: Connection, stack: str) -> set[str]:
+    """Ids of the events the stack has now, to show only newer ones later."""
+    with aws_errors():
+        events = conn.client("cloudformation").describe_stack_events(StackName=stack)
+    return {str(e["EventId"]) for e in events.get("StackEvents", [])}
+
+
+def follow(
+    conn: Connection,
+    stack: str,
+    log: StepLog,
+    seen: set[str],
+    since: datetime | None = None,
+) -> tuple[str, list[dict[str, Any]]]:
+    """Print the stack's new events as they come until it stops changing.
+
+    `stack` should be the stack id (its ARN): after a delete, only the id
+    still finds it. Returns the final status and the events shown.
+    """
+    client = conn.client("cloudformation")
+    pace = conn.pace
+    deadline = pace.clock() + pace.timeout
+    shown: list[dict[str, Any]] = []
+    while True:
+        with aws_errors():
+            new = _new_events(client, stack, seen)
+            for item in new:
+                seen.add(str(item["EventId"]))
+                since = since or item.get("Timestamp")
+                shown.append(item)
+                log.detail(progress.event(item, since))
+            status = str(client.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"])
+        if not status.endswith("_IN_PROGRESS"):
+            for item in _new_events(client, stack, seen):  # the last ones, if any
+                seen.add(str(item["EventId"]))
+                shown.append(item)
+                log.detail(progress.event(item, since))
+            return status, shown
+        if pace.clock() > deadline:
+            raise DeployError(
+                f"stack {stack} is still {status} after {pace.timeout:.0f}s; "
+                "follow it with phalanx status"
+            )
+        pace.sleep(pace.interval)
+
+
+def _new_events(client: Any, stack: str, seen: set[str]) -> list[dict[str, Any]]:
+    """Events not yet seen, oldest first (DescribeStackEvents lists newest first)."""
+    new: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        kwargs: dict[str, Any] = {"StackName": stack}
+        if token:
+            kwargs["NextToken"] = token
+        page = client.describe_stack_events(**kwargs)
+        for item in page.get("StackEvents", []):
+            if str(item["EventId"]) in seen:
+                return list(reversed(new))
+            new.append(dict(item))
+        token = page.get("NextToken")
+        if not token:
+            return list(reversed(new))
+
+
+def failures(events: list[dict[str, Any]]) -> list[str]:
+    """`Resource: reason` for each failed resource, in the order they failed."""
+    return [
+        f"{e.get('LogicalResourceId')} ({e.get('ResourceType')}): "
+        f"{e.get('ResourceStatusReason') or e.get('ResourceStatus')}"
+        for e in events
+        if progress.is_failure(e)
+    ]
+
+
+def outputs(stack: Mapping[str, Any]) -> dict[str, str]:
+    return {str(o["OutputKey"]): str(o["OutputValue"]) for o in stack.get("Outputs", []) or []}
+
+
+def resources(conn: Connection, stack: str) -> list[dict[str, Any]]:
+    with aws_errors():
+        found = conn.client("cloudformation").describe_stack_resources(StackName=stack)
+    return [dict(r) for r in found.get("StackResources", [])]
+
+
+def describe(conn: Connection, name: str) -> str:
+    """Status, resources and outputs of stack `name`, as text."""
+    stack = require(conn, name)
+    lines = [
+        f"Stack {stack['StackName']}: {stack['StackStatus']}",
+        f"  id: {stack['StackId']}",
+    ]
+    if stack.get("StackStatusReason"):
+        lines.append(f"  reason: {stack['StackStatusReason']}")
+    for label, key in (("created", "CreationTime"), ("updated", "LastUpdatedTime")):
+        if stack.get(key):
+            lines.append(f"  {label}: {stack[key]}")
+    lines += ["", "Resources:", _indent(progress.resources(resources(conn, name)))]
+    lines += ["", "Outputs:", _indent(progress.outputs(stack.get("Outputs", []) or []))]
+    return "\n".join(lines)
+
+
+def status(conn: Connection, name: str) -> str:
+    """One line for the stack, then each state machine's latest executions."""
+    stack = require(conn, name)
+    lines = [f"{stack['StackName']}: {stack['StackStatus']}"]
+    sfn = conn.client("stepfunctions")
+    for resource in resources(conn, name):
+        if resource.get("ResourceType") != "AWS::StepFunctions::StateMachine":
+            continue
+        arn = str(resource.get("PhysicalResourceId", ""))
+        with aws_errors():
+            executions = sfn.list_executions(stateMachineArn=arn, maxResults=5)["executions"]
+        lines.append(f"  {resource['LogicalResourceId']}: {len(executions)} recent execution(s)")
+        for item in executions:
+            lines.append(f"    {item['name']}  {item['status']}  started {item['startDate']}")
+    return "\n".join(lines)
+
+
+def delete(conn: Connection, name: str, log: StepLog) -> str:
+    """Delete stack `name`, showing its events; returns the final status."""
+    stack = require(conn, name)
+    stack_id = str(stack["StackId"])
+    seen = event_ids(conn, stack_id)
+    log.step("delete", f"stack {name} ({stack['StackStatus']})")
+    with aws_errors():
+        conn.client("cloudformation").delete_stack(StackName=stack_id)
+    final, shown = follow(conn, stack_id, log, seen)
+    if final != "DELETE_COMPLETE":
+        reasons = failures(shown) or [final]
+        raise DeployError(f"stack {name} could not be deleted: {'; '.join(reasons)}")
+    log.step("done", f"stack {name} deleted")
+    return final
+
+
+def _indent(text: str, by: str = "  ") -> str:
+    return "\n".join(by + line for line in text.splitlines())

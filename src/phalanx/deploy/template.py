@@ -1,0 +1,271 @@
+"""`phalanx template`: the CloudFormation template of a project.
+
+For every `phalanx.function`: an `AWS::Lambda::Function` (code from the
+`CodeBucket`/`CodeKey` parameters, which provision fills in) and its role.
+For every state machine: an `AWS::StepFunctions::StateMachine` and a role that
+may invoke exactly its functions (see `phalanx.deploy.iam`). Outputs give
+every ARN.
+
+The definition is a `DefinitionString` built with `Fn::Sub`, a phalanx
+function written as `${RollDieFunction.Arn}`: moto's CloudFormation keeps an
+empty definition for a `Definition` object and ignores
+`DefinitionSubstitutions`, while `Fn::Sub` works on both moto and AWS.
+
+Template hooks (Sparta calls them service decorators) edit the template in
+Python before it is written or deployed: any module-level callable named
+`phalanx_template_hook`, or carrying a true `__phalanx_template_hook__`
+attribute, is called as `hook(template, context)`. It may change `template`
+in place or return a new dict::
+
+    def phalanx_template_hook(template, context):
+        template["Resources"]["Uploads"] = {"Type": "AWS::S3::Bucket"}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from phalanx.asl import StateMachine
+from phalanx.deploy import iam
+from phalanx.deploy.errors import DeployError
+from phalanx.functions import LambdaFunction
+from phalanx.project import Project
+
+Template = dict[str, Any]
+CODE_BUCKET = "CodeBucket"
+CODE_KEY = "CodeKey"
+HOOK_NAME = "phalanx_template_hook"
+HOOK_MARK = "__phalanx_template_hook__"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TemplateContext:
+    """What a template hook may want to know; `stack_name` is None outside provision."""
+
+    project: Project
+    functions: Mapping[str, str]  # function name -> logical id
+    machines: Mapping[str, str]  # machine name -> logical id
+    handlers: Mapping[str, str]  # function name -> Lambda handler string
+    stack_name: str | None = None
+    region: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Built:
+    """A template with the names it uses and what the roles leave out."""
+
+    template: Template
+    context: TemplateContext
+    notes: tuple[str, ...]
+
+
+def logical_id(name: str, suffix: str) -> str:
+    """`roll_die` + `Function` -> `RollDieFunction`: CloudFormation wants [A-Za-z0-9]."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)
+    base = "".join(word[:1].upper() + word[1:] for word in words) or "Phalanx"
+    if base[0].isdigit():
+        base = f"P{base}"
+    return f"{base}{suffix}"
+
+
+def default_handler(function: LambdaFunction) -> str:
+    from phalanx.deploy.package import SHIM_MODULE, handler_name
+
+    return f"{SHIM_MODULE}.{handler_name(function)}"
+
+
+def build_template(
+    project: Project,
+    *,
+    stack_name: str | None = None,
+    region: str | None = None,
+    run_hooks: bool = True,
+) -> Built:
+    """The template of `project`, after its hooks ran (unless `run_hooks` is false)."""
+    if not project.functions and not project.machines:
+        raise DeployError(
+            f"{project.path}: declares no phalanx.function and no StateMachine: nothing to deploy"
+        )
+    functions = _unique_ids(project.functions, "Function", "function")
+    machines = _unique_ids(project.machines, "StateMachine", "state machine")
+    handlers = {name: default_handler(fn) for name, fn in project.functions.items()}
+    context = TemplateContext(project, functions, machines, handlers, stack_name, region)
+    resources: Template = {}
+    outputs: Template = {}
+    for name, function in project.functions.items():
+        lid = functions[name]
+        resources[f"{lid}Role"] = _role("lambda.amazonaws.com", iam.function_policy(function))
+        resources[lid] = _function(function, handlers[name], f"{lid}Role")
+        outputs[f"{lid}Arn"] = {
+            "Description": f"ARN of Lambda function {name}",
+            "Value": {"Fn::GetAtt": [lid, "Arn"]},
+        }
+    notes: list[str] = []
+    for name, machine in project.machines.items():
+        lid = machines[name]
+        found = iam.invocations(machine)
+        missing = [fn.name for fn in found.functions if fn.name not in functions]
+        if missing:
+            raise DeployError(
+                f"state machine {name} calls phalanx functions {missing} that phalanx cannot "
+                "package: assign them to module-level names"
+            )
+        notes += [f"state machine {name}: {note}" for note in found.notes]
+        policy = iam.machine_policy(found, functions)
+        resources[f"{lid}Role"] = _role("states.amazonaws.com", policy)
+        resources[lid] = {
+            "Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {
+                "RoleArn": {"Fn::GetAtt": [f"{lid}Role", "Arn"]},
+                "DefinitionString": definition_string(machine, functions),
+            },
+        }
+        outputs[f"{lid}Arn"] = {
+            "Description": f"ARN of state machine {name}",
+            "Value": {"Ref": lid},
+        }
+    template: Template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Description": f"Phalanx: {project.path.name}",
+        "Parameters": {
+            CODE_BUCKET: {
+                "Type": "String",
+                "Description": "S3 bucket holding the functions' zip",
+            },
+            CODE_KEY: {"Type": "String", "Description": "S3 key of the functions' zip"},
+        },
+        "Resources": resources,
+        "Outputs": outputs,
+    }
+    if not project.functions:
+        del template["Parameters"]
+    if run_hooks:
+        template = run_template_hooks(template, context)
+    return Built(template, context, tuple(notes))
+
+
+def definition_string(machine: StateMachine, functions: Mapping[str, str]) -> dict[str, Any]:
+    """`{"Fn::Sub": <ASL JSON>}`, each phalanx function as `${<LogicalId>.Arn}`.
+
+    A literal `${` in the definition is escaped as `${!` (Fn::Sub's escape).
+    A `phalanx.function` given as `FunctionName` of a `lambda:invoke` task
+    is written the same way.
+    """
+    tokens: dict[str, str] = {}
+
+    def token(function: LambdaFunction) -> str:
+        mark = f"\x00{len(tokens)}\x00"
+        tokens[mark] = "${" + functions[function.name] + ".Arn}"
+        return mark
+
+    def encode(value: object) -> str:
+        if isinstance(value, LambdaFunction):
+            return token(value)
+        raise TypeError(f"cannot write {type(value).__name__} in a definition")
+
+    text = json.dumps(machine.to_asl(token), indent=2, ensure_ascii=False, default=encode)
+    text = text.replace("${", "${!")
+    for mark, value in tokens.items():
+        text = text.replace(json.dumps(mark), json.dumps(value), 1)
+    return {"Fn::Sub": text}
+
+
+def run_template_hooks(template: Template, context: TemplateContext) -> Template:
+    """Call the project's template hooks in the order the module defines them."""
+    for hook in template_hooks(context.project):
+        try:
+            changed = hook(template, context)
+        except Exception as error:
+            name = getattr(hook, "__name__", repr(hook))
+            raise DeployError(
+                f"template hook {name} failed: {type(error).__name__}: {error}"
+            ) from error
+        if changed is not None:
+            if not isinstance(changed, dict):
+                raise DeployError(f"template hook {hook!r} returned {type(changed).__name__}")
+            template = changed
+    return template
+
+
+def template_hooks(project: Project) -> list[Callable[[Template, TemplateContext], Any]]:
+    from phalanx.deploy.package import find_module
+
+    if project.path.suffix != ".py":
+        return []
+    module = find_module(project)
+    return [
+        value
+        for name, value in vars(module).items()
+        if callable(value) and (name == HOOK_NAME or getattr(value, HOOK_MARK, False) is True)
+    ]
+
+
+def render(template: Template, fmt: str = "json") -> str:
+    """The template as JSON or YAML text (YAML in the long `Fn::` form, no tags)."""
+    if fmt == "yaml":
+        import yaml
+
+        class Dumper(yaml.SafeDumper):
+            def ignore_aliases(self, data: Any) -> bool:
+                return True  # CloudFormation refuses YAML anchors and aliases
+
+        return str(
+            yaml.dump(template, Dumper=Dumper, sort_keys=False, width=100, allow_unicode=True)
+        )
+    return json.dumps(template, indent=2, ensure_ascii=False) + "\n"
+
+
+def format_for(path: str | Path) -> str:
+    return "yaml" if Path(path).suffix in (".yaml", ".yml") else "json"
+
+
+def _unique_ids(items: Mapping[str, object], suffix: str, what: str) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for name in items:
+        lid = logical_id(name, suffix)
+        if lid in taken:
+            raise DeployError(
+                f"{what}s {taken[lid]!r} and {name!r} both become {lid} in CloudFormation; "
+                "rename one"
+            )
+        taken[lid] = name
+        ids[name] = lid
+    return ids
+
+
+def _role(service: str, policy: dict[str, Any] | None) -> dict[str, Any]:
+    properties: dict[str, Any] = {"AssumeRolePolicyDocument": iam.assume_role(service)}
+    if policy is not None:
+        properties["Policies"] = [{"PolicyName": "phalanx", "PolicyDocument": policy}]
+    return {"Type": "AWS::IAM::Role", "Properties": properties}
+
+
+def _function(function: LambdaFunction, handler: str, role: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "Code": {"S3Bucket": {"Ref": CODE_BUCKET}, "S3Key": {"Ref": CODE_KEY}},
+        "Handler": handler,
+        "Runtime": function.runtime,
+        "Architectures": [function.architecture],
+        "MemorySize": function.memory_size,
+        "Timeout": function.timeout,
+        "Role": {"Fn::GetAtt": [role, "Arn"]},
+    }
+    if function.description:
+        properties["Description"] = function.description[:256]
+    if function.environment:
+        properties["Environment"] = {"Variables": dict(function.environment)}
+    if function.tags:
+        properties["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(function.tags.items())]
+    if function.ephemeral_storage is not None:
+        properties["EphemeralStorage"] = {"Size": function.ephemeral_storage}
+    if function.reserved_concurrency is not None:
+        properties["ReservedConcurrentExecutions"] = function.reserved_concurrency
+    if function.layers:
+        properties["Layers"] = list(function.layers)
+    return {"Type": "AWS::Lambda::Function", "Properties": properties}

@@ -1,0 +1,123 @@
+"""History events shaped as GetExecutionHistory returns them.
+
+An event is a plain dict: `timestamp` (epoch seconds, as the AWS JSON API
+sends it), `type`, `id`, `previousEventId` and at most one `<kind>EventDetails`
+object. Inputs and outputs inside details are JSON *text*, with
+`inputDetails`/`outputDetails` saying whether it was truncated.
+
+`previousEventId` follows the thread of control the event belongs to: the
+top-level states, one Parallel branch or one Map iteration each have their own
+thread, whose last event the next one points at (corpus
+`scenarios/test_map_state`: iteration 1 starts after iteration 0's last state
+event, not after its `MapIterationSucceeded`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+MAX_EVENTS = 25_000
+"""AWS's hard limit on events in one execution's history."""
+
+
+def to_text(value: Any) -> str:
+    """Compact JSON text as Step Functions writes it (Jackson: no spaces, non-ASCII kept)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def details_key(event_type: str) -> str:
+    """The details field of an event type: `PassStateEntered` -> `stateEnteredEventDetails`."""
+    if event_type.endswith("StateEntered"):
+        return "stateEnteredEventDetails"
+    if event_type.endswith("StateExited"):
+        return "stateExitedEventDetails"
+    return event_type[0].lower() + event_type[1:] + "EventDetails"
+
+
+class Thread:
+    """The last event id of one thread of control (top level, branch, iteration)."""
+
+    __slots__ = ("last",)
+
+    def __init__(self, last: int = 0) -> None:
+        self.last = last
+
+
+class History:
+    """Appends events, numbering them and linking each to its thread's previous event.
+
+    `include_data=False` leaves inputs, outputs and assigned variables out of
+    the details, as `GetExecutionHistory(includeExecutionData=false)` does.
+    """
+
+    def __init__(self, include_data: bool = True) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.include_data = include_data
+        self.now = 0.0
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def add(
+        self,
+        event_type: str,
+        thread: Thread,
+        details: dict[str, Any] | None = None,
+        *,
+        previous: int | None = None,
+    ) -> int:
+        """Append an event; returns its id. `previous` overrides the thread's link."""
+        event_id = len(self.events) + 1
+        event: dict[str, Any] = {
+            "timestamp": self.now,
+            "type": event_type,
+            "id": event_id,
+            "previousEventId": thread.last if previous is None else previous,
+        }
+        if details is not None:
+            if not self.include_data:
+                details = _without_data(details)
+            event[details_key(event_type)] = details
+        self.events.append(event)
+        thread.last = event_id
+        return event_id
+
+
+_DATA_FIELDS = ("input", "output", "assignedVariables", "parameters")
+
+
+def _without_data(details: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in details.items() if key not in _DATA_FIELDS}
+
+
+def data(field: str, value: Any, text: str | None = None) -> dict[str, Any]:
+    """`{"input": "<json>", "inputDetails": {"truncated": false}}` for `field`."""
+    return {
+        field: to_text(value) if text is None else text,
+        f"{field}Details": {"truncated": False},
+    }
+
+
+def entered(name: str, value: Any, text: str | None = None) -> dict[str, Any]:
+    return {"name": name, **data("input", value, text)}
+
+
+def exited(
+    name: str, value: Any, assigned: dict[str, Any] | None = None, text: str | None = None
+) -> dict[str, Any]:
+    details = {"name": name, **data("output", value, text)}
+    if assigned:
+        details["assignedVariables"] = {key: to_text(v) for key, v in assigned.items()}
+        details["assignedVariablesDetails"] = {"truncated": False}
+    return details
+
+
+def error_details(error: str | None, cause: str | None) -> dict[str, Any]:
+    """`{"error", "cause"}` with absent values left out, as AWS does."""
+    details: dict[str, Any] = {}
+    if error is not None:
+        details["error"] = error
+    if cause is not None:
+        details["cause"] = cause
+    return details

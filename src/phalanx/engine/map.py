@@ -1,0 +1,279 @@
+"""The Map state: run the item processor once per item; the result is the list of outputs.
+
+Items come from `ItemsPath` (JSONPath, default `$`) or `Items` (JSONata),
+or, for a distributed Map, from an `ItemReader` the runtime resolved. Each
+item is shaped by `ItemSelector` (or the older `Parameters`), which may read
+`$$.Map.Item.Index` / `$$.Map.Item.Value`; `ItemBatcher` groups items into
+`{"Items": [...]}` batches. An iteration failure fails the state unless the
+failures stay within `ToleratedFailureCount` / `ToleratedFailurePercentage`
+(then it fails with `States.ExceedToleratedFailureThreshold` once exceeded).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from phalanx.asl import Map
+from phalanx.engine import expressions, io
+from phalanx.engine.effects import CallService, ServiceResponse
+from phalanx.engine.failures import Failure
+from phalanx.engine.history import History, Thread, to_text
+from phalanx.engine.interpreter import Steps
+from phalanx.engine.item_reader import ITEM_READER_FAILED, parse_items
+from phalanx.errors import StatesError
+
+if TYPE_CHECKING:
+    from phalanx.engine.interpreter import _StateRun
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _items(run: _StateRun, state: Map, value: Any) -> list[Any]:
+    if run.jsonata:
+        items = value
+        if state.items is not None:
+            items = run.jsonata_value(state.items, "Items")
+            if isinstance(state.items, str) and expressions.is_expression(state.items):
+                text = expressions.expression_text(state.items)
+                expressions.expect_type(items, "array", text, "Items")
+    else:
+        items = io.select(state.items_path, value, run.scope)
+    if not isinstance(items, list):
+        error = "States.QueryEvaluationError" if run.jsonata else "States.Runtime"
+        raise StatesError(error, f"Map state input must be an array but was: {to_text(items)}")
+    return items
+
+
+def _number(run: _StateRun, literal: Any, path: str | None, field: str, value: Any) -> Any:
+    if run.jsonata and isinstance(literal, str):
+        return run.jsonata_value(literal, field)
+    if path is not None:
+        return io.select(path, value, run.scope)
+    return literal
+
+
+def _batches(run: _StateRun, state: Map, items: list[Any], value: Any) -> list[Any]:
+    batcher = state.item_batcher
+    if batcher is None:
+        return items
+    size = batcher.get("MaxItemsPerBatch")
+    if "MaxItemsPerBatchPath" in batcher:
+        size = io.select(batcher["MaxItemsPerBatchPath"], value, run.scope)
+    if not isinstance(size, int) or size <= 0:
+        size = len(items) or 1
+    batch_input = batcher.get("BatchInput")
+    batches = []
+    for start in range(0, len(items), size):
+        batch: dict[str, Any] = {}
+        if batch_input is not None:
+            batch["BatchInput"] = (
+                run.jsonata_value(batch_input, "BatchInput")
+                if run.jsonata
+                else io.template(batch_input, value, run.scope, "BatchInput")
+            )
+        batch["Items"] = items[start : start + size]
+        batches.append(batch)
+    return batches
+
+
+def _selector(run: _StateRun, state: Map, value: Any, index: int, item: Any) -> Any:
+    selector = state.item_selector if state.item_selector is not None else state.parameters
+    if selector is None:
+        return item
+    context = dict(run.context)
+    context["Map"] = {"Item": {"Index": index, "Value": item}}
+    if run.jsonata:
+        bindings = run.bindings()
+        bindings["states"] = {**bindings["states"], "context": context}
+        from phalanx.engine import expressions
+
+        return expressions.evaluate(selector, bindings, "ItemSelector", run.scope.sources)
+    scope = io.Scope(context, run.variables, run.scope.sources)
+    field = "ItemSelector" if state.item_selector is not None else "Parameters"
+    return io.template(dict(selector), value, scope, field)
+
+
+def _integer_path(run: _StateRun, path: str | None, field: str, value: Any) -> Any:
+    """A `...Path` field's value, which must be an integer (AWS's message otherwise)."""
+    if path is None:
+        return None
+    found = io.select(path, value, run.scope)
+    if isinstance(found, str):
+        # A numeric string is accepted (corpus assign/MAP_STATE_REFERENCE_IN_MAX_CONCURRENCY_PATH).
+        try:
+            return int(found)
+        except ValueError:
+            pass
+    if (
+        isinstance(found, bool)
+        or not isinstance(found, int | float)
+        or (isinstance(found, float) and not found.is_integer())
+    ):
+        shown = found if isinstance(found, str) else to_text(found)
+        raise StatesError(
+            "States.Runtime",
+            f'The {field}Path field refers to value "{shown}" which is not a valid integer: {path}',
+        )
+    return found
+
+
+def _tolerance(run: _StateRun, state: Map, value: Any, total: int) -> float:
+    count = _number(
+        run,
+        state.tolerated_failure_count,
+        None,
+        "ToleratedFailureCount",
+        value,
+    )
+    if state.tolerated_failure_count_path is not None:
+        count = _integer_path(
+            run, state.tolerated_failure_count_path, "ToleratedFailureCount", value
+        )
+    percentage = _number(
+        run,
+        state.tolerated_failure_percentage,
+        state.tolerated_failure_percentage_path,
+        "ToleratedFailurePercentage",
+        value,
+    )
+    if isinstance(count, int | float) and count < 0:
+        raise StatesError("States.Runtime", "ToleratedFailureCount cannot be negative.")
+    if isinstance(percentage, int | float) and not 0 <= percentage <= 100:
+        raise StatesError("States.Runtime", "ToleratedFailurePercentage must be between 0 and 100.")
+    allowed = 0.0
+    if isinstance(count, int | float) and not isinstance(count, bool):
+        allowed = max(allowed, float(count))
+    if isinstance(percentage, int | float) and not isinstance(percentage, bool):
+        allowed = max(allowed, math.floor(total * float(percentage) / 100.0))
+        if percentage >= 100:
+            allowed = float(total)
+    return allowed
+
+
+def _read_items(run: _StateRun, state: Map, value: Any) -> Steps:
+    """Items from the ItemReader: ask the runtime for the object, parse it here."""
+    reader = dict(state.item_reader or {})
+    resource = str(reader.get("Resource", ""))
+    if run.jsonata:
+        parameters = run.jsonata_value(reader.get("Arguments", {}), "ItemReader/Arguments")
+    else:
+        parameters = io.template(reader.get("Parameters", {}), value, run.scope, "Parameters")
+    answer = yield CallService(run.state.name, resource, parameters)
+    yield from run.interpreter.tick()
+    assert isinstance(answer, ServiceResponse)
+    if answer.error is not None:
+        raise Failure(ITEM_READER_FAILED, f"{answer.error}: {answer.cause or ''}")
+    try:
+        return parse_items(answer.output, reader.get("ReaderConfig") or {})
+    except StatesError as error:
+        raise Failure(error.error, error.cause) from None
+
+
+def run_map(run: _StateRun, state: Map) -> Steps:
+    interpreter = run.interpreter
+    value = run.raw_input if run.jsonata else run.effective_input()
+    if state.item_reader is not None:
+        items = yield from _read_items(run, state, value)
+    else:
+        items = _items(run, state, value)
+    processor = state.processor
+    assert processor is not None
+    distributed = (processor.processor_config or {}).get("Mode") == "DISTRIBUTED"
+    if not run.jsonata:
+        _integer_path(run, state.max_concurrency_path, "MaxConcurrency", value)
+    batches = _batches(run, state, items, value)
+    interpreter.add("MapStateStarted", run.thread, {"length": len(batches)})
+    tolerated = _tolerance(run, state, value, len(batches))
+    if distributed:
+        map_run_arn = (
+            f"{interpreter.info.state_machine_arn.replace(':stateMachine:', ':mapRun:')}"
+            f"/{state.label or run.state.name}:{interpreter.info.name}"
+        )
+        interpreter.add("MapRunStarted", run.thread, {"mapRunArn": map_run_arn})
+    language = run.state.query_language or run.language
+    outputs: list[Any] = []
+    failures = 0
+    last_failure: Failure | None = None
+    for index, item in enumerate(batches):
+        selected = _selector(run, state, value, index, item)
+        thread = Thread(run.thread.last)
+        if not distributed:
+            interpreter.add("MapIterationStarted", thread, {"index": index, "name": run.state.name})
+        saved = interpreter.history
+        if distributed:
+            # Each item runs as a child execution, whose events are not in this history.
+            interpreter.history = History(saved.include_data)
+            interpreter.history.now = saved.now
+        try:
+            output = yield from interpreter.run_branch(
+                processor.states,
+                processor.start_at,
+                selected,
+                dict(run.variables),
+                thread,
+                language,
+            )
+        except Failure as failure:
+            if distributed:
+                saved.now = interpreter.history.now
+                interpreter.history = saved
+            failures += 1
+            last_failure = failure
+            last = thread.last
+            if not distributed:
+                # The iteration's end markers do not advance its thread: what
+                # follows links to the iteration's last state event (corpus
+                # scenarios/test_map_state_break_condition, test_map_state_retry).
+                interpreter.history.add(
+                    "MapIterationFailed", thread, {"index": index, "name": run.state.name}
+                )
+            run.thread.last = last
+            if failures > tolerated:
+                if distributed:
+                    interpreter.add("MapRunFailed", run.thread, {})
+                if tolerated > 0 or (distributed and failures > 0 and tolerated > 0):
+                    raise Failure(
+                        "States.ExceedToleratedFailureThreshold",
+                        "The specified tolerated failure threshold was exceeded",
+                    ) from None
+                raise
+            outputs.append(None)
+            continue
+        if distributed:
+            saved.now = interpreter.history.now
+            interpreter.history = saved
+            thread.last = run.thread.last
+        last = thread.last
+        if not distributed:
+            interpreter.history.add(
+                "MapIterationSucceeded", thread, {"index": index, "name": run.state.name}
+            )
+        run.thread.last = last
+        outputs.append(output)
+    del last_failure
+    if distributed:
+        # MapStateSucceeded and MapStateExited both follow MapRunSucceeded (as
+        # most recordings show; AWS sometimes links the exit to MapRunStarted).
+        run_succeeded = interpreter.add("MapRunSucceeded", run.thread)
+        interpreter.add("MapStateSucceeded", run.thread, previous=run_succeeded)
+        run.thread.last = run_succeeded
+    else:
+        last = len(interpreter.history)
+        interpreter.add("MapStateSucceeded", run.thread, previous=last)
+        run.thread.last = last
+    if run.jsonata:
+        output, assigned = run.jsonata_output(outputs, has_result=True, default=outputs)
+    else:
+        output, assigned = run.jsonpath_output(outputs)
+    return run.finish(run.next_of(), output, assigned)

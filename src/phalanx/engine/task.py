@@ -1,0 +1,150 @@
+"""Task resources: which integration a `Resource` names, and Lambda's result shapes.
+
+Two Lambda forms (AWS "Invoke an AWS Lambda function with Step Functions"):
+
+* a function ARN (or a `phalanx.function`): the state's effective parameters
+  are the event; the result is the function's parsed response; history has
+  `LambdaFunction*` events;
+* `arn:aws:states:::lambda:invoke`: `Parameters` carry `FunctionName` and
+  `Payload`; the result is the Invoke API response (`Payload`, `StatusCode`,
+  `ExecutedVersion`, `SdkHttpMetadata`, `SdkResponseMetadata`); history has
+  `Task*` events with `resourceType: lambda`, `resource: invoke`.
+
+Any other `arn:aws:states:::<service>:<action>` is a service integration,
+run by the runtime through mocks; so is `lambda:invoke.waitForTaskToken` (the
+callback that completes it can only come from a mock locally).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+from typing import Any
+
+from phalanx.engine.effects import LambdaResponse
+from phalanx.functions import DEFAULT_ACCOUNT, DEFAULT_REGION, LambdaFunction
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+"""Step Functions' payload quota: 256 KiB of UTF-8 JSON text."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Resource:
+    """A parsed Task resource.
+
+    `kind` is "function" (Lambda ARN or phalanx.function), "invoke"
+    (`lambda:invoke`) or "service"; `service`/`action`/`pattern` come from a
+    `arn:aws:states:::service:action[.pattern]` ARN.
+    """
+
+    kind: str
+    arn: str
+    function: str | None = None
+    service: str = "lambda"
+    action: str = "invoke"
+    pattern: str | None = None
+
+
+def parse_resource(resource: str | LambdaFunction) -> Resource:
+    if isinstance(resource, LambdaFunction):
+        arn = resource.arn()
+        return Resource("function", arn, function=resource.name)
+    if resource.startswith("arn:") and ":states:::" in resource:
+        rest = resource.split(":states:::", 1)[1]
+        service, _, action = rest.partition(":")
+        action, _, pattern = action.partition(".")
+        if service == "lambda" and action == "invoke":
+            return Resource("invoke", resource, pattern=pattern or None)
+        return Resource(
+            "service", resource, service=service, action=action, pattern=pattern or None
+        )
+    return Resource("function", resource, function=resource)
+
+
+def function_arn(function: str) -> str:
+    """A full function ARN for a name or ARN (Lambda accepts both)."""
+    if function.startswith("arn:"):
+        return function
+    return f"arn:aws:lambda:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:function:{function}"
+
+
+def payload_bytes(value: Any) -> int:
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def parse_payload(response: LambdaResponse) -> Any:
+    """The JSON value of a successful invocation's payload text.
+
+    An empty payload is JSON null; text that is not JSON is kept as a string,
+    as Step Functions does for a handler returning raw bytes.
+    """
+    text = response.payload
+    if text == "":
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def invoke_result(response: LambdaResponse, payload: Any, log_type: Any = None) -> dict[str, Any]:
+    """The `lambda:invoke` result: the Invoke API response as Step Functions gives it.
+
+    `LogType: Tail` adds `LogResult` (base64 of the log tail; empty locally).
+    """
+    length = str(len(response.payload.encode("utf-8")))
+    request_id = response.request_id
+    result = _invoke_result(response, payload, length, request_id)
+    if log_type == "Tail":
+        log = base64.b64encode(b"").decode("ascii")
+        result = {"ExecutedVersion": result.pop("ExecutedVersion"), "LogResult": log, **result}
+        result["SdkHttpMetadata"]["AllHttpHeaders"]["X-Amz-Log-Result"] = [log]
+        result["SdkHttpMetadata"]["HttpHeaders"]["X-Amz-Log-Result"] = log
+    return result
+
+
+def _invoke_result(
+    response: LambdaResponse, payload: Any, length: str, request_id: str
+) -> dict[str, Any]:
+    return {
+        "ExecutedVersion": response.executed_version,
+        "Payload": payload,
+        "SdkHttpMetadata": {
+            "AllHttpHeaders": {
+                "X-Amz-Executed-Version": [response.executed_version],
+                "x-amzn-Remapped-Content-Length": ["0"],
+                "Connection": ["keep-alive"],
+                "x-amzn-RequestId": [request_id],
+                "Content-Length": [length],
+                "Date": ["Thu, 01 Jan 1970 00:00:00 GMT"],
+                "X-Amzn-Trace-Id": ["Root=1-00000000-000000000000000000000000;Sampled=0"],
+                "Content-Type": ["application/json"],
+            },
+            "HttpHeaders": {
+                "Connection": "keep-alive",
+                "Content-Length": length,
+                "Content-Type": "application/json",
+                "Date": "Thu, 01 Jan 1970 00:00:00 GMT",
+                "X-Amz-Executed-Version": response.executed_version,
+                "x-amzn-Remapped-Content-Length": "0",
+                "x-amzn-RequestId": request_id,
+                "X-Amzn-Trace-Id": "Root=1-00000000-000000000000000000000000;Sampled=0",
+            },
+            "HttpStatusCode": 200,
+        },
+        "SdkResponseMetadata": {"RequestId": request_id},
+        "StatusCode": 200,
+    }
+
+
+def function_error(response: LambdaResponse) -> tuple[str, str]:
+    """Error name and cause of a failed invocation: `errorType` and the payload text."""
+    try:
+        document = json.loads(response.payload)
+    except ValueError:
+        document = None
+    error = "Lambda.Unknown"
+    if isinstance(document, dict) and isinstance(document.get("errorType"), str):
+        error = document["errorType"]
+    return error, response.payload

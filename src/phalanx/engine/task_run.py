@@ -1,0 +1,217 @@
+"""The Task state's work: build the request, yield it, turn the answer into a result.
+
+Events follow the recorded histories: a function ARN gives
+`LambdaFunctionScheduled/Started/Succeeded|Failed|TimedOut`; `lambda:invoke`
+and other integrations give `TaskScheduled/Started/Succeeded|Failed|TimedOut`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from phalanx.asl import Task
+from phalanx.engine import io
+from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
+from phalanx.engine.failures import Failure, TimedOut
+from phalanx.engine.history import data, error_details, to_text
+from phalanx.engine.interpreter import Steps
+from phalanx.engine.task import (
+    MAX_PAYLOAD_BYTES,
+    Resource,
+    function_arn,
+    function_error,
+    invoke_result,
+    parse_payload,
+    parse_resource,
+)
+from phalanx.errors import StatesError
+from phalanx.functions import DEFAULT_REGION
+
+if TYPE_CHECKING:
+    from phalanx.engine.interpreter import _StateRun
+
+
+def _seconds(run: _StateRun, value: Any, path: str | None, field: str) -> float | None:
+    if run.jsonata and isinstance(value, str):
+        value = run.jsonata_value(value, field)
+    elif path is not None:
+        value = io.select(path, run.effective_input(), run.scope)
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        raise StatesError("States.Runtime", f"The {field} value must be a positive integer")
+    return float(value)
+
+
+def run_task(run: _StateRun, state: Task) -> Steps:
+    """Run the Task's work (one attempt); returns `(next, output)` via `run.finish`."""
+    if run.jsonata:
+        arguments = state.arguments
+        request = run.raw_input if arguments is None else run.jsonata_value(arguments, "Arguments")
+    else:
+        request = run.parameters(run.effective_input())
+    timeout = _seconds(run, state.timeout_seconds, state.timeout_seconds_path, "TimeoutSeconds")
+    heartbeat = _seconds(
+        run, state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds"
+    )
+    resource = parse_resource(state.resource)
+    if resource.kind == "function":
+        result = yield from _invoke_function(run, resource, request, timeout)
+    else:
+        result = yield from _integration(run, resource, request, timeout, heartbeat)
+    if run.jsonata:
+        output, assigned = run.jsonata_output(result, has_result=True, default=result)
+    else:
+        output, assigned = run.jsonpath_output(result)
+    return run.finish(run.next_of(), output, assigned)
+
+
+def _limit(run: _StateRun, timeout: float | None) -> tuple[float | None, bool]:
+    """The effective timeout, and whether it is the execution's deadline."""
+    remaining = run.interpreter.remaining()
+    if remaining is not None and (timeout is None or remaining < timeout):
+        return remaining, True
+    return timeout, False
+
+
+def _invoke_function(
+    run: _StateRun, resource: Resource, payload: Any, timeout: float | None
+) -> Steps:
+    interpreter = run.interpreter
+    thread = run.thread
+    arn = function_arn(resource.arn)
+    scheduled: dict[str, Any] = {"resource": arn, **data("input", payload)}
+    if timeout is not None:
+        scheduled["timeoutInSeconds"] = int(timeout)
+    interpreter.add("LambdaFunctionScheduled", thread, scheduled)
+    interpreter.add("LambdaFunctionStarted", thread)
+    limit, is_deadline = _limit(run, timeout)
+    assert resource.function is not None
+    response = yield InvokeLambda(run.state.name, resource.function, payload, limit)
+    yield from interpreter.tick()
+    assert isinstance(response, LambdaResponse)
+    if response.timed_out:
+        if is_deadline:
+            raise TimedOut()
+        interpreter.add("LambdaFunctionTimedOut", thread, error_details("States.Timeout", None))
+        raise Failure("States.Timeout", None)
+    failure = _failure(response, arn)
+    if failure is not None:
+        interpreter.add("LambdaFunctionFailed", thread, error_details(failure.error, failure.cause))
+        raise failure
+    result = parse_payload(response)
+    interpreter.add("LambdaFunctionSucceeded", thread, data("output", result))
+    return result
+
+
+def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Failure | None:
+    """The failure an invocation ended with; `task` names the resource in limit causes
+    (the function ARN, or `lambda` for lambda:invoke)."""
+    if response.error is not None:
+        return Failure(response.error, response.cause)
+    if response.not_found:
+        return Failure(
+            "Lambda.ResourceNotFoundException",
+            f"Function not found: {arn}:$LATEST (Service: AWSLambda; Status Code: 404; "
+            f"Error Code: ResourceNotFoundException; Request ID: {response.request_id}; "
+            "Proxy: null)",
+        )
+    if response.function_error is not None:
+        error, cause = function_error(response)
+        return Failure(error, cause)
+    if len(response.payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        return Failure(
+            "States.DataLimitExceeded",
+            f"The state/task '{task or arn}' returned a result with a size exceeding "
+            "the maximum number of bytes service limit.",
+        )
+    return None
+
+
+def _integration(
+    run: _StateRun,
+    resource: Resource,
+    parameters: Any,
+    timeout: float | None,
+    heartbeat: float | None,
+) -> Steps:
+    interpreter = run.interpreter
+    thread = run.thread
+    kind = {"resourceType": resource.service, "resource": resource.action}
+    if resource.pattern is not None:
+        kind["resource"] = f"{resource.action}.{resource.pattern}"
+    scheduled: dict[str, Any] = {
+        **kind,
+        "region": DEFAULT_REGION,
+        "parameters": to_text(parameters),
+    }
+    if timeout is not None:
+        scheduled["timeoutInSeconds"] = int(timeout)
+    if heartbeat is not None:
+        scheduled["heartbeatInSeconds"] = int(heartbeat)
+    interpreter.add("TaskScheduled", thread, scheduled)
+    interpreter.add("TaskStarted", thread, dict(kind))
+    limit, is_deadline = _limit(run, timeout)
+    if resource.kind == "invoke" and resource.pattern is None:
+        if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
+            failure = Failure(
+                "States.Runtime",
+                f"The Parameters of state '{run.state.name}' must name a FunctionName "
+                "for arn:aws:states:::lambda:invoke",
+            )
+            interpreter.add(
+                "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
+            )
+            raise failure
+        payload = parameters.get("Payload")
+        if payload is None:
+            # No body: the handler's event is an empty object (corpus
+            # services/test_lambda_task_service test_invoke: Payload null -> {}).
+            payload = {}
+        if isinstance(payload, str):
+            # A string Payload is sent as the request body itself (corpus
+            # services/test_lambda_task_service: "0" arrives as the number 0).
+            try:
+                payload = json.loads(payload)
+            except ValueError:
+                failure = Failure(
+                    "Lambda.InvalidRequestContentException",
+                    "Could not parse request body into json: the Payload string is not JSON "
+                    "(Service: Lambda, Status Code: 400)",
+                )
+                interpreter.add(
+                    "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
+                )
+                raise failure from None
+        response = yield InvokeLambda(run.state.name, parameters["FunctionName"], payload, limit)
+        yield from interpreter.tick()
+        assert isinstance(response, LambdaResponse)
+        if response.timed_out:
+            if is_deadline:
+                raise TimedOut()
+            interpreter.add("TaskTimedOut", thread, {**kind, "error": "States.Timeout"})
+            raise Failure("States.Timeout", None)
+        invoke_failure = _failure(response, function_arn(parameters["FunctionName"]), "lambda")
+        if invoke_failure is not None:
+            interpreter.add(
+                "TaskFailed",
+                thread,
+                {**kind, **error_details(invoke_failure.error, invoke_failure.cause)},
+            )
+            raise invoke_failure
+        result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
+    else:
+        answer = yield CallService(run.state.name, resource.arn, parameters)
+        yield from interpreter.tick()
+        assert isinstance(answer, ServiceResponse)
+        if answer.error is not None:
+            details = {**kind, **error_details(answer.error, answer.cause)}
+            if answer.error == "States.Timeout":
+                interpreter.add("TaskTimedOut", thread, details)
+            else:
+                interpreter.add("TaskFailed", thread, details)
+            raise Failure(answer.error, answer.cause)
+        result = answer.output
+    interpreter.add("TaskSucceeded", thread, {**kind, **data("output", result)})
+    return result

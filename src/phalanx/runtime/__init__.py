@@ -1,0 +1,1 @@
+"""Carry out what the engine decides: clocks, Lambda invocations, the in-process runner."""

@@ -1,0 +1,275 @@
+"""The in-process runner: drive the pure interpreter with a clock and invokers.
+
+    execution = run(machine, {"x": 1}, functions={"roll": roll}, fast=True)
+    execution.status, execution.output, execution.history
+
+`drive` is the whole protocol between engine and runtime: send each effect's
+answer back into the interpreter. Every answer is appended to `journal`;
+`drive(..., replay=journal)` feeds recorded answers first, so an execution
+persisted as (machine, input, journal) resumes exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from phalanx.asl import StateMachine
+from phalanx.engine.effects import (
+    CallService,
+    Effect,
+    InvokeLambda,
+    Now,
+    Outcome,
+    Random,
+    ServiceResponse,
+    Sleep,
+)
+from phalanx.engine.history import MAX_EVENTS
+from phalanx.engine.interpreter import ExecutionInfo, Interpreter
+from phalanx.functions import LambdaFunction
+from phalanx.query.intrinsics import Sources
+from phalanx.runtime.clock import Clock, RealClock, VirtualClock
+from phalanx.runtime.lambdas import FunctionInvoker, Invoker
+from phalanx.testing import Mocks, StateMocks
+
+ServiceHandler = Callable[[CallService], ServiceResponse]
+
+
+def unmocked_service(request: CallService) -> ServiceResponse:
+    """The default for integrations other than Lambda: a clear failure."""
+    return ServiceResponse(
+        error="States.Runtime",
+        cause=(
+            f"State '{request.state}' calls {request.resource}, which is not mocked: "
+            "only Lambda runs locally; mock other integrations (MockConfigFile or "
+            "phalanx.testing)"
+        ),
+    )
+
+
+def local_objects(root: str | Path, fallback: ServiceHandler = unmocked_service) -> ServiceHandler:
+    """Serve `s3:getObject` from files: `Bucket`/`Key` is `root/Bucket/Key`.
+
+    This is how a distributed Map's ItemReader reads local JSON or CSV items.
+    """
+    base = Path(root)
+
+    def handler(request: CallService) -> ServiceResponse:
+        parameters = request.parameters if isinstance(request.parameters, dict) else {}
+        if not request.resource.endswith("s3:getObject"):
+            return fallback(request)
+        path = base / str(parameters.get("Bucket", "")) / str(parameters.get("Key", ""))
+        try:
+            return ServiceResponse(output=path.read_text(encoding="utf-8"))
+        except OSError as error:
+            return ServiceResponse(error="S3.NoSuchKey", cause=f"{path}: {error}")
+
+    return handler
+
+
+def drive(
+    interpreter: Interpreter,
+    clock: Clock,
+    invoker: Invoker,
+    services: ServiceHandler = unmocked_service,
+    rng: random.Random | None = None,
+    journal: list[Any] | None = None,
+    replay: Sequence[Any] = (),
+    mocks: StateMocks | None = None,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+) -> Outcome:
+    """Run the interpreter to its outcome, answering each effect.
+
+    `mocks` answers the task effects of mocked states; `on_event` sees each
+    history event as soon as the step that produced it is done.
+    """
+    rng = rng or random.Random()
+    steps = interpreter.run()
+    answer: Any = None
+    position = 0
+    seen = 0
+    while True:
+        try:
+            effect: Effect = steps.send(answer)
+        except StopIteration as stop:
+            outcome: Outcome = stop.value
+            if on_event is not None:
+                for event in outcome.history[seen:]:
+                    on_event(event)
+            return outcome
+        if on_event is not None:
+            events = interpreter.history.events
+            for event in events[seen:]:
+                on_event(event)
+            seen = len(events)
+        if position < len(replay):
+            answer = replay[position]
+        elif isinstance(effect, Now):
+            answer = clock.now()
+        elif isinstance(effect, Sleep):
+            clock.sleep(effect.seconds)
+            answer = None
+        elif isinstance(effect, InvokeLambda):
+            if mocks is not None and effect.state in mocks:
+                answer = mocks.invoke(effect)
+            else:
+                answer = invoker.invoke(effect)
+        elif isinstance(effect, CallService):
+            if mocks is not None and effect.state in mocks:
+                answer = mocks.call(effect)
+            else:
+                answer = services(effect)
+        elif isinstance(effect, Random):
+            answer = rng.random()
+        else:  # pragma: no cover - the Effect union is closed
+            raise TypeError(f"unknown effect {effect!r}")
+        position += 1
+        if journal is not None:
+            journal.append(answer)
+
+
+@dataclasses.dataclass(frozen=True)
+class Execution:
+    """A finished local execution, shaped like DescribeExecution + GetExecutionHistory."""
+
+    status: str
+    output: Any
+    error: str | None
+    cause: str | None
+    history: tuple[dict[str, Any], ...]
+    name: str = ""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "SUCCEEDED"
+
+    @property
+    def states_entered(self) -> list[str]:
+        """Names of the states entered, in order: the path the execution took."""
+        return [
+            event["stateEnteredEventDetails"]["name"]
+            for event in self.history
+            if event["type"].endswith("StateEntered") and "stateEnteredEventDetails" in event
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """`{"status", "output", "error", "cause", "history"}` (the CLI's JSON format)."""
+        return {
+            "status": self.status,
+            "output": self.output,
+            "error": self.error,
+            "cause": self.cause,
+            "history": list(self.history),
+        }
+
+
+def collect_functions(
+    machine: StateMachine,
+    functions: Mapping[str, LambdaFunction | Callable[[Any, Any], Any]]
+    | Sequence[LambdaFunction]
+    | None,
+) -> dict[str, LambdaFunction | Callable[[Any, Any], Any]]:
+    """Functions by name: those given, plus every `phalanx.function` used as a resource."""
+    table: dict[str, LambdaFunction | Callable[[Any, Any], Any]] = {}
+    for _, state in machine.walk():
+        resource = getattr(state, "resource", None)
+        if isinstance(resource, LambdaFunction):
+            table[resource.name] = resource
+    if isinstance(functions, Mapping):
+        table.update(functions)
+    elif functions is not None:
+        for function in functions:
+            table[function.name] = function
+    return table
+
+
+def run(
+    machine: StateMachine | Mapping[str, Any] | str,
+    input: Any = None,
+    *,
+    functions: Mapping[str, LambdaFunction | Callable[[Any, Any], Any]]
+    | Sequence[LambdaFunction]
+    | None = None,
+    fast: bool = False,
+    clock: Clock | None = None,
+    invoker: Invoker | None = None,
+    services: ServiceHandler | None = None,
+    name: str | None = None,
+    machine_type: str = "STANDARD",
+    include_execution_data: bool = True,
+    seed: int | None = None,
+    mocks: Mocks | None = None,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+    max_events: int = MAX_EVENTS,
+    items_root: str | Path | None = None,
+    input_text: str | None = None,
+) -> Execution:
+    """Run `machine` on `input` in this process and return the finished execution.
+
+    `fast=True` uses a virtual clock: waits, backoffs and timeouts pass
+    instantly. `functions` registers Lambda handlers by name (for ARN
+    resources); `phalanx.function`s used directly as resources need no
+    registration. `services` answers non-Lambda integrations; `mocks` (by
+    state name, see `phalanx.testing`) answer the tasks of the states they
+    name, per call. `on_event` sees each history event as it happens.
+    `input_text` is the input as the caller wrote it (shown in ExecutionStarted).
+    `items_root` serves a distributed Map's ItemReader (`s3:getObject` of
+    `Bucket`/`Key` reads `items_root/Bucket/Key`). `max_events` is AWS's
+    25,000-event history limit (raise it only to
+    measure, as bench/engine_bench.py does).
+    """
+    if not isinstance(machine, StateMachine):
+        machine = StateMachine.from_asl(machine)
+    if input is None:
+        input = {}
+    if clock is None:
+        clock = VirtualClock() if fast else RealClock()
+    if invoker is None:
+        invoker = FunctionInvoker(collect_functions(machine, functions), clock)
+    rng = random.Random(seed)
+    execution_name = name or (
+        str(uuid.UUID(int=rng.getrandbits(128))) if seed is not None else str(uuid.uuid4())
+    )
+    info = ExecutionInfo(
+        name=execution_name,
+        state_machine_name=machine.name or "local-machine",
+        machine_type=machine_type,
+    )
+    sources = Sources(
+        rng=random.Random(seed),
+        new_uuid=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+    )
+    interpreter = Interpreter(
+        machine,
+        input,
+        info,
+        include_data=include_execution_data,
+        sources=sources,
+        max_events=max_events,
+        input_text=input_text,
+    )
+    service_handler = services or unmocked_service
+    if items_root is not None:
+        service_handler = local_objects(items_root, service_handler)
+    outcome = drive(
+        interpreter,
+        clock,
+        invoker,
+        service_handler,
+        rng,
+        mocks=StateMocks(mocks) if mocks is not None else None,
+        on_event=on_event,
+    )
+    return Execution(
+        outcome.status,
+        outcome.output,
+        outcome.error,
+        outcome.cause,
+        outcome.history,
+        execution_name,
+    )

@@ -1,0 +1,79 @@
+"""Deploy commands: help, template and build output, usage errors (no AWS needed)."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from phalanx.cli.main import COMMANDS, cli
+
+ROOT = Path(__file__).resolve().parents[2]
+ROLL_DIE = ROOT / "examples" / "roll_die.py"
+DEPLOY_COMMANDS = ["build", "template", "provision", "describe", "status", "execute", "delete"]
+
+
+@pytest.mark.parametrize("name", DEPLOY_COMMANDS)
+def test_every_deploy_command_is_registered_with_help(name: str) -> None:
+    assert COMMANDS[name][0] == "phalanx.cli.deploy"
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"Usage: cli {name} [OPTIONS]" in result.output
+
+
+@pytest.mark.parametrize("name", ["provision", "describe", "status", "execute", "delete"])
+def test_aws_commands_take_the_connection_options(name: str) -> None:
+    result = CliRunner().invoke(cli, [name, "--help"])
+    for option in ("--region", "--profile", "--endpoint-url", "--stack-name"):
+        assert option in result.output
+
+
+def test_template_prints_json() -> None:
+    result = CliRunner().invoke(cli, ["template", str(ROLL_DIE)])
+    assert result.exit_code == 0, result.output
+    template = json.loads(result.output)
+    assert template["Resources"]["RollDieFunction"]["Properties"]["MemorySize"] == 128
+
+
+def test_template_writes_yaml_by_suffix(tmp_path: Path) -> None:
+    target = tmp_path / "template.yaml"
+    result = CliRunner().invoke(cli, ["template", str(ROLL_DIE), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "RollDieStateMachine" in yaml.safe_load(target.read_text())["Resources"]
+
+
+def test_build_writes_the_zip_and_reports_its_size(tmp_path: Path) -> None:
+    target = tmp_path / "out.zip"
+    result = CliRunner().invoke(cli, ["build", str(ROLL_DIE), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert re.match(rf"{re.escape(str(target))}: \d+ files, \d+\.\d KiB\n", result.output)
+    assert "roll_die: handler phalanx_handlers.roll_die" in result.output
+    assert "phalanx_handlers.py" in zipfile.ZipFile(target).namelist()
+
+
+def test_a_stack_command_needs_file_or_stack_name() -> None:
+    result = CliRunner().invoke(cli, ["describe"])
+    assert result.exit_code == 2
+    assert "give FILE or --stack-name" in result.output
+
+
+def test_execute_input_must_be_json() -> None:
+    result = CliRunner().invoke(cli, ["execute", "--stack-name", "s", "--input", "{nope"])
+    assert result.exit_code == 2
+    assert "Invalid value for --input: not JSON" in result.output
+
+
+def test_loading_errors_are_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["template", str(tmp_path / "missing.py")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {tmp_path / 'missing.py'}: no such file\n"
+
+
+@pytest.mark.parametrize("name", DEPLOY_COMMANDS)
+def test_every_deploy_command_is_documented(name: str) -> None:
+    assert f"phalanx {name}" in (ROOT / "docs" / "deploy.md").read_text()

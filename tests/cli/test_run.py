@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from phalanx.cli.main import cli
+
+MACHINE = {
+    "StartAt": "Hello",
+    "States": {
+        "Hello": {
+            "Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:111111111111:function:hello",
+            "Next": "Wait",
+        },
+        "Wait": {"Type": "Wait", "Seconds": 3600, "End": True},
+    },
+}
+
+FUNCTIONS = """
+import phalanx
+
+@phalanx.function
+def hello(event, context):
+    return {"greeting": "hello " + event["name"]}
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "machine.json").write_text(json.dumps(MACHINE))
+    (tmp_path / "functions.py").write_text(FUNCTIONS)
+    (tmp_path / "input.json").write_text('{"name": "file"}')
+    return tmp_path
+
+
+def invoke(*args: str) -> object:
+    return CliRunner().invoke(cli, ["run", *args])
+
+
+def test_text_output_shows_path_and_output(files: Path) -> None:
+    result = invoke(
+        str(files / "machine.json"),
+        "--functions",
+        str(files / "functions.py"),
+        "--input",
+        '{"name": "Ada"}',
+        "--fast",
+    )
+    assert result.exit_code == 0, result.output
+    assert "> Hello (Task)" in result.output
+    assert "Hello -> Wait" in result.output
+    assert "< Wait after 3600.000s" in result.output
+    assert '"greeting": "hello Ada"' in result.output
+
+
+def test_json_format_has_the_interface_keys(files: Path) -> None:
+    result = invoke(
+        str(files / "machine.json"),
+        "--functions",
+        str(files / "functions.py"),
+        "--input",
+        "@" + str(files / "input.json"),
+        "--fast",
+        "--format",
+        "json",
+    )
+    document = json.loads(result.output)
+    assert list(document) == ["status", "output", "error", "cause", "history"]
+    assert document["output"] == {"greeting": "hello file"}
+    assert document["history"][0]["type"] == "ExecutionStarted"
+
+
+def test_failed_execution_exits_1_with_error(files: Path) -> None:
+    result = invoke(str(files / "machine.json"), "--fast")
+    assert result.exit_code == 1
+    assert "Lambda.ResourceNotFoundException" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--input", "{not json"], id="bad-json-input"),
+        pytest.param(["--input", "@/no/such/file.json"], id="missing-input-file"),
+        pytest.param(["--type", "BOTH"], id="bad-type"),
+    ],
+)
+def test_bad_options_are_usage_errors(files: Path, args: list[str]) -> None:
+    result = invoke(str(files / "machine.json"), *args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_unreadable_file_is_an_error_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text("{")
+    result = invoke(str(tmp_path / "bad.json"))
+    assert result.exit_code == 1
+    assert "Error" in result.output and "Traceback" not in result.output
+
+
+def test_python_module_with_phalanx_function_resource() -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "roll_die.py"
+    result = invoke(str(example), "--fast", "--format", "json")
+    assert json.loads(result.output)["status"] == "SUCCEEDED"

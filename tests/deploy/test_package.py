@@ -1,0 +1,161 @@
+"""The Lambda zip: reproducible, small, free of noise, with a working handler shim."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from phalanx.deploy.errors import DeployError
+from phalanx.deploy.package import build, make_zip, pip_arguments
+from phalanx.project import load_file
+
+from .conftest import EXAMPLES
+
+
+def _names(data: bytes) -> list[str]:
+    return zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+def test_building_twice_gives_identical_bytes(roll_die_file: Path) -> None:
+    first = build(load_file(roll_die_file))
+    os.utime(roll_die_file, (1_000_000_000, 1_000_000_000))  # a new mtime changes nothing
+    second = build(load_file(roll_die_file))
+    assert first.data == second.data
+    assert first.sha256 == second.sha256
+
+
+def test_changed_code_gives_a_new_hash(roll_die_file: Path) -> None:
+    before = build(load_file(roll_die_file))
+    roll_die_file.write_text(roll_die_file.read_text() + "\n# changed\n")
+    assert build(load_file(roll_die_file)).sha256 != before.sha256
+
+
+def test_entries_are_sorted_with_fixed_time_and_mode() -> None:
+    data = make_zip({"b.py": b"b", "a/x.py": b"x"})
+    infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    assert [i.filename for i in infos] == ["a/x.py", "b.py"]
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+def test_zip_holds_the_module_the_shim_and_phalanx_without_noise(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "roll_die.py", tmp_path / "roll_die.py")
+    (tmp_path / "helpers.py").write_text("SIDES = 5\n")
+    (tmp_path / "unused.py").write_text("raise SystemExit('never imported')\n")
+    (tmp_path / "test_roll_die.py").write_text("def test(): pass\n")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "roll_die.cpython-311.pyc").write_bytes(b"\0")
+    source = (tmp_path / "roll_die.py").read_text()
+    (tmp_path / "roll_die.py").write_text("import helpers\n" + source)
+    package = build(load_file(tmp_path / "roll_die.py"))
+    names = _names(package.data)
+    assert {"roll_die.py", "helpers.py", "phalanx_handlers.py", "phalanx/__init__.py"} <= set(names)
+    assert "unused.py" not in names and "test_roll_die.py" not in names
+    assert not [n for n in names if n.endswith(".pyc") or "__pycache__" in n]
+    assert not [n for n in names if n.startswith(("phalanx/cli/", "phalanx/deploy/"))]
+    assert package.handlers == {"roll_die": "phalanx_handlers.roll_die"}
+    assert package.size < 64 * 1024
+
+
+def test_shim_runs_the_handler_without_the_installed_phalanx(tmp_path: Path) -> None:
+    package = build(load_file(EXAMPLES / "roll_die.py"))
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(io.BytesIO(package.data)).extractall(unpacked)
+    # -I: isolated, so only the unpacked zip (like /var/task) provides phalanx.
+    script = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(unpacked)!r})
+        import phalanx_handlers, phalanx
+        assert phalanx.__file__.startswith({str(unpacked)!r}), phalanx.__file__
+        result = phalanx_handlers.roll_die({{}}, None)
+        assert 1 <= result["roll"] <= 5, result
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def _wheel(folder: Path) -> Path:
+    """A tiny pure-Python wheel, so installing requirements needs no index."""
+    path = folder / "tinydep-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr("tinydep/__init__.py", "VALUE = 42\n")
+        wheel.writestr("tinydep/tests/test_it.py", "def test(): pass\n")
+        wheel.writestr(
+            "tinydep-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: tinydep\nVersion: 1.0\n"
+        )
+        wheel.writestr(
+            "tinydep-1.0.dist-info/WHEEL",
+            "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        )
+        wheel.writestr("tinydep-1.0.dist-info/RECORD", "")
+    return path
+
+
+def test_requirements_are_installed_for_lambda_reproducibly(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    _wheel(wheels)
+    app = tmp_path / "app"
+    app.mkdir()
+    shutil.copy(EXAMPLES / "roll_die.py", app / "roll_die.py")
+    (app / "requirements.txt").write_text(f"--no-index\n--find-links {wheels}\ntinydep==1.0\n")
+    first = build(load_file(app / "roll_die.py"))
+    names = _names(first.data)
+    assert "tinydep/__init__.py" in names
+    assert "tinydep-1.0.dist-info/METADATA" in names
+    assert not [n for n in names if "/tests/" in n or n.endswith(("RECORD", "INSTALLER"))]
+    assert build(load_file(app / "roll_die.py")).data == first.data
+
+
+def test_unresolvable_requirements_are_one_line(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLES / "roll_die.py", tmp_path / "roll_die.py")
+    (tmp_path / "requirements.txt").write_text(f"--no-index\n--find-links {tmp_path}\nnope==1\n")
+    with pytest.raises(DeployError, match="pip could not install the dependencies for Lambda"):
+        build(load_file(tmp_path / "roll_die.py"))
+
+
+@pytest.mark.parametrize(
+    ("options", "platform", "version"),
+    [
+        pytest.param("", "manylinux2014_x86_64", "3.12", id="defaults"),
+        pytest.param(
+            ", architecture='arm64', runtime='python3.11'",
+            "manylinux2014_aarch64",
+            "3.11",
+            id="arm",
+        ),
+    ],
+)
+def test_pip_targets_the_function_platform(
+    tmp_path: Path, options: str, platform: str, version: str
+) -> None:
+    file = tmp_path / "app.py"
+    file.write_text(f"import phalanx\nf = phalanx.function(name='f'{options})(lambda e, c: e)\n")
+    args = pip_arguments(load_file(file), tmp_path / "requirements.txt", tmp_path / "out")
+    assert args[args.index("--platform") + 1] == platform
+    assert args[args.index("--python-version") + 1] == version
+    assert "--only-binary=:all:" in args
+
+
+def test_mixed_platforms_cannot_share_binary_dependencies(tmp_path: Path) -> None:
+    file = tmp_path / "app.py"
+    file.write_text(
+        "import phalanx\n"
+        "a = phalanx.function(name='a')(lambda e, c: e)\n"
+        "b = phalanx.function(name='b', architecture='arm64')(lambda e, c: e)\n"
+    )
+    with pytest.raises(DeployError, match="must share runtime and architecture"):
+        pip_arguments(load_file(file), tmp_path / "r.txt", tmp_path / "out")

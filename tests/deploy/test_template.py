@@ -1,0 +1,218 @@
+"""The CloudFormation template: functions, machines, least-privilege roles, hooks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from phalanx.deploy.errors import DeployError
+from phalanx.deploy.template import build_template, logical_id, render
+from phalanx.project import load_file
+
+from .conftest import EXAMPLES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TEMPLATE_FILES = [
+    *(pytest.param(path, id=path.stem) for path in sorted(EXAMPLES.glob("*.py"))),
+    pytest.param(FIXTURES / "every_state.py", id="every_state"),
+]
+
+
+def _template(path: Path) -> dict:
+    return build_template(load_file(path)).template
+
+
+def test_roll_die_function_has_its_options_and_tags() -> None:
+    resources = _template(EXAMPLES / "roll_die.py")["Resources"]
+    function = resources["RollDieFunction"]
+    assert function["Type"] == "AWS::Lambda::Function"
+    properties = function["Properties"]
+    assert properties["MemorySize"] == 128
+    assert properties["Timeout"] == 3
+    assert properties["Runtime"] == "python3.12"
+    assert properties["Architectures"] == ["x86_64"]
+    assert properties["Handler"] == "phalanx_handlers.roll_die"
+    assert properties["Tags"] == [{"Key": "myAccounting", "Value": "tag"}]
+    assert properties["Code"] == {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Ref": "CodeKey"}}
+    assert properties["Role"] == {"Fn::GetAtt": ["RollDieFunctionRole", "Arn"]}
+
+
+def test_roll_die_definition_refers_to_the_function_through_fn_sub() -> None:
+    resources = _template(EXAMPLES / "roll_die.py")["Resources"]
+    text = resources["RollDieStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+    definition = json.loads(text)
+    assert definition["StartAt"] == "lambdaRollDie"
+    assert definition["States"]["lambdaRollDie"]["Resource"] == "${RollDieFunction.Arn}"
+
+
+def test_machine_role_invokes_exactly_its_functions_and_their_versions() -> None:
+    resources = _template(EXAMPLES / "roll_die.py")["Resources"]
+    role = resources["RollDieStateMachineRole"]["Properties"]
+    principal = role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+    assert principal == {"Service": "states.amazonaws.com"}
+    [statement] = role["Policies"][0]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == "lambda:InvokeFunction"
+    assert statement["Resource"] == [
+        {"Fn::GetAtt": ["RollDieFunction", "Arn"]},
+        {"Fn::Sub": "${RollDieFunction.Arn}:*"},
+    ]
+
+
+def test_function_role_has_logs_and_its_own_statements() -> None:
+    resources = _template(FIXTURES / "every_state.py")["Resources"]
+    statements = resources["FetchFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+        "Statement"
+    ]
+    assert statements[0]["Action"] == [
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ]
+    assert statements[1] == {
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::b/*",
+    }
+
+
+def test_parameters_and_arguments_function_names_are_granted() -> None:
+    resources = _template(FIXTURES / "every_state.py")["Resources"]
+    policy = resources["EveryStateStateMachineRole"]["Properties"]["Policies"][0]
+    granted = policy["PolicyDocument"]["Statement"][0]["Resource"]
+    assert {"Fn::GetAtt": ["NotifyMeFunction", "Arn"]} in granted  # Parameters.FunctionName
+    assert {  # Arguments.FunctionName, qualified: exactly that alias
+        "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}"
+        ":function:other-function:live"
+    } in granted
+    assert len(granted) == 7
+
+
+def test_every_state_function_options_reach_the_template() -> None:
+    properties = _template(FIXTURES / "every_state.py")["Resources"]["ScoreFunction"]["Properties"]
+    assert properties["MemorySize"] == 256
+    assert properties["Timeout"] == 30
+    assert properties["Architectures"] == ["arm64"]
+    assert properties["Environment"] == {"Variables": {"MODE": "test"}}
+
+
+def test_literal_dollar_brace_is_escaped_for_fn_sub() -> None:
+    resources = _template(FIXTURES / "every_state.py")["Resources"]
+    text = resources["EveryStateStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+    assert '"costs ${!5}"' in text
+
+
+def test_outputs_give_every_arn() -> None:
+    outputs = _template(EXAMPLES / "roll_die.py")["Outputs"]
+    assert outputs == {
+        "RollDieFunctionArn": {
+            "Description": "ARN of Lambda function roll_die",
+            "Value": {"Fn::GetAtt": ["RollDieFunction", "Arn"]},
+        },
+        "RollDieStateMachineArn": {
+            "Description": "ARN of state machine RollDie",
+            "Value": {"Ref": "RollDieStateMachine"},
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("roll_die", "RollDieFunction", id="snake"),
+        pytest.param("RollDie", "RollDieFunction", id="camel"),
+        pytest.param("notify-me", "NotifyMeFunction", id="kebab"),
+        pytest.param("HTTPFetch2", "HTTPFetch2Function", id="acronym"),
+        pytest.param("9lives", "P9LivesFunction", id="leading-digit"),
+    ],
+)
+def test_logical_ids_are_alphanumeric(name: str, expected: str) -> None:
+    assert logical_id(name, "Function") == expected
+
+
+def test_names_colliding_as_logical_ids_are_refused(tmp_path: Path) -> None:
+    file = tmp_path / "clash.py"
+    file.write_text(
+        textwrap.dedent(
+            """
+            import phalanx
+            a = phalanx.function(name="roll_die")(lambda e, c: e)
+            b = phalanx.function(name="roll-die")(lambda e, c: e)
+            """
+        )
+    )
+    with pytest.raises(DeployError, match="both become RollDieFunction"):
+        build_template(load_file(file))
+
+
+def test_template_hook_edits_the_template(tmp_path: Path) -> None:
+    file = tmp_path / "hooked.py"
+    file.write_text(
+        textwrap.dedent(
+            """
+            import phalanx
+
+            @phalanx.function
+            def work(event, context):
+                return event
+
+            def phalanx_template_hook(template, context):
+                template["Resources"]["Uploads"] = {"Type": "AWS::S3::Bucket"}
+                fn = context.functions["work"]
+                template["Resources"][fn]["Properties"]["MemorySize"] = 512
+
+            def _marked(template, context):
+                return {**template, "Description": f"stack {context.stack_name}"}
+
+            _marked.__phalanx_template_hook__ = True
+            """
+        )
+    )
+    template = build_template(load_file(file), stack_name="s1").template
+    assert template["Resources"]["Uploads"] == {"Type": "AWS::S3::Bucket"}
+    assert template["Resources"]["WorkFunction"]["Properties"]["MemorySize"] == 512
+    assert template["Description"] == "stack s1"
+
+
+def test_failing_hook_is_reported_by_name(tmp_path: Path) -> None:
+    file = tmp_path / "broken.py"
+    file.write_text(
+        "import phalanx\n"
+        "work = phalanx.function(name='work')(lambda e, c: e)\n"
+        "def phalanx_template_hook(template, context):\n"
+        "    raise KeyError('x')\n"
+    )
+    with pytest.raises(DeployError, match="template hook phalanx_template_hook failed: KeyError"):
+        build_template(load_file(file))
+
+
+def test_yaml_has_no_anchors() -> None:
+    text = render(_template(FIXTURES / "every_state.py"), "yaml")
+    assert "&id" not in text and "*id" not in text
+    assert yaml.safe_load(text) == _template(FIXTURES / "every_state.py")
+
+
+def test_cfn_lint_finds_nothing(tmp_path: Path) -> None:
+    """Every example and the every-state machine, as JSON and YAML, in one cfn-lint run."""
+    targets = []
+    for param in TEMPLATE_FILES:
+        [path] = param.values
+        for fmt in ("json", "yaml"):
+            target = tmp_path / f"{param.id}.{fmt}"
+            target.write_text(render(_template(path), fmt))
+            targets.append(str(target))
+    lint = Path(sys.executable).with_name("cfn-lint")
+    result = subprocess.run([str(lint), *targets], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_file_with_nothing_to_deploy_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "empty.py"
+    file.write_text("X = 1\n")
+    with pytest.raises(DeployError, match="nothing to deploy"):
+        build_template(load_file(file))
