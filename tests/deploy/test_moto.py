@@ -9,8 +9,6 @@ CloudFormation, running Lambda code) is checked in the template instead.
 from __future__ import annotations
 
 import json
-import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -184,19 +182,13 @@ def test_bucket_in_another_region_is_refused(
 
 
 def test_invalid_machine_is_refused_with_its_diagnostics(
-    run: Callable[..., Result], roll_die_file: Path, monkeypatch: pytest.MonkeyPatch
+    run: Callable[..., Result], roll_die_file: Path
 ) -> None:
-    diagnostic = types.SimpleNamespace(
-        severity="ERROR", code="SCHEMA", message="bad", location="/States/checkRoll"
-    )
-    fake = types.ModuleType("phalanx.validate")
-    fake.validate = lambda machine: types.SimpleNamespace(  # type: ignore[attr-defined]
-        result="FAIL", diagnostics=(diagnostic,)
-    )
-    monkeypatch.setitem(sys.modules, "phalanx.validate", fake)
+    source = roll_die_file.read_text(encoding="utf-8")
+    roll_die_file.write_text(source.replace(".otherwise(success)", '.otherwise("nowhere")'))
     result = run("provision", str(roll_die_file), "--s3-bucket", BUCKET, "--stack-name", "bad")
     assert result.exit_code == 1
     assert "validate: RollDie FAIL" in result.output
-    assert "ERROR SCHEMA /States/checkRoll: bad" in result.output
+    assert "ERROR MISSING_TRANSITION_TARGET /States/checkRoll/Default" in result.output
     assert "Error: a state machine is not valid" in result.output
     assert "build:" not in result.output
