@@ -14,7 +14,7 @@ from phalanx.query import intrinsics, jsonata, jsonpath, payload
     [
         pytest.param(
             jsonpath,
-            ["JsonPath", "PathNotFound", "evaluate", "parse", "set_result_path"],
+            ["InvalidPath", "JsonPath", "PathNotFound", "evaluate", "parse", "set_result_path"],
             id="jsonpath",
         ),
         pytest.param(

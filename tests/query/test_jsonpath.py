@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from phalanx.errors import QuerySyntaxError, StatesError
 from phalanx.query._jsonpath_syntax import MAX_FILTER_DEPTH, Field
-from phalanx.query.jsonpath import PathNotFound, evaluate, parse, set_result_path
+from phalanx.query.jsonpath import InvalidPath, PathNotFound, evaluate, parse, set_result_path
 
 STORE = {
     "store": {
@@ -253,8 +253,109 @@ def test_parse_of_path_like_text_parses_or_raises_query_syntax_error(text: str) 
         parsed = parse(text)
     except QuerySyntaxError:
         return
-    with contextlib.suppress(PathNotFound):
+    with contextlib.suppress(PathNotFound, InvalidPath):
         evaluate(parsed, STORE)
+
+
+# ------------------------------------------- Jayway readings that AWS samples rely on
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        pytest.param("$.[0]", {"a": 1}, id="dot-before-bracket-at-root"),
+        pytest.param("$.list.[1].a", 2, id="dot-before-bracket-after-a-name"),
+        pytest.param("$.list.[*].a", [1, 2], id="dot-before-wildcard-bracket"),
+        pytest.param("$..[0]", [{"a": 1}], id="deep-scan-then-bracket-unchanged"),
+        pytest.param(" $.list[0].a\n", 1, id="surrounding-blanks-ignored"),
+    ],
+)
+def test_jayway_reads_dot_bracket_and_blanks(path: str, expected: Any) -> None:
+    data: Any = [{"a": 1}, {"a": 2}]
+    if "list" in path:
+        data = {"list": data}
+    assert evaluate(path, data) == expected
+
+
+def test_dot_before_bracket_parses_like_the_bracket() -> None:
+    assert parse("$.Snapshots.[0].State").steps == parse("$.Snapshots[0].State").steps
+    assert parse("$.[0]").is_definite
+
+
+@pytest.mark.parametrize(
+    ("path", "detail"),
+    [
+        pytest.param(
+            "$.Labels[?(@.Name==Receipt)]",
+            "Failed to parse filter: [?(@.Name==Receipt)], error on position: 11, char: R",
+            id="bare-word-is-read-as-a-number-and-fails",
+        ),
+        pytest.param(
+            "$.a[?(@.x == 'y' && @.code == error)].b",
+            "Failed to parse filter: [?(@.x == 'y' && @.code == error)], "
+            "error on position: 28, char: r",
+            id="leading-e-is-a-number-character",
+        ),
+        pytest.param(
+            "$.a[?(@.b[?(@.c==X)])]",
+            "Failed to parse filter: [?(@.c==X)], error on position: 8, char: X",
+            id="nested-filter-names-its-own-text",
+        ),
+        pytest.param(
+            "$[(@.length-1)].bar",
+            "Could not parse token starting at position 1. Expected ?, ', 0-9, * ",
+            id="script-selector",
+        ),
+        pytest.param(
+            "$$.Map.Items[(@.length-1)]",
+            "Could not parse token starting at position 11. Expected ?, ', 0-9, * ",
+            id="script-selector-on-the-context-object",
+        ),
+    ],
+)
+def test_paths_aws_accepts_but_jayway_cannot_compile_fail_when_run(path: str, detail: str) -> None:
+    parsed = parse(path)  # accepted in a definition, as AWS does
+    assert not parsed.is_definite
+    with pytest.raises(InvalidPath) as raised:
+        evaluate(parsed, {"Labels": [{"Name": "Receipt"}], "a": []}, context={})
+    assert raised.value.error == "States.Runtime"
+    assert raised.value.cause == f"Invalid path '{path}' : {detail}"
+
+
+def test_jayway_compiles_the_whole_path_before_reading() -> None:
+    # The missing field would be PathNotFound; the filter fails first.
+    with pytest.raises(InvalidPath):
+        evaluate("$.missing.x[?(@.a==b)]", {})
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        pytest.param("true", id="true"),
+        pytest.param("false", id="false"),
+        pytest.param("null", id="null"),
+    ],
+)
+def test_keywords_are_literals_not_bare_words(word: str) -> None:
+    assert parse(f"$[?(@.a == {word})]").jayway_error is None
+
+
+def test_bare_word_needs_an_operator() -> None:
+    with pytest.raises(QuerySyntaxError, match="comparison operator"):
+        parse("$[?(Receipt)]")
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        pytest.param("$[(@.length-1]", 1, id="unclosed-script"),
+        pytest.param("$[(@.length-1)", 14, id="script-without-bracket"),
+    ],
+)
+def test_script_selector_must_be_closed(text: str, position: int) -> None:
+    with pytest.raises(QuerySyntaxError) as raised:
+        parse(text)
+    assert raised.value.position == position
 
 
 # ---------------------------------------------------------------- ResultPath

@@ -6,6 +6,19 @@ Jayway's grammar rather than RFC 9535: `$.a.b`, `$['a b']`, `$.a[0]`, `$.a[-1]`,
 `[?(@.price < 10)]` and the function `length()`. On top of that AWS adds two
 roots: `$$` (the context object) and `$name` (a variable set by `Assign`).
 
+Three Jayway readings that published AWS samples rely on:
+
+* blanks around the path are ignored (Jayway trims: `"$$.Execution.Name "`);
+* a dot before a bracket is dropped: `$.[0]` is `$[0]`, `$.a.[0]` is `$.a[0]`
+  (Jayway's `readDotToken` skips the dot and reads the next token);
+* AWS accepts a definition whose filter has a bare word where a literal goes
+  (`$.Labels[?(@.Name==Receipt)]`, aws-samples textract-analyze-expense) or
+  that uses a script selector (`$[(@.length-1)]`), but Jayway cannot compile
+  either: it reads a bare word as a number literal and fails (its own test
+  `invalid_path_when_string_literal_is_unquoted`), and its path compiler has
+  no script selector. So they parse here, into `BareWord` and `Script`, and
+  `jsonpath.evaluate` fails with Jayway's message when the path runs.
+
 Hand-written so that errors can quote the text and the offending position;
 limits are constants so a hostile definition cannot make us recurse forever.
 """
@@ -26,12 +39,16 @@ MAX_FILTER_DEPTH = 32
 FUNCTIONS = ("length",)
 """Jayway path functions we support; others are refused at parse time."""
 
+_BLANKS = " \t\r\n"
 _NAME_STOP = frozenset(".[]()'\" \t\r\n")
 _FILTER_NAME_STOP = _NAME_STOP | frozenset("=!<>&|,~")
 _DIGITS = "0123456789"
 _NUMBER_CHARS = frozenset(_DIGITS + ".eE+")
 _VARIABLE_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _VARIABLE_CHARS = _VARIABLE_START | frozenset("0123456789")
+_BARE_WORD_STOP = _FILTER_NAME_STOP | frozenset("@$/{}:;?*")
+_BARE_WORD_START_REFUSED = frozenset("-.+") | frozenset(_DIGITS)
+_JAYWAY_NUMBER_CHARS = frozenset(_DIGITS + "-.eE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +87,25 @@ class DeepScan:
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """`[?(...)]`: the members for which the predicate holds."""
+    """`[?(...)]`: the members for which the predicate holds.
+
+    `criteria` is the selector's text, `[?(` to `)]`, as Jayway quotes it.
+    """
 
     predicate: Predicate
+    criteria: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    """`[(...)]`, e.g. `[(@.length-1)]`: accepted by AWS, not compilable by Jayway.
+
+    `position` is where the `[` stands counting from a one-character `$` root,
+    the position Jayway names in its error.
+    """
+
+    expression: str
+    position: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +115,7 @@ class Function:
     name: str
 
 
-Step: TypeAlias = Field | Index | Slice | Wildcard | DeepScan | Filter | Function
+Step: TypeAlias = Field | Index | Slice | Wildcard | DeepScan | Filter | Script | Function
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +137,19 @@ class Regex:
     flags: str
 
 
-Operand: TypeAlias = RelativePath | Literal | Regex
+@dataclass(frozen=True, slots=True)
+class BareWord:
+    """An unquoted word where a literal goes: `Receipt` in `[?(@.Name==Receipt)]`.
+
+    Not a string to Jayway: it reads a number there. `position` counts from
+    the `[` of the enclosing filter's `criteria`.
+    """
+
+    text: str
+    position: int
+
+
+Operand: TypeAlias = RelativePath | Literal | Regex | BareWord
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +184,9 @@ def parse_steps(text: str) -> tuple[str, tuple[Step, ...]]:
     """Parse a whole path: returns (root, steps); root is `$`, `$$` or a variable name."""
     if len(text) > MAX_PATH_LENGTH:
         raise QuerySyntaxError(text, MAX_PATH_LENGTH, "path is longer than the limit")
-    parser = _Parser(text)
+    # Jayway trims the path first; the parser stops where the blanks start.
+    end = len(text.rstrip(_BLANKS))
+    parser = _Parser(text, start=len(text) - len(text.lstrip(_BLANKS)), end=end)
     root = parser.root()
     steps = parser.steps(in_filter=False)
     if not parser.at_end():
@@ -148,10 +195,15 @@ def parse_steps(text: str) -> tuple[str, tuple[Step, ...]]:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
+    def __init__(self, text: str, *, start: int = 0, end: int | None = None) -> None:
+        self.text = text if end is None else text[:end]
+        self.pos = start
         self.depth = 0
+        # Where the current path's `$`/`@` stands, counted as one character
+        # (`$$` and `$name` roots are one `$` to Jayway), and where the
+        # innermost filter's `[` stands: Jayway's error positions count from them.
+        self.path_base = start
+        self.filter_base = 0
 
     # -- helpers ---------------------------------------------------------
     def error(self, message: str, position: int | None = None) -> QuerySyntaxError:
@@ -185,11 +237,13 @@ class _Parser:
         self.pos += 1
         if self.peek() == "$":
             self.pos += 1
+            self.path_base = self.pos - 1
             return "$$"
         if self.peek() in _VARIABLE_START and self.peek():
             start = self.pos
             while self.peek() and self.peek() in _VARIABLE_CHARS:
                 self.pos += 1
+            self.path_base = self.pos - 1
             return self.text[start : self.pos]
         return "$"
 
@@ -222,6 +276,9 @@ class _Parser:
         if self.peek() == "*":
             self.pos += 1
             return Wildcard()
+        if self.peek() == "[":
+            # `$.[0]` is `$[0]`: Jayway skips the dot and reads the bracket.
+            return self.bracket_step()
         start = self.pos
         name = self.name(in_filter)
         if self.peek() == "(":
@@ -255,10 +312,15 @@ class _Parser:
             self.pos += 1
             self.skip_spaces()
             self.expect("(")
+            outer_base, self.filter_base = self.filter_base, open_at
             predicate = self.predicate()
+            self.filter_base = outer_base
             self.skip_spaces()
             self.expect(")")
-            step = Filter(predicate)
+            self.skip_spaces()
+            step = Filter(predicate, self.text[open_at : self.pos + 1])
+        elif char == "(":
+            step = self.script(open_at)
         elif char in ("'", '"'):
             names = [self.quoted()]
             self.skip_spaces()
@@ -279,6 +341,32 @@ class _Parser:
             raise self.error(f"unclosed '[' opened at position {open_at}, found")
         self.pos += 1
         return step
+
+    def script(self, open_at: int) -> Script:
+        """`[( ... )]`: balanced parentheses and brackets, quotes respected."""
+        start = self.pos
+        depth = 0
+        quote = ""
+        while not self.at_end():
+            char = self.peek()
+            if quote:
+                if char == "\\":
+                    self.pos += 1
+                elif char == quote:
+                    quote = ""
+            elif char in ("'", '"'):
+                quote = char
+            elif char in "([":
+                depth += 1
+            elif char in ")]":
+                depth -= 1
+                if depth < 0:
+                    break
+                if depth == 0 and char == ")":
+                    self.pos += 1
+                    return Script(self.text[start : self.pos], open_at - self.path_base)
+            self.pos += 1
+        raise QuerySyntaxError(self.text, open_at, f"unclosed script selector opened at {open_at}")
 
     def quoted(self) -> str:
         quote = self.peek()
@@ -402,19 +490,33 @@ class _Parser:
         char = self.peek()
         if char in ("@", "$"):
             absolute = char == "$"
+            outer_base, self.path_base = self.path_base, self.pos
             self.pos += 1
-            return RelativePath(absolute, self.steps(in_filter=True))
+            steps = self.steps(in_filter=True)
+            self.path_base = outer_base
+            return RelativePath(absolute, steps)
         if char in ("'", '"'):
             return Literal(self.quoted())
         if char == "/":
             return self.regex()
         if char and char in _DIGITS + "-":
             return Literal(self.number())
-        for word, value in (("true", True), ("false", False), ("null", None)):
-            if self.text.startswith(word, self.pos):
-                self.pos += len(word)
+        word = self.bare_word()
+        for keyword, value in (("true", True), ("false", False), ("null", None)):
+            if word == keyword:
                 return Literal(value)
+        if word:
+            return BareWord(word, self.pos - len(word) - self.filter_base)
         raise self.error("expected a filter operand, found")
+
+    def bare_word(self) -> str:
+        """An unquoted word (`true`, `Receipt`), or "" if none starts here."""
+        start = self.pos
+        if self.peek() in _BARE_WORD_START_REFUSED:
+            return ""
+        while not self.at_end() and self.peek() not in _BARE_WORD_STOP:
+            self.pos += 1
+        return self.text[start : self.pos]
 
     def number(self) -> int | float:
         start = self.pos

@@ -14,6 +14,10 @@ on `{}` (corpus `base/test_json_path_array_wildcard_or_slice_with_no_input`).
 `PathNotFound` carries Jayway's detail text ("No results for path: $['x']",
 "Missing property in path $['no']") because AWS quotes it in causes:
 `Invalid path '$.no.such.result.path' : Missing property in path $['no']`.
+
+`InvalidPath` is the failure of a path AWS accepts in a definition but Jayway
+cannot compile when it runs: a filter with a bare word (`[?(@.Name==Receipt)]`)
+or a script selector (`[(@.length-1)]`); see `_jsonpath_syntax`.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any
 from phalanx.errors import QuerySyntaxError, StatesError
 from phalanx.query._json import java_text, to_json
 from phalanx.query._jsonpath_syntax import (
+    BareWord,
     BoolOp,
     Comparison,
     DeepScan,
@@ -40,13 +45,15 @@ from phalanx.query._jsonpath_syntax import (
     Operand,
     Predicate,
     Regex,
+    RelativePath,
+    Script,
     Slice,
     Step,
     Wildcard,
     parse_steps,
 )
 
-__all__ = ["JsonPath", "PathNotFound", "evaluate", "parse", "set_result_path"]
+__all__ = ["InvalidPath", "JsonPath", "PathNotFound", "evaluate", "parse", "set_result_path"]
 
 MAX_REGEX_LENGTH = 1_000
 """Longest `=~ /.../` pattern a filter may use."""
@@ -66,13 +73,33 @@ class PathNotFound(StatesError):
         super().__init__("States.Runtime", f"Invalid path '{path}' : {detail}")
 
 
+class InvalidPath(StatesError):
+    """A path Jayway cannot compile, found when it runs (AWS accepted the definition).
+
+    `error` is `States.Runtime`; `detail` is Jayway's `InvalidPathException`
+    message. The cause uses the `Invalid path '<path>' : <detail>` shape AWS
+    gives `PathNotFound`; no AWS execution with this failure is recorded, so
+    the cause text is unconfirmed.
+    """
+
+    def __init__(self, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__("States.Runtime", f"Invalid path '{path}' : {detail}")
+
+
 @dataclass(frozen=True, slots=True)
 class JsonPath:
-    """A parsed path. `root` is `$`, `$$` (context object) or a variable name."""
+    """A parsed path. `root` is `$`, `$$` (context object) or a variable name.
+
+    `jayway_error` is set when Jayway would refuse to compile the path (see
+    `InvalidPath`); evaluating it then fails.
+    """
 
     text: str
     root: str
     steps: tuple[Step, ...]
+    jayway_error: str | None = None
 
     @property
     def is_definite(self) -> bool:
@@ -98,7 +125,62 @@ def parse(text: str) -> JsonPath:
     if not isinstance(text, str):
         raise QuerySyntaxError(str(text), 0, "a path must be a string")
     root, steps = parse_steps(text)
-    return JsonPath(text, root, steps)
+    return JsonPath(text, root, steps, _jayway_error(steps))
+
+
+def _jayway_error(steps: tuple[Step, ...]) -> str | None:
+    """Jayway's compile error for the first step it cannot compile, in text order."""
+    for step in steps:
+        problem = _step_error(step)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _step_error(step: Step) -> str | None:
+    if isinstance(step, Script):
+        # PathCompiler.readNextToken: no bracket reader takes '(' (json-path/JsonPath).
+        return f"Could not parse token starting at position {step.position}. Expected ?, ', 0-9, * "
+    if isinstance(step, DeepScan):
+        return _step_error(step.step)
+    if isinstance(step, Filter):
+        return _predicate_error(step.predicate, step.criteria)
+    return None
+
+
+def _predicate_error(predicate: Predicate, criteria: str) -> str | None:
+    if isinstance(predicate, Not):
+        return _predicate_error(predicate.operand, criteria)
+    if isinstance(predicate, BoolOp):
+        for operand in predicate.operands:
+            problem = _predicate_error(operand, criteria)
+            if problem is not None:
+                return problem
+        return None
+    for side in (predicate.left, predicate.right):
+        problem = None
+        if isinstance(side, RelativePath):
+            problem = _jayway_error(side.steps)
+        elif isinstance(side, BareWord):
+            problem = _bare_word_error(side, criteria)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _bare_word_error(word: BareWord, criteria: str) -> str:
+    """FilterCompiler reads a number there: `new BigDecimal("")` fails.
+
+    Its message names the first character that is not a number character
+    (digits, '-', '.', 'e', 'E'). Words starting with t, f or n are first
+    tried as true/false/null and fail with other wording, not reproduced here.
+    """
+    offset = 0
+    while offset < len(word.text) and word.text[offset] in "0123456789-.eE":
+        offset += 1
+    position = word.position + offset
+    char = criteria[position] if position < len(criteria) else ""
+    return f"Failed to parse filter: {criteria}, error on position: {position}, char: {char}"
 
 
 def evaluate(
@@ -114,6 +196,9 @@ def evaluate(
     that selects nothing raises `PathNotFound`; so does an unknown variable.
     """
     parsed = parse(path) if isinstance(path, str) else path
+    if parsed.jayway_error is not None:
+        # Jayway compiles the whole path before reading anything.
+        raise InvalidPath(parsed.text, parsed.jayway_error)
     if parsed.root == "$":
         start = data
     elif parsed.root == "$$":
@@ -266,6 +351,8 @@ def _operand_value(operand: Operand, member: Any, document: Any) -> Any:
         return operand.value
     if isinstance(operand, Regex):
         return operand
+    if isinstance(operand, BareWord):
+        return _MISSING  # not reached: `evaluate` refuses such a path before reading
     start = document if operand.absolute else member
     if all(_is_definite(step) for step in operand.steps):
         node = start
