@@ -5,17 +5,12 @@ a well-formed intrinsic call? a JSONata expression?) goes through the
 functions below, which answer with an error message or `None`, so the rules
 never see a parser's exception or tree.
 
-Three things are the validator's own, on top of the parsers:
+The JSONPath parser accepts what AWS accepts in a definition, including the
+Jayway readings published AWS samples deploy (`$.[0]`, blanks around a path,
+a bare word in a filter, a script selector: see `phalanx.query._jsonpath_syntax`).
+Two things are the validator's own, on top of the parsers:
 
-- A dot before a bracket (`$.[0]`, `$.Snapshots.[0].State`): Jayway reads it
-  as `$[0]`, and published AWS samples deploy it, so it is normalised away
-  before parsing.
-- Filter and script selectors (`[?(...)]`, `[(...)]`). AWS hands their
-  contents to Jayway when the path runs and accepts, at definition time,
-  operands Jayway reads leniently: published AWS samples deploy
-  `$.Labels[?(@.Name==Receipt)]` with an unquoted operand. When the parser
-  refuses a position *inside* such a selector, the structural check of
-  `_stopgap_paths` (balanced brackets and quotes) decides instead.
+- Blanks around an intrinsic function call are ignored, as around a path.
 - Literal argument types of intrinsic functions (`States.MathAdd(1, '-1')`):
   a literal of the wrong JSON type can never work, whatever the input.
 """
@@ -28,10 +23,8 @@ from typing import Any
 
 from phalanx.errors import QuerySyntaxError
 from phalanx.query import intrinsics, jsonata, jsonpath
-from phalanx.validate import _stopgap_paths
 
 _PLACEHOLDER = re.compile(r"\$\{[^{}]+\}")
-_DOT_BRACKET = re.compile(r"(?<!\.)\.(?=\[)")
 
 # Argument positions (0-based) that must be numbers, or strings, when given as literals.
 _NUMERIC_ARGS: dict[str, tuple[int, ...]] = {
@@ -66,40 +59,6 @@ def is_intrinsic(text: str) -> bool:
     return intrinsics.is_intrinsic(text.lstrip())
 
 
-def _jayway(text: str) -> str:
-    """`$.[0]` -> `$[0]` (but not `$..[0]`), as Jayway reads it; surrounding blanks dropped."""
-    return _DOT_BRACKET.sub("", text.strip())
-
-
-def _selector_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every `[?(...)]` and `[(...)]` selector in `text`."""
-    spans = []
-    for match in re.finditer(r"\[\??\(", text):
-        depth, quote, i = 0, "", match.start()
-        while i < len(text):
-            ch = text[i]
-            if quote:
-                if ch == "\\":
-                    i += 1
-                elif ch == quote:
-                    quote = ""
-            elif ch in "'\"":
-                quote = ch
-            elif ch in "[(":
-                depth += 1
-            elif ch in "])":
-                depth -= 1
-                if depth == 0:
-                    break
-            i += 1
-        spans.append((match.start(), i))
-    return spans
-
-
-def _inside_selector(error: QuerySyntaxError) -> bool:
-    return any(start <= error.position <= end for start, end in _selector_spans(error.text))
-
-
 @functools.lru_cache(maxsize=4096)
 def jsonpath_error(text: str, *, reference: bool = False) -> str | None:
     """Why `text` is not a JSONPath (a *reference* path when asked), or None.
@@ -108,10 +67,8 @@ def jsonpath_error(text: str, *, reference: bool = False) -> str | None:
     caller forbids them where AWS does.
     """
     try:
-        parsed = jsonpath.parse(_jayway(text))
+        parsed = jsonpath.parse(text)
     except QuerySyntaxError as exc:
-        if not reference and _inside_selector(exc):
-            return _stopgap_paths.jsonpath_error(text)
         return exc.message + f" at position {exc.position}"
     if reference and not parsed.is_definite:
         return (
@@ -125,10 +82,8 @@ def jsonpath_error(text: str, *, reference: bool = False) -> str | None:
 def intrinsic_error(text: str) -> str | None:
     """Why `text` is not a valid intrinsic function call, or None."""
     try:
-        tree = intrinsics.parse(_jayway(text))
+        tree = intrinsics.parse(text.strip())
     except QuerySyntaxError as exc:
-        if _inside_selector(exc):
-            return _stopgap_paths.intrinsic_error(text)
         return exc.message + f" at position {exc.position}"
     return _argument_types(tree)
 
