@@ -1,22 +1,17 @@
 """Bugs found in `phalanx.query` while wiring it into the engine.
 
-Each is marked xfail (strict), so the test starts failing loudly once the
+An open bug is marked xfail (strict), so its test fails loudly once the
 query package is fixed; the engine's workaround carries a `TODO(query)`.
+Fixed bugs stay here as plain tests.
 """
 
 from __future__ import annotations
 
-import pytest
-
 from phalanx.query import jsonata
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="query: a variable bound to JSON null evaluates as undefined; AWS gives null "
-    "(corpus scenarios/test_map_state_items_variable_sampling_null)",
-)
 def test_variable_holding_null_evaluates_to_null() -> None:
+    # Fixed in phalanx.query (corpus scenarios/test_map_state_items_variable_sampling_null).
     assert jsonata.evaluate("$v", {"v": None}, field="Items") is None
 
 

@@ -88,6 +88,26 @@ def test_random_and_uuid_use_injected_sources() -> None:
     assert jsonata.evaluate("$uuid()", {}, sources=sources) == "fixed"
 
 
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        pytest.param("$v", None, id="bare-variable"),
+        pytest.param("[$v, 1]", [None, 1], id="inside-an-array"),
+        pytest.param("$v = null", True, id="equals-null"),
+        pytest.param("$exists($v)", True, id="exists"),
+        pytest.param("$type($v)", "null", id="type-is-null"),
+    ],
+)
+def test_variable_holding_null_reads_as_null(expression: str, expected: Any) -> None:
+    # AWS reads null (corpus scenarios/test_map_state_items_variable_sampling_null).
+    assert jsonata.evaluate(expression, {"v": None}, field="Items") == expected
+
+
+def test_unbound_variable_is_still_undefined() -> None:
+    with pytest.raises(StatesError, match="returned nothing"):
+        jsonata.evaluate("$v", {"w": None})
+
+
 def test_seeded_random_is_repeatable() -> None:
     values = {jsonata.evaluate("$random(42)", {}) for _ in range(3)}
     assert len(values) == 1

@@ -8,7 +8,8 @@ What it hides:
 
 * null versus undefined: with `output_convert_nulls` off the library returns
   `Utils.NULL_VALUE` for JSON null and `None` for undefined; AWS fails on
-  undefined and keeps null, so the difference must survive.
+  undefined and keeps null, so the difference must survive. The same holds
+  going in: a variable bound to `None` would read as undefined.
 * sequences: results may be `JList` sequences; we return plain lists, and a
   function can ask for its list to be returned as a sequence (`$range`).
 * numbers: integral floats become ints (JSONata numbers print as `7`, not `7.0`).
@@ -84,8 +85,14 @@ def function(implementation: Callable[..., Any], *, sequence: bool = False) -> A
 
 
 def run(compiled: Compiled, bindings: Mapping[str, Any]) -> Outcome:
+    # A variable bound to None reads as undefined in the library; JSON null
+    # must be bound as NULL_VALUE (corpus scenarios/test_map_state_items_variable_sampling_null).
+    # Nulls inside objects and arrays already read as null.
+    frame = {
+        name: _Utils.NULL_VALUE if value is None else value for name, value in bindings.items()
+    }
     try:
-        result = compiled.expression.evaluate(None, dict(bindings))
+        result = compiled.expression.evaluate(None, frame)
     except _jexception.JException as error:
         raise EvaluationProblem(f"{error.error}: {error}") from None
     except aws.FunctionError as error:
