@@ -108,6 +108,32 @@ def test_unbound_variable_is_still_undefined() -> None:
         jsonata.evaluate("$v", {"w": None})
 
 
+def test_now_and_millis_read_the_injected_clock() -> None:
+    sources = Sources(now=lambda: 1_700_000_000.25)
+    assert jsonata.evaluate("$millis()", {}, sources=sources) == 1_700_000_000_250
+    assert jsonata.evaluate("$now()", {}, sources=sources) == "2023-11-14T22:13:20.250Z"
+    assert jsonata.evaluate("$now('[Y0001]-[M01]-[D01]')", {}, sources=sources) == "2023-11-14"
+    assert jsonata.evaluate("$now('[H01]:[m01]', '+0100')", {}, sources=sources) == "23:13"
+
+
+def test_now_is_read_once_per_evaluation() -> None:
+    ticks = iter([1.0, 2.0])
+    sources = Sources(now=lambda: next(ticks))
+    assert jsonata.evaluate("[$millis(), $millis(), $now()]", {}, sources=sources) == [
+        1000,
+        1000,
+        "1970-01-01T00:00:01.000Z",
+    ]
+    assert jsonata.evaluate("$millis()", {}, sources=sources) == 2000
+
+
+def test_now_without_a_clock_source_reads_the_machine_clock() -> None:
+    sources = Sources(rng=random.Random(1))  # no `now`: JSONata's default
+    millis = jsonata.evaluate("$millis()", {}, sources=sources)
+    assert millis > 1_700_000_000_000  # the machine's clock, not the epoch
+    assert isinstance(jsonata.evaluate("$now()", {}), str)
+
+
 def test_seeded_random_is_repeatable() -> None:
     values = {jsonata.evaluate("$random(42)", {}) for _ in range(3)}
     assert len(values) == 1

@@ -13,9 +13,9 @@ the part of AWS's cause after "An error occurred while executing the state
 does not parse raises `phalanx.errors.QuerySyntaxError` (the validator's job
 to report before anything runs).
 
-Randomness (`States.MathRandom`, `States.UUID`, `$random`, `$uuid`) comes
-from an injectable `intrinsics.Sources`; nothing here reads the clock except
-JSONata's own `$now()` / `$millis()`.
+Randomness (`States.MathRandom`, `States.UUID`, `$random`, `$uuid`) and the
+time JSONata's `$now()` / `$millis()` read come from an injectable
+`intrinsics.Sources`; without `Sources.now` those two read the machine's clock.
 """
 
 from __future__ import annotations

@@ -51,10 +51,16 @@ HASH_ALGORITHMS: dict[str, Callable[[bytes], Any]] = {
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    """Where randomness comes from, so tests and replays can fix it."""
+    """Where randomness and the time come from, so tests and replays can fix them.
+
+    `now` gives the execution's current time in seconds since the epoch (the
+    engine's virtual clock); JSONata's `$now()` and `$millis()` read it. Left
+    as None, they read the machine's clock, as plain JSONata does.
+    """
 
     rng: random.Random = field(default_factory=random.Random)
     new_uuid: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
+    now: Callable[[], float] | None = None
 
 
 def invalid(name: str) -> StatesError:

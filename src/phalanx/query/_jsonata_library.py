@@ -10,6 +10,8 @@ What it hides:
   `Utils.NULL_VALUE` for JSON null and `None` for undefined; AWS fails on
   undefined and keeps null, so the difference must survive. The same holds
   going in: a variable bound to `None` would read as undefined.
+* the clock: `$now()` / `$millis()` read the machine's clock unless the caller
+  supplies the instant (`clock_functions`).
 * sequences: results may be `JList` sequences; we return plain lists, and a
   function can ask for its list to be returned as a sequence (`$range`).
 * numbers: integral floats become ints (JSONata numbers print as `7`, not `7.0`).
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonata as _jsonata  # type: ignore[import-untyped]
+from jsonata import functions as _functions
 from jsonata import jexception as _jexception
 from jsonata import utils as _utils
 
@@ -106,6 +109,22 @@ def run(compiled: Compiled, bindings: Mapping[str, Any]) -> Outcome:
     if _is_function(result):
         return Outcome(function=True)
     return Outcome(value=to_plain(result))
+
+
+def clock_functions(epoch_millis: int) -> dict[str, Any]:
+    """`$now()` and `$millis()` reading a given instant instead of the machine's clock.
+
+    JSONata fixes the time once per evaluation, so every call in one expression
+    sees the same instant; `$now(picture, timezone)` formats it as the library does.
+    """
+
+    def now(picture: Any = None, timezone: Any = None) -> Any:
+        return _functions.Functions.datetime_from_millis(epoch_millis, picture, timezone)
+
+    def millis() -> int:
+        return epoch_millis
+
+    return {"now": _jsonata.Jsonata.JLambda(now), "millis": _jsonata.Jsonata.JLambda(millis)}
 
 
 def _is_function(value: Any) -> bool:

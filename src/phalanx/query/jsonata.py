@@ -23,6 +23,7 @@ docs/dependencies-query.md for why.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -140,6 +141,9 @@ def evaluate(
     text = strip(expression) if is_expression(expression) else expression.strip()
     compiled = _compile(text)
     functions = _aws_functions(sources or _DEFAULT_SOURCES)
+    if sources is not None and sources.now is not None:
+        # One instant per evaluation, as JSONata's own $now() / $millis() do.
+        functions.update(library.clock_functions(math.floor(sources.now() * 1000)))
     try:
         outcome = library.run(compiled, {**bindings, **functions})
     except library.EvaluationProblem as problem:
