@@ -1,4 +1,4 @@
-"""Benchmark `phalanx.validate` on generated machines, with cfn-lint's E3601 as a peer.
+"""Benchmark `phalanx.validation` on generated machines, with cfn-lint's E3601 as a peer.
 
     python bench/validate_bench.py [--states 2000] [--repeat 7]
 
@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from phalanx.validate import validate
+from phalanx.validation import validate
 
 TARGET_MS = 100.0
 

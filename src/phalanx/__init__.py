@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from phalanx.functions import LambdaFunction, function
     from phalanx.naming import user_scoped_name
     from phalanx.runtime.local import run
+    from phalanx.validation import Diagnostic, ValidationResult, validate
 
 # Public names are imported on first use (PEP 562), so `import phalanx` and
 # `phalanx --help` don't pay for building the model's dataclasses up front.
@@ -85,6 +86,9 @@ _LAZY: dict[str, str] = {
     "function": "phalanx.functions",
     "user_scoped_name": "phalanx.naming",
     "run": "phalanx.runtime.local",
+    "Diagnostic": "phalanx.validation",
+    "ValidationResult": "phalanx.validation",
+    "validate": "phalanx.validation",
 }
 
 __version__ = "0.1.0"
@@ -99,6 +103,7 @@ __all__ = [
     "ChoiceRule",
     "Comparison",
     "DefinitionError",
+    "Diagnostic",
     "Fail",
     "FunctionError",
     "LambdaFunction",
@@ -115,6 +120,7 @@ __all__ = [
     "States",
     "Succeed",
     "Task",
+    "ValidationResult",
     "Wait",
     "__version__",
     "chain",
@@ -124,6 +130,7 @@ __all__ = [
     "path",
     "run",
     "user_scoped_name",
+    "validate",
 ]
 
 

@@ -135,8 +135,8 @@ class StateMachine:
         return best[1]
 
     def validate(self, **options: Any) -> Any:
-        """Validate this machine; see `phalanx.validate`."""
-        from phalanx.validate import validate
+        """Validate this machine; see `phalanx.validation`."""
+        from phalanx.validation import validate
 
         return validate(self, **options)
 

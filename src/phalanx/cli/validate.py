@@ -9,7 +9,7 @@ Text output reads like a compiler's, one line per diagnostic::
 Exit status: 0 when every machine is OK, 1 when any FAILs, 2 on unusable
 input (missing file, unreadable module, a file holding no state machine).
 
-This module does the I/O; `phalanx.validate` does the judging.
+This module does the I/O; `phalanx.validation` does the judging.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from phalanx.validate import ValidationResult, validate
+from phalanx.validation import ValidationResult, validate
 
 EXIT_OK, EXIT_FAIL, EXIT_UNUSABLE = 0, 1, 2
 

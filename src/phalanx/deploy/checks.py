@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from phalanx.deploy.progress import StepLog
 from phalanx.project import Project
-from phalanx.validate import validate
+from phalanx.validation import validate
 
 
 def validate_machines(project: Project, log: StepLog) -> bool:

@@ -45,7 +45,18 @@ REQUIREMENTS = "requirements.txt"
 # Tooling layers a deployed function never imports: Lambda runs the handler and
 # Step Functions runs the machine; some of these need click or boto3.
 _PHALANX_LEFT_OUT = frozenset(
-    {"cli", "deploy", "console", "api", "graph", "validate", "engine", "store", "runtime", "query"}
+    {
+        "cli",
+        "deploy",
+        "console",
+        "api",
+        "graph",
+        "validation",
+        "engine",
+        "store",
+        "runtime",
+        "query",
+    }
     | {"__main__.py"}
 )
 _NOISE_DIRS = frozenset({"__pycache__", "tests", "test", ".git", ".mypy_cache", ".pytest_cache"})

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from phalanx.validate.diagnostics import join
+from phalanx.validation.diagnostics import join
 
 JSONPATH = "JSONPath"
 JSONATA = "JSONata"

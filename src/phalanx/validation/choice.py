@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from phalanx.validate.diagnostics import Report, join, quote
-from phalanx.validate.expressions import has_placeholder, is_jsonata, jsonpath_error
-from phalanx.validate.schema import is_timestamp
-from phalanx.validate.scopes import JSONATA, Machine, StateSite
+from phalanx.validation.diagnostics import Report, join, quote
+from phalanx.validation.expressions import has_placeholder, is_jsonata, jsonpath_error
+from phalanx.validation.schema import is_timestamp
+from phalanx.validation.scopes import JSONATA, Machine, StateSite
 
 _KINDS = {
     "String": "string",

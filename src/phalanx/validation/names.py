@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from phalanx.validate.diagnostics import Report, join, quote
-from phalanx.validate.scopes import Machine
+from phalanx.validation.diagnostics import Report, join, quote
+from phalanx.validation.scopes import Machine
 
 NAME_MAX = 80
 

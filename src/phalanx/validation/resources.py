@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 
-from phalanx.validate.diagnostics import Report, quote
-from phalanx.validate.expressions import has_placeholder, is_jsonata
-from phalanx.validate.scopes import Machine, StateSite
+from phalanx.validation.diagnostics import Report, quote
+from phalanx.validation.expressions import has_placeholder, is_jsonata
+from phalanx.validation.scopes import Machine, StateSite
 
 _PARTITION = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?"
 LAMBDA_ARN = re.compile(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from phalanx.validate import validate
+from phalanx.validation import validate
 
 from .corpora import shared
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from phalanx.validate.diagnostics import Report, join, quote
-from phalanx.validate.schema import MAX_SECONDS, is_int
-from phalanx.validate.scopes import JSONATA, Machine, StateSite
+from phalanx.validation.diagnostics import Report, join, quote
+from phalanx.validation.schema import MAX_SECONDS, is_int
+from phalanx.validation.scopes import JSONATA, Machine, StateSite
 
 MAX_DELAY_SECONDS = 31_622_400
 

@@ -211,7 +211,7 @@ def test_yaml_state_names_yes_and_no_stay_strings(tmp_path: Path) -> None:
 
 def test_python_built_machines_point_at_the_line_that_built_the_state() -> None:
     from phalanx.cli.validate import Target, render_text
-    from phalanx.validate import validate
+    from phalanx.validation import validate
 
     class Machine:
         def to_asl(self) -> dict[str, object]:

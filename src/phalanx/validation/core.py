@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-from phalanx.validate import (
+from phalanx.validation import (
     advice,
     choice,
     handlers,
@@ -21,8 +21,8 @@ from phalanx.validate import (
     schema,
     transitions,
 )
-from phalanx.validate.diagnostics import ERROR, Diagnostic, Report, ValidationResult, join
-from phalanx.validate.scopes import Machine, Options, walk
+from phalanx.validation.diagnostics import ERROR, Diagnostic, Report, ValidationResult, join
+from phalanx.validation.scopes import Machine, Options, walk
 
 # AWS's quota: a definition is at most 1 MiB of JSON text.
 MAX_DEFINITION_BYTES = 1_048_576

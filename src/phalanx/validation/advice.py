@@ -22,9 +22,9 @@ with `validate(..., ignore={"PHALANX_..."})` or `phalanx validate --ignore CODE`
 
 from __future__ import annotations
 
-from phalanx.validate.diagnostics import Report, join, quote
-from phalanx.validate.schema import is_int
-from phalanx.validate.scopes import Machine, StateSite
+from phalanx.validation.diagnostics import Report, join, quote
+from phalanx.validation.schema import is_int
+from phalanx.validation.scopes import Machine, StateSite
 
 CHOICE_NO_DEFAULT = "PHALANX_CHOICE_NO_DEFAULT"
 LAMBDA_NO_RETRY = "PHALANX_LAMBDA_NO_RETRY"

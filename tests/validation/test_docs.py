@@ -5,15 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import phalanx.validate
+import phalanx.validation
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE = ROOT / "src" / "phalanx" / "validate"
+SOURCE = ROOT / "src" / "phalanx" / "validation"
 DOCS = ROOT / "docs" / "validate.md"
 
 
 def emitted_codes() -> set[str]:
     codes: set[str] = set()
+    assert SOURCE.is_dir(), SOURCE
     for path in SOURCE.glob("*.py"):
         text = path.read_text()
         codes.update(re.findall(r'\.(?:error|warning)\(\s*"([A-Z_]+)"', text))
@@ -28,13 +29,13 @@ def test_every_code_is_documented() -> None:
 
 
 def test_phalanx_codes_are_the_documented_warnings() -> None:
-    assert set(phalanx.validate.PHALANX_CODES) == {
+    assert set(phalanx.validation.PHALANX_CODES) == {
         c for c in emitted_codes() if c.startswith("PHALANX_")
     }
 
 
 def test_public_names() -> None:
-    assert phalanx.validate.__all__ == [
+    assert phalanx.validation.__all__ == [
         "PHALANX_CODES",
         "Diagnostic",
         "ValidationResult",

@@ -23,8 +23,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from phalanx.validate.diagnostics import Report, quote
-from phalanx.validate.expressions import (
+from phalanx.validation.diagnostics import Report, quote
+from phalanx.validation.expressions import (
     has_placeholder,
     intrinsic_error,
     is_intrinsic,
@@ -32,7 +32,7 @@ from phalanx.validate.expressions import (
     jsonata_error,
     jsonpath_error,
 )
-from phalanx.validate.scopes import JSONATA, Machine, StateSite
+from phalanx.validation.scopes import JSONATA, Machine, StateSite
 
 _REFERENCE_FIELDS = (
     "TimeoutSecondsPath",

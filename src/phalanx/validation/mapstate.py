@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from phalanx.validate.diagnostics import Report, join, quote
-from phalanx.validate.expressions import has_placeholder, is_jsonata
-from phalanx.validate.names import forbidden_character
-from phalanx.validate.schema import is_int
-from phalanx.validate.scopes import JSONATA, Machine, StateSite
+from phalanx.validation.diagnostics import Report, join, quote
+from phalanx.validation.expressions import has_placeholder, is_jsonata
+from phalanx.validation.names import forbidden_character
+from phalanx.validation.schema import is_int
+from phalanx.validation.scopes import JSONATA, Machine, StateSite
 
 LABEL_MAX = 40
 

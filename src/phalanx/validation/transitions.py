@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from phalanx.validate.diagnostics import Report, join, quote
-from phalanx.validate.scopes import Machine, Scope
+from phalanx.validation.diagnostics import Report, join, quote
+from phalanx.validation.scopes import Machine, Scope
 
 Field = tuple[str | int, ...]
 

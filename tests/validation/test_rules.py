@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from phalanx.validate import PHALANX_CODES, Diagnostic, validate
+from phalanx.validation import PHALANX_CODES, Diagnostic, validate
 
 
 def machine(states: dict[str, Any], **top: Any) -> dict[str, Any]:

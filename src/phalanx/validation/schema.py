@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from phalanx.validate import fields
-from phalanx.validate.diagnostics import Report, join, json_type, quote
-from phalanx.validate.expressions import has_placeholder, is_jsonata
-from phalanx.validate.scopes import JSONATA, Machine, Scope, StateSite
+from phalanx.validation import fields
+from phalanx.validation.diagnostics import Report, join, json_type, quote
+from phalanx.validation.expressions import has_placeholder, is_jsonata
+from phalanx.validation.scopes import JSONATA, Machine, Scope, StateSite
 
 # AWS's ceiling for TimeoutSeconds, Seconds, IntervalSeconds, MaxAttempts...: the ASL
 # reference says these must be "less than 99999999".

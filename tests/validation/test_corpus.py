@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from phalanx.validate import validate
+from phalanx.validation import validate
 
 from .corpora import shared
 
