@@ -105,3 +105,20 @@ def test_python_module_with_phalanx_function_resource() -> None:
     example = Path(__file__).resolve().parents[2] / "examples" / "roll_die.py"
     result = invoke(str(example), "--fast", "--format", "json")
     assert json.loads(result.output)["status"] == "SUCCEEDED"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("NaN", id="nan"),
+        pytest.param('{"x": Infinity}', id="infinity"),
+        pytest.param("[-Infinity]", id="minus-infinity"),
+        pytest.param("[1e400]", id="float-overflow"),
+        pytest.param('"\\ud800"', id="lone-surrogate"),
+    ],
+)
+def test_input_that_is_not_json_is_a_usage_error(files: Path, text: str) -> None:
+    result = invoke(str(files / "machine.json"), "--fast", "--input", text)
+    assert result.exit_code == 2, result.output
+    assert "--input" in result.output and "not JSON" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

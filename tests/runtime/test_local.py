@@ -3,9 +3,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
+
 import phalanx
 from phalanx import Choice, StateMachine, Succeed, Task, Wait
 from phalanx.asl.conditions import numeric_greater_than
+from phalanx.errors import DefinitionError
 from phalanx.testing import MockConfigFile, Returns, Throws
 
 
@@ -106,3 +109,20 @@ def test_assert_path_names_the_first_difference() -> None:
     assert_path(execution, ["lambdaRollDie", "checkRoll", "success"])
     with pytest.raises(AssertionError, match="path differs at step 2"):
         assert_path(execution, ["lambdaRollDie", "checkRoll", "tryAgainShortly"])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(float("nan"), id="nan"),
+        pytest.param({"x": float("inf")}, id="infinity"),
+        pytest.param({1, 2}, id="set"),
+        pytest.param("\ud800", id="lone-surrogate"),
+    ],
+)
+def test_input_that_is_not_json_is_refused_before_starting(value: Any) -> None:
+    seen: list[dict[str, Any]] = []
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    with pytest.raises(DefinitionError, match="InvalidExecutionInput"):
+        phalanx.run(machine, value, fast=True, on_event=seen.append)
+    assert seen == []

@@ -26,9 +26,29 @@ def _read_input(value: str | None) -> tuple[Any, str | None]:
             message = f"cannot read {value[1:]}: {error}"
             raise click.BadParameter(message, param_hint="--input") from None
     try:
-        return json.loads(text), text
+        value = json.loads(text, parse_constant=_not_json_constant, parse_float=_finite_float)
     except ValueError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint="--input") from None
+    from phalanx.runtime.local import check_input
+
+    try:
+        check_input(value)
+    except (ValueError, DefinitionError) as error:
+        # A lone surrogate (\ud800): not valid UTF-8 JSON for AWS either.
+        raise click.BadParameter(f"not JSON: {error}", param_hint="--input") from None
+    return value, text
+
+
+def _not_json_constant(name: str) -> Any:
+    """Python's json reads NaN and Infinity; JSON, and so StartExecution, does not."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} is out of range for a JSON number")
+    return value
 
 
 class TextReport:

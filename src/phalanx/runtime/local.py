@@ -29,8 +29,9 @@ from phalanx.engine.effects import (
     ServiceResponse,
     Sleep,
 )
-from phalanx.engine.history import MAX_EVENTS
+from phalanx.engine.history import MAX_EVENTS, to_text
 from phalanx.engine.interpreter import ExecutionInfo, Interpreter
+from phalanx.errors import DefinitionError
 from phalanx.functions import LambdaFunction
 from phalanx.query.intrinsics import Sources
 from phalanx.runtime.clock import Clock, RealClock, VirtualClock
@@ -168,6 +169,24 @@ class Execution:
         }
 
 
+def check_input(value: Any) -> str:
+    """The execution input's JSON text; `DefinitionError` when it is not JSON.
+
+    StartExecution refuses input that is not JSON text (InvalidExecutionInput):
+    NaN and Infinity are not JSON numbers, and a lone surrogate cannot be
+    encoded as UTF-8. Python's `json` would let the first through, and the
+    failure would come later, from deep inside the run.
+    """
+    try:
+        text = to_text(value)
+        text.encode("utf-8")
+    except (TypeError, ValueError) as error:
+        raise DefinitionError(
+            "", f"InvalidExecutionInput: the execution input is not JSON ({error})"
+        ) from None
+    return text
+
+
 def collect_functions(
     machine: StateMachine,
     functions: Mapping[str, LambdaFunction | Callable[[Any, Any], Any]]
@@ -218,7 +237,9 @@ def run(
     state name, see `phalanx.testing`) answer the tasks of the states they
     name, per call. `on_event` sees each history event as it happens.
     `input_text` is the input as the caller wrote it (shown in ExecutionStarted).
-    `items_root` serves a distributed Map's ItemReader (`s3:getObject` of
+    Input that is not JSON (NaN, Infinity, a set, a lone surrogate) raises
+    `phalanx.errors.DefinitionError` before anything runs, as StartExecution
+    refuses it. `items_root` serves a distributed Map's ItemReader (`s3:getObject` of
     `Bucket`/`Key` reads `items_root/Bucket/Key`). `max_events` is AWS's
     25,000-event history limit (raise it only to
     measure, as bench/engine_bench.py does).
@@ -227,6 +248,7 @@ def run(
         machine = StateMachine.from_asl(machine)
     if input is None:
         input = {}
+    check_input(input)
     if clock is None:
         clock = VirtualClock() if fast else RealClock()
     if invoker is None:
