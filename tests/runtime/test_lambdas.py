@@ -73,3 +73,48 @@ def test_own_function_timeout_is_a_sandbox_timeout() -> None:
 def test_unknown_function_is_not_found() -> None:
     invoker = FunctionInvoker({}, VirtualClock())
     assert invoker.invoke(InvokeLambda("S", "missing", {})).not_found
+
+
+FUNCTION_TASK = {
+    "StartAt": "A",
+    "States": {
+        "A": {
+            "Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "End": True,
+        }
+    },
+}
+INVOKE_TASK = {
+    "StartAt": "A",
+    "States": {
+        "A": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"},
+            "End": True,
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("machine", [FUNCTION_TASK, INVOKE_TASK], ids=["function-arn", "invoke"])
+@pytest.mark.parametrize(
+    "result",
+    [
+        pytest.param(float("nan"), id="nan"),
+        pytest.param({"x": float("inf")}, id="infinity"),
+        pytest.param({1, 2}, id="set"),
+        pytest.param(b"\xff\xfe", id="bytes-not-utf8"),
+    ],
+)
+def test_result_that_is_not_json_is_a_marshal_error(machine: Any, result: Any) -> None:
+    execution = phalanx.run(machine, {}, fast=True, functions={"f": lambda e, c: result})
+    assert (execution.status, execution.error) == ("FAILED", "Runtime.MarshalError")
+
+
+def test_string_payload_nan_is_not_json_for_lambda_invoke() -> None:
+    machine = json.loads(json.dumps(INVOKE_TASK))
+    machine["States"]["A"]["Parameters"]["Payload"] = "NaN"
+    execution = phalanx.run(machine, {}, fast=True, functions={"f": lambda e, c: e})
+    assert execution.error == "Lambda.InvalidRequestContentException"

@@ -8,7 +8,7 @@ import pytest
 import phalanx
 from phalanx import Choice, StateMachine, Succeed, Task, Wait
 from phalanx.asl.conditions import numeric_greater_than
-from phalanx.errors import DefinitionError
+from phalanx.errors import DefinitionError, LoadError
 from phalanx.testing import MockConfigFile, Returns, Throws
 
 
@@ -126,3 +126,13 @@ def test_input_that_is_not_json_is_refused_before_starting(value: Any) -> None:
     with pytest.raises(DefinitionError, match="InvalidExecutionInput"):
         phalanx.run(machine, value, fast=True, on_event=seen.append)
     assert seen == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [pytest.param(float("nan"), id="nan"), pytest.param({1, 2}, id="set")],
+)
+def test_mocked_result_that_is_not_json_is_refused_naming_the_state(value: Any) -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "f", "End": True}}}
+    with pytest.raises(LoadError, match=r"mocks\['A'\]\[0\].*not JSON"):
+        phalanx.run(machine, {}, fast=True, mocks={"A": [Returns(value)]})

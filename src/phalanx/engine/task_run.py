@@ -7,14 +7,13 @@ and other integrations give `TaskScheduled/Started/Succeeded|Failed|TimedOut`.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import Task
 from phalanx.engine import io
 from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
 from phalanx.engine.failures import Failure, TimedOut
-from phalanx.engine.history import data, error_details, to_text
+from phalanx.engine.history import data, error_details, from_text, to_text
 from phalanx.engine.interpreter import Steps
 from phalanx.engine.task import (
     MAX_PAYLOAD_BYTES,
@@ -173,7 +172,7 @@ def _integration(
             # A string Payload is sent as the request body itself (corpus
             # services/test_lambda_task_service: "0" arrives as the number 0).
             try:
-                payload = json.loads(payload)
+                payload = from_text(payload)
             except ValueError:
                 failure = Failure(
                     "Lambda.InvalidRequestContentException",

@@ -65,21 +65,35 @@ def error_payload(error: BaseException, request_id: str) -> str:
     return json.dumps(document)
 
 
+def marshal_error(message: str, request_id: str) -> LambdaResponse:
+    """Lambda's answer when the handler's result cannot be sent back as JSON."""
+    document = {
+        "errorMessage": f"Unable to marshal response: {message}",
+        "errorType": "Runtime.MarshalError",
+        "requestId": request_id,
+        "stackTrace": [],
+    }
+    return LambdaResponse(
+        payload=json.dumps(document), function_error="Unhandled", request_id=request_id
+    )
+
+
 def _marshal(result: Any, request_id: str) -> LambdaResponse:
+    """The response for a handler's `result`: JSON text, or `Runtime.MarshalError`.
+
+    NaN and Infinity are not JSON (`allow_nan=False`); `bytes` are the raw
+    payload, which must be UTF-8 text like any Invoke response payload here.
+    """
     if isinstance(result, bytes | bytearray):
-        return LambdaResponse(payload=bytes(result).decode("utf-8"), request_id=request_id)
-    try:
-        text = json.dumps(result)
-    except (TypeError, ValueError) as error:
-        document = {
-            "errorMessage": f"Unable to marshal response: {error}",
-            "errorType": "Runtime.MarshalError",
-            "requestId": request_id,
-            "stackTrace": [],
-        }
-        return LambdaResponse(
-            payload=json.dumps(document), function_error="Unhandled", request_id=request_id
-        )
+        try:
+            text = bytes(result).decode("utf-8")
+        except UnicodeDecodeError as error:
+            return marshal_error(f"the returned bytes are not UTF-8 ({error})", request_id)
+    else:
+        try:
+            text = json.dumps(result, allow_nan=False)
+        except (TypeError, ValueError, RecursionError) as error:
+            return marshal_error(f"{error}", request_id)
     return LambdaResponse(payload=text, request_id=request_id)
 
 
