@@ -122,3 +122,23 @@ def test_input_that_is_not_json_is_a_usage_error(files: Path, text: str) -> None
     assert result.exit_code == 2, result.output
     assert "--input" in result.output and "not JSON" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_handler_prints_do_not_corrupt_json_output(files: Path) -> None:
+    (files / "chatty.py").write_text(
+        "import phalanx\n\n"
+        "@phalanx.function\n"
+        "def hello(event, context):\n"
+        "    print('hello from lambda')\n"
+        "    return {'ok': 1}\n"
+    )
+    result = invoke(
+        str(files / "machine.json"),
+        "--functions",
+        str(files / "chatty.py"),
+        "--fast",
+        "--format",
+        "json",
+    )
+    assert json.loads(result.stdout)["status"] == "SUCCEEDED"
+    assert "hello from lambda" in result.stderr
