@@ -64,3 +64,48 @@ def test_integer_timeout_path_is_accepted() -> None:
     machine = task(Resource=FUNCTION, TimeoutSecondsPath="$.t")
     execution = phalanx.run(machine, {"t": 3}, fast=True, functions={"f": lambda e, c: 1})
     assert execution.status == "SUCCEEDED"
+
+
+BIG = "x" * 150_000
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        pytest.param(
+            {
+                "Type": "Task",
+                "Resource": FUNCTION,
+                "Parameters": {"a.$": "$.s", "b.$": "$.s"},
+                "ResultPath": None,
+            },
+            id="task-parameters",
+        ),
+        pytest.param(
+            {
+                "Type": "Parallel",
+                "Parameters": {"a.$": "$.s", "b.$": "$.s"},
+                "Branches": [{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}],
+            },
+            id="parallel-parameters",
+        ),
+        pytest.param(
+            {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemSelector": {"a.$": "$.s", "b.$": "$.s"},
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+            },
+            id="map-item-selector",
+        ),
+    ],
+)
+def test_input_over_the_quota_after_parameters_is_data_limit_exceeded(state: Any) -> None:
+    calls: list[Any] = []
+    machine = {"StartAt": "A", "States": {"A": {**state, "End": True}}}
+    execution = phalanx.run(
+        machine, {"s": BIG, "items": [1]}, fast=True, functions={"f": lambda e, c: calls.append(e)}
+    )
+    assert execution.error == "States.DataLimitExceeded"
+    assert "'A' has an input with a size exceeding" in (execution.cause or "")
+    assert calls == []

@@ -383,6 +383,23 @@ class _StateRun:
         self.interpreter.add(event_type, self.thread, details)
         return next_state, output
 
+    def check_input_size(self, value: Any) -> None:
+        """`States.DataLimitExceeded` when the effective input is over the quota.
+
+        AWS raises it "when, after Parameters processing, the input of a state
+        is larger than the payload size quota" (error-handling docs): the raw
+        input is measured on entry, the request after Parameters/Arguments
+        (and each Map item after ItemSelector) here.
+        """
+        if value is self.raw_input:
+            return
+        if size_of(_to_text(value)) > MAX_PAYLOAD_BYTES:
+            raise Failure(
+                "States.DataLimitExceeded",
+                f"The state/task '{self.state.name}' has an input with a size exceeding "
+                "the maximum number of bytes service limit.",
+            )
+
     def next_of(self) -> str | None:
         state = self.state
         return None if getattr(state, "end", None) else getattr(state, "next_state", None)

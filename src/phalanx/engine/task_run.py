@@ -55,6 +55,7 @@ def run_task(run: _StateRun, state: Task) -> Steps:
         request = run.raw_input if arguments is None else run.jsonata_value(arguments, "Arguments")
     else:
         request = run.parameters(run.effective_input())
+    run.check_input_size(request)
     timeout = _seconds(run, state.timeout_seconds, state.timeout_seconds_path, "TimeoutSeconds")
     heartbeat = _seconds(
         run, state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds"
