@@ -24,7 +24,7 @@ from typing import Any
 from phalanx.asl import NULL, Choice, Fail, Map, Parallel, Pass, State, StateMachine, Task
 from phalanx.asl import Wait as WaitState
 from phalanx.engine import choice as choice_rules
-from phalanx.engine import expressions, io, retry
+from phalanx.engine import expressions, io, limits, retry
 from phalanx.engine.effects import Effect, Now, Outcome, Random, Sleep
 from phalanx.engine.failures import EventLimit, Failure, TimedOut
 from phalanx.engine.history import MAX_EVENTS, History, Thread, entered, error_details, exited
@@ -377,6 +377,7 @@ class _StateRun:
                 "the maximum number of bytes service limit.",
             )
         if assigned:
+            limits.check_variable_sizes(self.state.name, assigned, self.variables)
             self.variables.update(assigned)
         event_type = f"{self.state.type_name}StateExited"
         details = exited(self.state.name, output, assigned, output_text)
@@ -384,21 +385,8 @@ class _StateRun:
         return next_state, output
 
     def check_input_size(self, value: Any) -> None:
-        """`States.DataLimitExceeded` when the effective input is over the quota.
-
-        AWS raises it "when, after Parameters processing, the input of a state
-        is larger than the payload size quota" (error-handling docs): the raw
-        input is measured on entry, the request after Parameters/Arguments
-        (and each Map item after ItemSelector) here.
-        """
-        if value is self.raw_input:
-            return
-        if size_of(_to_text(value)) > MAX_PAYLOAD_BYTES:
-            raise Failure(
-                "States.DataLimitExceeded",
-                f"The state/task '{self.state.name}' has an input with a size exceeding "
-                "the maximum number of bytes service limit.",
-            )
+        if value is not self.raw_input:
+            limits.check_input_size(self.state.name, value)
 
     def next_of(self) -> str | None:
         state = self.state
