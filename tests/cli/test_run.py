@@ -142,3 +142,19 @@ def test_handler_prints_do_not_corrupt_json_output(files: Path) -> None:
     )
     assert json.loads(result.stdout)["status"] == "SUCCEEDED"
     assert "hello from lambda" in result.stderr
+
+
+def test_express_machine_with_a_callback_task_is_refused_without_traceback(
+    tmp_path: Path,
+) -> None:
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": "f"},
+        "End": True,
+    }
+    (tmp_path / "m.json").write_text(json.dumps({"StartAt": "A", "States": {"A": task}}))
+    result = invoke(str(tmp_path / "m.json"), "--type", "EXPRESS", "--fast")
+    assert result.exit_code == 1
+    assert "Express" in result.output and result.exception is not None
+    assert isinstance(result.exception, SystemExit)

@@ -144,15 +144,19 @@ def run_command(
         import dataclasses
 
         machine = dataclasses.replace(machine, name=name)
-    execution = run(
-        machine,
-        execution_input,
-        functions=functions,
-        fast=fast,
-        machine_type=machine_type,
-        on_event=report,
-        input_text=raw_input,
-    )
+    try:
+        execution = run(
+            machine,
+            execution_input,
+            functions=functions,
+            fast=fast,
+            machine_type=machine_type,
+            on_event=report,
+            input_text=raw_input,
+        )
+    except DefinitionError as error:
+        # Refused before starting, as CreateStateMachine/StartExecution would.
+        raise click.ClickException(str(error)) from None
     if output_format == "json":
         click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
     else:

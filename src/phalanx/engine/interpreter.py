@@ -38,6 +38,9 @@ Steps = Generator[Effect, Any, Any]
 
 JSONATA = "JSONata"
 
+EXPRESS_MAX_SECONDS = 300
+"""The longest an Express execution may run."""
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class ExecutionInfo:
@@ -150,7 +153,13 @@ class Interpreter:
         self.start_time = self.history.now
         history = self.history
         timeout = self.machine.timeout_seconds
-        if isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        if not isinstance(timeout, int | float) or isinstance(timeout, bool):
+            timeout = None
+        if self.info.machine_type == "EXPRESS":
+            # Express executions run for at most five minutes (AWS "Standard and
+            # Express workflow types": maximum duration 5 minutes).
+            timeout = EXPRESS_MAX_SECONDS if timeout is None else min(timeout, EXPRESS_MAX_SECONDS)
+        if timeout is not None:
             self.deadline = self.start_time + timeout
         self._execution_context = {
             "Id": self.info.execution_arn,

@@ -31,6 +31,7 @@ from phalanx.engine.effects import (
 )
 from phalanx.engine.history import MAX_EVENTS, to_text
 from phalanx.engine.interpreter import ExecutionInfo, Interpreter
+from phalanx.engine.task import parse_resource
 from phalanx.errors import DefinitionError
 from phalanx.functions import LambdaFunction
 from phalanx.query.intrinsics import Sources
@@ -187,6 +188,27 @@ def check_input(value: Any) -> str:
     return text
 
 
+def check_machine_type(machine: StateMachine, machine_type: str) -> None:
+    """`DefinitionError` for what CreateStateMachine refuses in an Express machine.
+
+    "Express Workflows support Request Response, but they do not support Run a
+    Job (.sync) or Wait for Callback (.waitForTaskToken)" (AWS, service
+    integration patterns).
+    """
+    if machine_type != "EXPRESS":
+        return
+    for location, state in machine.walk():
+        resource = getattr(state, "resource", None)
+        if not isinstance(resource, str):
+            continue
+        pattern = parse_resource(resource).pattern
+        if pattern is not None and (pattern.startswith("sync") or pattern == "waitForTaskToken"):
+            raise DefinitionError(
+                f"{location}/Resource",
+                f"Express state machines do not support .{pattern} resources: {resource}",
+            )
+
+
 def collect_functions(
     machine: StateMachine,
     functions: Mapping[str, LambdaFunction | Callable[[Any, Any], Any]]
@@ -249,6 +271,7 @@ def run(
     if input is None:
         input = {}
     check_input(input)
+    check_machine_type(machine, machine_type)
     if clock is None:
         clock = VirtualClock() if fast else RealClock()
     if invoker is None:
