@@ -115,12 +115,14 @@ def test_python_module_with_phalanx_function_resource() -> None:
         pytest.param("[-Infinity]", id="minus-infinity"),
         pytest.param("[1e400]", id="float-overflow"),
         pytest.param('"\\ud800"', id="lone-surrogate"),
+        pytest.param(json.dumps({"s": "x" * 300_000}), id="over-256-kib"),
     ],
 )
 def test_input_that_is_not_json_is_a_usage_error(files: Path, text: str) -> None:
     result = invoke(str(files / "machine.json"), "--fast", "--input", text)
     assert result.exit_code == 2, result.output
-    assert "--input" in result.output and "not JSON" in result.output
+    assert "Invalid value for --input" in result.output
+    assert "not JSON" in result.output or "262144" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 

@@ -176,9 +176,11 @@ def test_execution_timeout_ends_a_long_wait() -> None:
 
 
 def test_output_over_256_kib_is_data_limit_exceeded() -> None:
-    states = {"P": {"Type": "Pass", "Parameters": {"s.$": "$.s"}, "End": True}}
-    execution = run(machine(states), {"s": "x" * 300_000}, fast=True)
+    # (The execution input itself must stay under the limit: StartExecution refuses it.)
+    states = {"P": {"Type": "Pass", "Parameters": {"a.$": "$.s", "b.$": "$.s"}, "End": True}}
+    execution = run(machine(states), {"s": "x" * 150_000}, fast=True)
     assert execution.error == "States.DataLimitExceeded"
+    assert "returned a result with a size exceeding" in (execution.cause or "")
 
 
 def test_map_runs_every_item_with_item_selector() -> None:

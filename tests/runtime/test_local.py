@@ -136,3 +136,30 @@ def test_mocked_result_that_is_not_json_is_refused_naming_the_state(value: Any) 
     machine = {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "f", "End": True}}}
     with pytest.raises(LoadError, match=r"mocks\['A'\]\[0\].*not JSON"):
         phalanx.run(machine, {}, fast=True, mocks={"A": [Returns(value)]})
+
+
+def test_execution_input_over_256_kib_is_refused_before_starting() -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    with pytest.raises(DefinitionError, match=r"InvalidExecutionInput.*262144"):
+        phalanx.run(machine, {"x": "a" * 300_000}, fast=True)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("a b", id="space"),
+        pytest.param("a/c", id="slash"),
+        pytest.param("x" * 81, id="too-long"),
+        pytest.param("a[1]", id="brackets"),
+        pytest.param("a\u0085", id="control"),
+    ],
+)
+def test_execution_name_startexecution_refuses_is_refused(name: str) -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    with pytest.raises(DefinitionError, match="InvalidName"):
+        phalanx.run(machine, {}, fast=True, name=name)
+
+
+def test_valid_execution_name_is_kept() -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    assert phalanx.run(machine, {}, fast=True, name="order-42_retry.1").name == "order-42_retry.1"

@@ -33,9 +33,10 @@ def _read_input(value: str | None) -> tuple[Any, str | None]:
 
     try:
         check_input(value)
-    except (ValueError, DefinitionError) as error:
-        # A lone surrogate (\ud800): not valid UTF-8 JSON for AWS either.
-        raise click.BadParameter(f"not JSON: {error}", param_hint="--input") from None
+    except DefinitionError as error:
+        # A lone surrogate (\ud800) is not UTF-8 JSON; over 256 KiB is too big:
+        # StartExecution refuses both.
+        raise click.BadParameter(error.message, param_hint="--input") from None
     return value, text
 
 

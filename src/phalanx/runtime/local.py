@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -31,7 +32,7 @@ from phalanx.engine.effects import (
 )
 from phalanx.engine.history import MAX_EVENTS, to_text
 from phalanx.engine.interpreter import ExecutionInfo, Interpreter
-from phalanx.engine.task import parse_resource
+from phalanx.engine.task import MAX_PAYLOAD_BYTES, parse_resource
 from phalanx.errors import DefinitionError
 from phalanx.functions import LambdaFunction
 from phalanx.query.intrinsics import Sources
@@ -185,7 +186,32 @@ def check_input(value: Any) -> str:
         raise DefinitionError(
             "", f"InvalidExecutionInput: the execution input is not JSON ({error})"
         ) from None
+    size = len(text.encode("utf-8"))
+    if size > MAX_PAYLOAD_BYTES:
+        # StartExecution's input: "Maximum length of 262144" (API reference);
+        # the execution is refused, it does not start and fail.
+        raise DefinitionError(
+            "",
+            f"InvalidExecutionInput: the execution input is {size} bytes, "
+            f"over the {MAX_PAYLOAD_BYTES}-byte limit",
+        )
     return text
+
+
+_NAME_FORBIDDEN = re.compile(r'[\s<>{}\[\]?*"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]')
+
+
+def check_name(name: str) -> None:
+    """`DefinitionError` for an execution name StartExecution refuses (InvalidName).
+
+    1 to 80 characters; no whitespace, `< > { } [ ]`, `? *`,
+    `" # % \\ ^ | ~ \\` $ & , ; : /` or control characters (API reference,
+    StartExecution `name`).
+    """
+    bad = _NAME_FORBIDDEN.search(name)
+    if not 1 <= len(name) <= 80 or bad is not None:
+        reason = f"contains {bad.group()!r}" if bad is not None else "must be 1 to 80 characters"
+        raise DefinitionError("", f"InvalidName: the execution name {name[:90]!r} {reason}")
 
 
 def check_machine_type(machine: StateMachine, machine_type: str) -> None:
@@ -277,6 +303,8 @@ def run(
     if invoker is None:
         invoker = FunctionInvoker(collect_functions(machine, functions), clock)
     rng = random.Random(seed)
+    if name:
+        check_name(name)
     execution_name = name or (
         str(uuid.UUID(int=rng.getrandbits(128))) if seed is not None else str(uuid.uuid4())
     )
