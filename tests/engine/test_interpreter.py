@@ -404,3 +404,16 @@ def test_wait_for_task_token_runs_through_mocks_with_a_token_in_context() -> Non
     assert '"token":"' in scheduled["taskScheduledEventDetails"]["parameters"]
     unmocked = run(machine(states), {}, fast=True)
     assert unmocked.status == "FAILED" and "Cb" in (unmocked.cause or "")
+
+
+def test_event_limit_counts_every_event_and_keeps_one_for_the_end() -> None:
+    loop = {"A": {"Type": "Pass", "Next": "A"}}
+    execution = run(machine(loop), {}, fast=True, max_events=101)
+    assert len(execution.history) == 101
+    assert execution.history[-1]["type"] == "ExecutionFailed"
+
+    processor = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    mapped = {"M": {"Type": "Map", "ItemProcessor": processor, "End": True}}
+    execution = run(machine(mapped), list(range(60)), fast=True, max_events=101)
+    assert len(execution.history) == 101
+    assert execution.error == "States.Runtime"

@@ -67,3 +67,13 @@ def test_distributed_children_have_their_own_execution_context() -> None:
     assert first["id"] != second["id"]
     assert ":execution:local-machine/M:" in first["id"]
     assert "parent" not in first["id"]
+
+
+def test_execution_timeout_inside_a_distributed_child_is_recorded_in_the_parent() -> None:
+    child = {"Type": "Wait", "Seconds": 100, "End": True}
+    machine = {"TimeoutSeconds": 10, "StartAt": "M", "States": {"M": distributed_map(child)}}
+    execution = phalanx.run(machine, [1], fast=True)
+    types = [e["type"] for e in execution.history]
+    assert execution.status == "TIMED_OUT"
+    assert types[0] == "ExecutionStarted" and types[-1] == "ExecutionTimedOut"
+    assert "WaitStateEntered" not in types

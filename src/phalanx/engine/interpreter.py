@@ -261,7 +261,9 @@ class Interpreter:
         *,
         previous: int | None = None,
     ) -> int:
-        if len(self.history) >= self.max_events:
+        # One slot stays free for the terminal event: the history never
+        # holds more than max_events events.
+        if len(self.history) >= self.max_events - 1:
             raise EventLimit()
         return self.history.add(event_type, thread, details, previous=previous)
 

@@ -254,20 +254,26 @@ def run_map(run: _StateRun, state: Map) -> Steps:
             output = yield from interpreter.run_branch(
                 processor.states, processor.start_at, selected, variables, thread, language
             )
-        except Failure:
+            failure: Failure | None = None
+        except Failure as failed:
+            failure = failed
+        finally:
             if distributed:
+                # Back to the parent's history and context, also when the
+                # execution times out or hits the event limit inside a child.
                 saved.now = interpreter.history.now
                 interpreter.history = saved
                 interpreter._execution_context = saved_context
                 # The child's events are not ours: the thread goes on from here.
                 thread.last = run.thread.last
+        if failure is not None:
             failures += 1
             last = thread.last
             if not distributed:
                 # The iteration's end markers do not advance its thread: what
                 # follows links to the iteration's last state event (corpus
                 # scenarios/test_map_state_break_condition, test_map_state_retry).
-                interpreter.history.add(
+                interpreter.add(
                     "MapIterationFailed", thread, {"index": index, "name": run.state.name}
                 )
             run.thread.last = last
@@ -283,20 +289,15 @@ def run_map(run: _StateRun, state: Map) -> Steps:
                         run.thread,
                         {"error": EXCEEDED, "cause": EXCEEDED_CAUSE},
                     )
-                    raise Failure(EXCEEDED, EXCEEDED_CAUSE) from None
+                    raise Failure(EXCEEDED, EXCEEDED_CAUSE)
                 if tolerated > 0:
-                    raise Failure(EXCEEDED, EXCEEDED_CAUSE) from None
-                raise
+                    raise Failure(EXCEEDED, EXCEEDED_CAUSE)
+                raise failure
             outputs.append(None)
             continue
-        if distributed:
-            saved.now = interpreter.history.now
-            interpreter.history = saved
-            interpreter._execution_context = saved_context
-            thread.last = run.thread.last
         last = thread.last
         if not distributed:
-            interpreter.history.add(
+            interpreter.add(
                 "MapIterationSucceeded", thread, {"index": index, "name": run.state.name}
             )
         run.thread.last = last
