@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import threading
@@ -219,3 +220,28 @@ def test_remaining_time_counts_down_with_the_virtual_clock() -> None:
 
     output = phalanx.run(FUNCTION_TASK, {}, fast=True, functions={"f": f}).output
     assert 5_000 < output <= 6_000
+
+
+def test_handler_threads_end_with_their_runs() -> None:
+    for _ in range(20):
+        phalanx.run(FUNCTION_TASK, {}, fast=True, functions={"f": lambda e, c: 1})
+    gc.collect()  # invokers kept alive by earlier tests' reference cycles
+    workers = [t for t in threading.enumerate() if t.name == "phalanx-lambda"]
+    for thread in workers:
+        thread.join(5)
+    assert not any(t.is_alive() for t in workers)
+
+
+def test_an_abandoned_handler_does_not_block_the_next_call() -> None:
+    release = threading.Event()
+
+    def blocked(event: Any, context: Any) -> Any:
+        release.wait()
+        return "late"
+
+    invoker = FunctionInvoker({"blocked": blocked, "quick": lambda e, c: "ok"}, VirtualClock())
+    try:
+        assert invoker.invoke(InvokeLambda("S", "blocked", {}, 0.05)).timed_out
+        assert invoker.invoke(InvokeLambda("S", "quick", {}, 5)).payload == '"ok"'
+    finally:
+        release.set()

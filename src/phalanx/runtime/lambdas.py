@@ -30,11 +30,13 @@ import contextlib
 import dataclasses
 import datetime
 import json
+import queue
 import sys
 import threading
 import time
 import traceback
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -132,11 +134,11 @@ class _RoutedStdout:
 
 
 @contextlib.contextmanager
-def _handler_output(thread: threading.Thread) -> Iterator[None]:
+def _handler_output(running: Callable[[], bool]) -> Iterator[None]:
     """Route the handler thread's prints to stderr while it runs.
 
-    A thread abandoned after its timeout keeps the router installed: it is
-    transparent for every other thread.
+    When a handler is abandoned after its timeout (`running()` still true) the
+    router stays installed: it is transparent for every other thread.
     """
     original = sys.stdout
     if isinstance(original, _RoutedStdout):
@@ -147,8 +149,34 @@ def _handler_output(thread: threading.Thread) -> Iterator[None]:
     try:
         yield
     finally:
-        if sys.stdout is routed and not thread.is_alive():
+        if sys.stdout is routed and not running():
             sys.stdout = original
+
+
+class _Worker:
+    """A daemon thread running handler calls one at a time.
+
+    Reused across calls (a thread per call costs ~4x more); a worker whose
+    handler overran its timeout is abandoned and told to stop once it returns.
+    """
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._loop, daemon=True, name="phalanx-lambda")
+        self.thread.start()
+
+    def _loop(self) -> None:
+        _handler_thread.active = True
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            job()
+            # Drop the finished call: it must not keep its invoker alive.
+            job = None
+
+    def stop(self) -> None:
+        self.jobs.put(None)
 
 
 def exit_payload(exit: SystemExit, request_id: str) -> str:
@@ -224,6 +252,15 @@ class FunctionInvoker:
         self.functions = dict(functions)
         self.clock = clock or RealClock()
         self.request_ids = request_ids or (lambda: str(uuid.uuid4()))
+        self._worker_box: list[_Worker] = []
+
+    def _worker(self) -> _Worker:
+        """This invoker's handler thread, started on first use, stopped with the invoker."""
+        if not self._worker_box:
+            worker = _Worker()
+            weakref.finalize(self, worker.stop)
+            self._worker_box.append(worker)
+        return self._worker_box[0]
 
     def invoke(self, request: InvokeLambda) -> LambdaResponse:
         name = function_name(request.function)
@@ -285,10 +322,11 @@ class FunctionInvoker:
     ) -> tuple[str, Any] | None:
         """Run the handler in a thread: `(kind, value)`, or None when it timed out."""
         box: list[tuple[str, Any]] = []
+        done = threading.Event()
+        clock = self.clock
 
         def target() -> None:
-            _handler_thread.active = True
-            with using(self.clock):
+            with using(clock):
                 try:
                     box.append(("ok", handler(event, context)))
                 except Exception as error:
@@ -299,14 +337,18 @@ class FunctionInvoker:
                     box.append(("interrupt", interrupt))
                 except BaseException as error:
                     box.append(("error", error))
+                finally:
+                    done.set()
 
-        thread = threading.Thread(
-            target=target, daemon=True, name=f"lambda-{context.function_name}"
-        )
-        with _handler_output(thread):
-            thread.start()
+        worker = self._worker()
+        with _handler_output(lambda: not done.is_set()):
+            worker.jobs.put(target)
             # The real-time backstop: an endless handler is abandoned here.
-            thread.join(timeout)
+            done.wait(timeout)
+        if not done.is_set():
+            # Python cannot stop the thread: it leaks until the handler returns.
+            self._worker_box.clear()
+            worker.stop()
         if not box or (timeout is not None and elapsed.seconds() > timeout):
             if isinstance(self.clock, VirtualClock) and timeout is not None:
                 self.clock.set(elapsed.clock_start + timeout)
