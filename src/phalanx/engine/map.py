@@ -232,7 +232,9 @@ def run_map(run: _StateRun, state: Map) -> Steps:
     failures = 0
     for index, item in enumerate(batches):
         selected = _selector(run, state, value, index, item)
-        run.check_input_size(selected)
+        if selected is not item:
+            # An item as it comes is part of the state's input, already measured.
+            run.check_input_size(selected)
         thread = Thread(run.thread.last)
         if not distributed:
             interpreter.add("MapIterationStarted", thread, {"index": index, "name": run.state.name})
