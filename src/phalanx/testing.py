@@ -58,12 +58,24 @@ Mocks = Mapping[str, Sequence[MockedCall]]
 """Mocked calls by state name, in call order."""
 
 
+def _check_json(value: Any, where: str) -> None:
+    """Refuse a mocked value no task could return: it is not JSON (NaN, a set, ...)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise LoadError(f"{where}: Returns({value!r:.60}) is not JSON: {error}") from None
+
+
 class StateMocks:
     """Answers task effects of mocked states; counts calls per state."""
 
     def __init__(self, mocks: Mocks) -> None:
         self.mocks = {name: list(calls) for name, calls in mocks.items()}
         self.calls: dict[str, int] = {}
+        for state, calls in self.mocks.items():
+            for index, call in enumerate(calls):
+                if isinstance(call, Returns):
+                    _check_json(call.value, f"mocks[{state!r}][{index}]")
 
     def __contains__(self, state: str) -> bool:
         return bool(self.mocks.get(state))
@@ -81,7 +93,7 @@ class StateMocks:
         value = call.value
         if isinstance(value, dict) and "Payload" in value and "StatusCode" in value:
             value = value["Payload"]
-        return LambdaResponse(payload=json.dumps(value))
+        return LambdaResponse(payload=json.dumps(value, allow_nan=False))
 
     def call(self, request: CallService) -> ServiceResponse:
         call = self.next_call(request.state)

@@ -105,3 +105,58 @@ def test_python_module_with_phalanx_function_resource() -> None:
     example = Path(__file__).resolve().parents[2] / "examples" / "roll_die.py"
     result = invoke(str(example), "--fast", "--format", "json")
     assert json.loads(result.output)["status"] == "SUCCEEDED"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("NaN", id="nan"),
+        pytest.param('{"x": Infinity}', id="infinity"),
+        pytest.param("[-Infinity]", id="minus-infinity"),
+        pytest.param("[1e400]", id="float-overflow"),
+        pytest.param('"\\ud800"', id="lone-surrogate"),
+        pytest.param(json.dumps({"s": "x" * 300_000}), id="over-256-kib"),
+    ],
+)
+def test_input_that_is_not_json_is_a_usage_error(files: Path, text: str) -> None:
+    result = invoke(str(files / "machine.json"), "--fast", "--input", text)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --input" in result.output
+    assert "not JSON" in result.output or "262144" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_handler_prints_do_not_corrupt_json_output(files: Path) -> None:
+    (files / "chatty.py").write_text(
+        "import phalanx\n\n"
+        "@phalanx.function\n"
+        "def hello(event, context):\n"
+        "    print('hello from lambda')\n"
+        "    return {'ok': 1}\n"
+    )
+    result = invoke(
+        str(files / "machine.json"),
+        "--functions",
+        str(files / "chatty.py"),
+        "--fast",
+        "--format",
+        "json",
+    )
+    assert json.loads(result.stdout)["status"] == "SUCCEEDED"
+    assert "hello from lambda" in result.stderr
+
+
+def test_express_machine_with_a_callback_task_is_refused_without_traceback(
+    tmp_path: Path,
+) -> None:
+    task = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        "Parameters": {"FunctionName": "f"},
+        "End": True,
+    }
+    (tmp_path / "m.json").write_text(json.dumps({"StartAt": "A", "States": {"A": task}}))
+    result = invoke(str(tmp_path / "m.json"), "--type", "EXPRESS", "--fast")
+    assert result.exit_code == 1
+    assert "Express" in result.output and result.exception is not None
+    assert isinstance(result.exception, SystemExit)

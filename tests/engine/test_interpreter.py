@@ -176,9 +176,11 @@ def test_execution_timeout_ends_a_long_wait() -> None:
 
 
 def test_output_over_256_kib_is_data_limit_exceeded() -> None:
-    states = {"P": {"Type": "Pass", "Parameters": {"s.$": "$.s"}, "End": True}}
-    execution = run(machine(states), {"s": "x" * 300_000}, fast=True)
+    # (The execution input itself must stay under the limit: StartExecution refuses it.)
+    states = {"P": {"Type": "Pass", "Parameters": {"a.$": "$.s", "b.$": "$.s"}, "End": True}}
+    execution = run(machine(states), {"s": "x" * 150_000}, fast=True)
     assert execution.error == "States.DataLimitExceeded"
+    assert "returned a result with a size exceeding" in (execution.cause or "")
 
 
 def test_map_runs_every_item_with_item_selector() -> None:
@@ -402,3 +404,16 @@ def test_wait_for_task_token_runs_through_mocks_with_a_token_in_context() -> Non
     assert '"token":"' in scheduled["taskScheduledEventDetails"]["parameters"]
     unmocked = run(machine(states), {}, fast=True)
     assert unmocked.status == "FAILED" and "Cb" in (unmocked.cause or "")
+
+
+def test_event_limit_counts_every_event_and_keeps_one_for_the_end() -> None:
+    loop = {"A": {"Type": "Pass", "Next": "A"}}
+    execution = run(machine(loop), {}, fast=True, max_events=101)
+    assert len(execution.history) == 101
+    assert execution.history[-1]["type"] == "ExecutionFailed"
+
+    processor = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    mapped = {"M": {"Type": "Map", "ItemProcessor": processor, "End": True}}
+    execution = run(machine(mapped), list(range(60)), fast=True, max_events=101)
+    assert len(execution.history) == 101
+    assert execution.error == "States.Runtime"

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import gc
 import json
+import sys
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -73,3 +77,171 @@ def test_own_function_timeout_is_a_sandbox_timeout() -> None:
 def test_unknown_function_is_not_found() -> None:
     invoker = FunctionInvoker({}, VirtualClock())
     assert invoker.invoke(InvokeLambda("S", "missing", {})).not_found
+
+
+FUNCTION_TASK = {
+    "StartAt": "A",
+    "States": {
+        "A": {
+            "Type": "Task",
+            "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "End": True,
+        }
+    },
+}
+INVOKE_TASK = {
+    "StartAt": "A",
+    "States": {
+        "A": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"},
+            "End": True,
+        }
+    },
+}
+
+
+@pytest.mark.parametrize("machine", [FUNCTION_TASK, INVOKE_TASK], ids=["function-arn", "invoke"])
+@pytest.mark.parametrize(
+    "result",
+    [
+        pytest.param(float("nan"), id="nan"),
+        pytest.param({"x": float("inf")}, id="infinity"),
+        pytest.param({1, 2}, id="set"),
+        pytest.param(b"\xff\xfe", id="bytes-not-utf8"),
+    ],
+)
+def test_result_that_is_not_json_is_a_marshal_error(machine: Any, result: Any) -> None:
+    execution = phalanx.run(machine, {}, fast=True, functions={"f": lambda e, c: result})
+    assert (execution.status, execution.error) == ("FAILED", "Runtime.MarshalError")
+
+
+def test_string_payload_nan_is_not_json_for_lambda_invoke() -> None:
+    machine = json.loads(json.dumps(INVOKE_TASK))
+    machine["States"]["A"]["Parameters"]["Payload"] = "NaN"
+    execution = phalanx.run(machine, {}, fast=True, functions={"f": lambda e, c: e})
+    assert execution.error == "Lambda.InvalidRequestContentException"
+
+
+def test_sys_exit_is_a_runtime_exit_error_the_state_can_catch() -> None:
+    def exits(event: Any, context: Any) -> Any:
+        sys.exit(3)
+
+    machine = json.loads(json.dumps(FUNCTION_TASK))
+    machine["States"]["A"]["Catch"] = [{"ErrorEquals": ["Runtime.ExitError"], "Next": "Caught"}]
+    del machine["States"]["A"]["End"]
+    machine["States"]["A"]["Next"] = "Caught"
+    machine["States"]["Caught"] = {"Type": "Pass", "End": True}
+    execution = phalanx.run(machine, {}, fast=True, functions={"f": exits})
+    assert execution.status == "SUCCEEDED"
+    assert execution.output["Error"] == "Runtime.ExitError"
+    assert "Runtime exited with error: exit status 3" in execution.output["Cause"]
+
+
+def test_keyboard_interrupt_in_a_handler_propagates() -> None:
+    def interrupted(event: Any, context: Any) -> Any:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        phalanx.run(FUNCTION_TASK, {}, fast=True, functions={"f": interrupted})
+
+
+def test_handler_blocked_for_real_is_abandoned_at_its_timeout_on_a_virtual_clock() -> None:
+    release = threading.Event()
+
+    def blocked(event: Any, context: Any) -> Any:
+        release.wait()
+        return "done"
+
+    try:
+        response = invoke(blocked, {}, timeout=0.05)
+    finally:
+        release.set()
+    assert response.timed_out
+
+
+def test_handler_real_time_counts_against_the_timeout_on_a_virtual_clock() -> None:
+    def slow(event: Any, context: Any) -> Any:
+        time.sleep(0.06)
+        return "done"
+
+    assert invoke(slow, {}, timeout=0.05).timed_out
+
+
+def test_handler_prints_go_to_stderr_not_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    def chatty(event: Any, context: Any) -> Any:
+        print("hello from lambda")
+        return 1
+
+    assert invoke(chatty, {}).payload == "1"
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "hello from lambda\n")
+
+
+def test_context_looks_like_lambdas_python_context() -> None:
+    @phalanx.function(name="f", timeout=30, memory_size=256)
+    def f(event: Any, context: Any) -> Any:
+        return {
+            "remaining": context.get_remaining_time_in_millis(),
+            "name": context.function_name,
+            "version": context.function_version,
+            "arn": context.invoked_function_arn,
+            "memory": context.memory_limit_in_mb,
+            "group": context.log_group_name,
+            "stream": context.log_stream_name,
+            "request": context.aws_request_id,
+            "identity": context.identity,
+            "client": context.client_context,
+        }
+
+    machine = json.loads(json.dumps(FUNCTION_TASK))
+    machine["States"]["A"]["TimeoutSeconds"] = 60
+    output = phalanx.run(machine, {}, fast=True, functions={"f": f}).output
+    assert 29_000 < output.pop("remaining") <= 30_000
+    assert output.pop("stream").startswith("2024/01/01/[$LATEST]")
+    assert output.pop("request")
+    assert output == {
+        "name": "f",
+        "version": "$LATEST",
+        "arn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+        "memory": 256,
+        "group": "/aws/lambda/f",
+        "identity": None,
+        "client": None,
+    }
+
+
+def test_remaining_time_counts_down_with_the_virtual_clock() -> None:
+    @phalanx.function(name="f", timeout=10)
+    def f(event: Any, context: Any) -> Any:
+        clock.sleep(4)
+        return context.get_remaining_time_in_millis()
+
+    output = phalanx.run(FUNCTION_TASK, {}, fast=True, functions={"f": f}).output
+    assert 5_000 < output <= 6_000
+
+
+def test_handler_threads_end_with_their_runs() -> None:
+    for _ in range(20):
+        phalanx.run(FUNCTION_TASK, {}, fast=True, functions={"f": lambda e, c: 1})
+    gc.collect()  # invokers kept alive by earlier tests' reference cycles
+    workers = [t for t in threading.enumerate() if t.name == "phalanx-lambda"]
+    for thread in workers:
+        thread.join(5)
+    assert not any(t.is_alive() for t in workers)
+
+
+def test_an_abandoned_handler_does_not_block_the_next_call() -> None:
+    release = threading.Event()
+
+    def blocked(event: Any, context: Any) -> Any:
+        release.wait()
+        return "late"
+
+    invoker = FunctionInvoker({"blocked": blocked, "quick": lambda e, c: "ok"}, VirtualClock())
+    try:
+        assert invoker.invoke(InvokeLambda("S", "blocked", {}, 0.05)).timed_out
+        assert invoker.invoke(InvokeLambda("S", "quick", {}, 5)).payload == '"ok"'
+    finally:
+        release.set()

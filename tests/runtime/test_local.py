@@ -3,9 +3,12 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
+
 import phalanx
 from phalanx import Choice, StateMachine, Succeed, Task, Wait
 from phalanx.asl.conditions import numeric_greater_than
+from phalanx.errors import DefinitionError, LoadError
 from phalanx.testing import MockConfigFile, Returns, Throws
 
 
@@ -106,3 +109,57 @@ def test_assert_path_names_the_first_difference() -> None:
     assert_path(execution, ["lambdaRollDie", "checkRoll", "success"])
     with pytest.raises(AssertionError, match="path differs at step 2"):
         assert_path(execution, ["lambdaRollDie", "checkRoll", "tryAgainShortly"])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param(float("nan"), id="nan"),
+        pytest.param({"x": float("inf")}, id="infinity"),
+        pytest.param({1, 2}, id="set"),
+        pytest.param("\ud800", id="lone-surrogate"),
+    ],
+)
+def test_input_that_is_not_json_is_refused_before_starting(value: Any) -> None:
+    seen: list[dict[str, Any]] = []
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    with pytest.raises(DefinitionError, match="InvalidExecutionInput"):
+        phalanx.run(machine, value, fast=True, on_event=seen.append)
+    assert seen == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [pytest.param(float("nan"), id="nan"), pytest.param({1, 2}, id="set")],
+)
+def test_mocked_result_that_is_not_json_is_refused_naming_the_state(value: Any) -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "f", "End": True}}}
+    with pytest.raises(LoadError, match=r"mocks\['A'\]\[0\].*not JSON"):
+        phalanx.run(machine, {}, fast=True, mocks={"A": [Returns(value)]})
+
+
+def test_execution_input_over_256_kib_is_refused_before_starting() -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    with pytest.raises(DefinitionError, match=r"InvalidExecutionInput.*262144"):
+        phalanx.run(machine, {"x": "a" * 300_000}, fast=True)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("a b", id="space"),
+        pytest.param("a/c", id="slash"),
+        pytest.param("x" * 81, id="too-long"),
+        pytest.param("a[1]", id="brackets"),
+        pytest.param("a\u0085", id="control"),
+    ],
+)
+def test_execution_name_startexecution_refuses_is_refused(name: str) -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    with pytest.raises(DefinitionError, match="InvalidName"):
+        phalanx.run(machine, {}, fast=True, name=name)
+
+
+def test_valid_execution_name_is_kept() -> None:
+    machine = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
+    assert phalanx.run(machine, {}, fast=True, name="order-42_retry.1").name == "order-42_retry.1"

@@ -26,9 +26,30 @@ def _read_input(value: str | None) -> tuple[Any, str | None]:
             message = f"cannot read {value[1:]}: {error}"
             raise click.BadParameter(message, param_hint="--input") from None
     try:
-        return json.loads(text), text
+        value = json.loads(text, parse_constant=_not_json_constant, parse_float=_finite_float)
     except ValueError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint="--input") from None
+    from phalanx.runtime.local import check_input
+
+    try:
+        check_input(value)
+    except DefinitionError as error:
+        # A lone surrogate (\ud800) is not UTF-8 JSON; over 256 KiB is too big:
+        # StartExecution refuses both.
+        raise click.BadParameter(error.message, param_hint="--input") from None
+    return value, text
+
+
+def _not_json_constant(name: str) -> Any:
+    """Python's json reads NaN and Infinity; JSON, and so StartExecution, does not."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} is out of range for a JSON number")
+    return value
 
 
 class TextReport:
@@ -124,15 +145,19 @@ def run_command(
         import dataclasses
 
         machine = dataclasses.replace(machine, name=name)
-    execution = run(
-        machine,
-        execution_input,
-        functions=functions,
-        fast=fast,
-        machine_type=machine_type,
-        on_event=report,
-        input_text=raw_input,
-    )
+    try:
+        execution = run(
+            machine,
+            execution_input,
+            functions=functions,
+            fast=fast,
+            machine_type=machine_type,
+            on_event=report,
+            input_text=raw_input,
+        )
+    except DefinitionError as error:
+        # Refused before starting, as CreateStateMachine/StartExecution would.
+        raise click.ClickException(str(error)) from None
     if output_format == "json":
         click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
     else:

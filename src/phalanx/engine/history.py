@@ -26,6 +26,26 @@ def to_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+def from_text(text: str) -> Any:
+    """The JSON value of `text`, strictly: `ValueError` for NaN, Infinity or 1e400.
+
+    Python's `json.loads` accepts those, but they are not JSON, and a value
+    holding them cannot be written back by `to_text`.
+    """
+    return json.loads(text, parse_constant=_not_json, parse_float=_finite)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text} is out of range for a JSON number")
+    return value
+
+
 def details_key(event_type: str) -> str:
     """The details field of an event type: `PassStateEntered` -> `stateEnteredEventDetails`."""
     if event_type.endswith("StateEntered"):

@@ -24,7 +24,7 @@ from typing import Any
 from phalanx.asl import NULL, Choice, Fail, Map, Parallel, Pass, State, StateMachine, Task
 from phalanx.asl import Wait as WaitState
 from phalanx.engine import choice as choice_rules
-from phalanx.engine import expressions, io, retry
+from phalanx.engine import expressions, io, limits, retry
 from phalanx.engine.effects import Effect, Now, Outcome, Random, Sleep
 from phalanx.engine.failures import EventLimit, Failure, TimedOut
 from phalanx.engine.history import MAX_EVENTS, History, Thread, entered, error_details, exited
@@ -37,6 +37,9 @@ from phalanx.query.intrinsics import Sources
 Steps = Generator[Effect, Any, Any]
 
 JSONATA = "JSONata"
+
+EXPRESS_MAX_SECONDS = 300
+"""The longest an Express execution may run."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -150,7 +153,13 @@ class Interpreter:
         self.start_time = self.history.now
         history = self.history
         timeout = self.machine.timeout_seconds
-        if isinstance(timeout, int | float) and not isinstance(timeout, bool):
+        if not isinstance(timeout, int | float) or isinstance(timeout, bool):
+            timeout = None
+        if self.info.machine_type == "EXPRESS":
+            # Express executions run for at most five minutes (AWS "Standard and
+            # Express workflow types": maximum duration 5 minutes).
+            timeout = EXPRESS_MAX_SECONDS if timeout is None else min(timeout, EXPRESS_MAX_SECONDS)
+        if timeout is not None:
             self.deadline = self.start_time + timeout
         self._execution_context = {
             "Id": self.info.execution_arn,
@@ -252,7 +261,9 @@ class Interpreter:
         *,
         previous: int | None = None,
     ) -> int:
-        if len(self.history) >= self.max_events:
+        # One slot stays free for the terminal event: the history never
+        # holds more than max_events events.
+        if len(self.history) >= self.max_events - 1:
             raise EventLimit()
         return self.history.add(event_type, thread, details, previous=previous)
 
@@ -377,11 +388,16 @@ class _StateRun:
                 "the maximum number of bytes service limit.",
             )
         if assigned:
+            limits.check_variable_sizes(self.state.name, assigned, self.variables)
             self.variables.update(assigned)
         event_type = f"{self.state.type_name}StateExited"
         details = exited(self.state.name, output, assigned, output_text)
         self.interpreter.add(event_type, self.thread, details)
         return next_state, output
+
+    def check_input_size(self, value: Any) -> None:
+        if value is not self.raw_input:
+            limits.check_input_size(self.state.name, value)
 
     def next_of(self) -> str | None:
         state = self.state

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from phalanx.engine.history import from_text
 from phalanx.errors import StatesError
 
 ITEM_READER_FAILED = "States.ItemReaderFailed"
@@ -31,7 +31,7 @@ def parse_items(text: Any, config: Mapping[str, Any]) -> list[Any]:
     input_type = str(config.get("InputType", "JSON")).upper()
     if input_type == "JSON":
         try:
-            value = json.loads(text)
+            value = from_text(text)
         except ValueError as error:
             raise StatesError(
                 ITEM_READER_FAILED, f"The object is not valid JSON: {error}"

@@ -12,6 +12,7 @@ failures stay within `ToleratedFailureCount` / `ToleratedFailurePercentage`
 from __future__ import annotations
 
 import math
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import Map
@@ -180,6 +181,31 @@ def _read_items(run: _StateRun, state: Map, value: Any) -> Steps:
         raise Failure(error.error, error.cause) from None
 
 
+EXCEEDED = "States.ExceedToleratedFailureThreshold"
+EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"
+
+
+def _child_context(
+    parent: dict[str, Any], map_run_arn: str, index: int, item: Any, now: float
+) -> dict[str, Any]:
+    """`$$.Execution` of a distributed Map's child execution for item `index`."""
+    from phalanx.engine.interpreter import iso_time
+
+    name = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{map_run_arn}/{index}"))
+    prefix, _, run_part = map_run_arn.partition(":mapRun:")
+    label = run_part.rsplit(":", 1)[0]
+    context = {
+        "Id": f"{prefix}:execution:{label}:{name}",
+        "Input": item,
+        "StartTime": iso_time(now),
+        "Name": name,
+        "RoleArn": parent.get("RoleArn"),
+    }
+    if "RedriveCount" in parent:
+        context["RedriveCount"] = 0
+    return context
+
+
 def run_map(run: _StateRun, state: Map) -> Steps:
     interpreter = run.interpreter
     value = run.raw_input if run.jsonata else run.effective_input()
@@ -204,64 +230,80 @@ def run_map(run: _StateRun, state: Map) -> Steps:
     language = run.state.query_language or run.language
     outputs: list[Any] = []
     failures = 0
-    last_failure: Failure | None = None
     for index, item in enumerate(batches):
         selected = _selector(run, state, value, index, item)
+        if selected is not item:
+            # An item as it comes is part of the state's input, already measured.
+            run.check_input_size(selected)
         thread = Thread(run.thread.last)
         if not distributed:
             interpreter.add("MapIterationStarted", thread, {"index": index, "name": run.state.name})
         saved = interpreter.history
+        saved_context = interpreter._execution_context
+        variables = dict(run.variables)
         if distributed:
-            # Each item runs as a child execution, whose events are not in this history.
+            # Each item runs as a child execution, whose events are not in this
+            # history, with its own context (Execution.Id, Input: the item) and
+            # no access to the outer variables (AWS "Passing data between states
+            # with variables": Distributed Map children cannot reference them).
             interpreter.history = History(saved.include_data)
             interpreter.history.now = saved.now
+            interpreter._execution_context = _child_context(
+                saved_context, map_run_arn, index, selected, saved.now
+            )
+            variables = {}
         try:
             output = yield from interpreter.run_branch(
-                processor.states,
-                processor.start_at,
-                selected,
-                dict(run.variables),
-                thread,
-                language,
+                processor.states, processor.start_at, selected, variables, thread, language
             )
-        except Failure as failure:
+            failure: Failure | None = None
+        except Failure as failed:
+            failure = failed
+        finally:
             if distributed:
+                # Back to the parent's history and context, also when the
+                # execution times out or hits the event limit inside a child.
                 saved.now = interpreter.history.now
                 interpreter.history = saved
+                interpreter._execution_context = saved_context
+                # The child's events are not ours: the thread goes on from here.
+                thread.last = run.thread.last
+        if failure is not None:
             failures += 1
-            last_failure = failure
             last = thread.last
             if not distributed:
                 # The iteration's end markers do not advance its thread: what
                 # follows links to the iteration's last state event (corpus
                 # scenarios/test_map_state_break_condition, test_map_state_retry).
-                interpreter.history.add(
+                interpreter.add(
                     "MapIterationFailed", thread, {"index": index, "name": run.state.name}
                 )
             run.thread.last = last
             if failures > tolerated:
                 if distributed:
-                    interpreter.add("MapRunFailed", run.thread, {})
-                if tolerated > 0 or (distributed and failures > 0 and tolerated > 0):
-                    raise Failure(
-                        "States.ExceedToleratedFailureThreshold",
-                        "The specified tolerated failure threshold was exceeded",
-                    ) from None
-                raise
+                    # A failed child fails the Map Run once the tolerated
+                    # failures (0 by default) are exceeded; the Map state fails
+                    # with States.ExceedToleratedFailureThreshold, not with the
+                    # child's error (AWS error-handling docs; MapRunFailed
+                    # carries error and cause).
+                    interpreter.add(
+                        "MapRunFailed",
+                        run.thread,
+                        {"error": EXCEEDED, "cause": EXCEEDED_CAUSE},
+                    )
+                    raise Failure(EXCEEDED, EXCEEDED_CAUSE)
+                if tolerated > 0:
+                    raise Failure(EXCEEDED, EXCEEDED_CAUSE)
+                raise failure
             outputs.append(None)
             continue
-        if distributed:
-            saved.now = interpreter.history.now
-            interpreter.history = saved
-            thread.last = run.thread.last
         last = thread.last
         if not distributed:
-            interpreter.history.add(
+            interpreter.add(
                 "MapIterationSucceeded", thread, {"index": index, "name": run.state.name}
             )
         run.thread.last = last
         outputs.append(output)
-    del last_failure
     if distributed:
         # MapStateSucceeded and MapStateExited both follow MapRunSucceeded (as
         # most recordings show; AWS sometimes links the exit to MapRunStarted).

@@ -25,6 +25,7 @@ def run_parallel(run: _StateRun, state: Parallel) -> Steps:
         value = run.raw_input if arguments is None else run.jsonata_value(arguments, "Arguments")
     else:
         value = run.parameters(run.effective_input())
+    run.check_input_size(value)
     interpreter.add("ParallelStateStarted", run.thread)
     outputs: list[Any] = []
     language = run.state.query_language or run.language

@@ -23,6 +23,7 @@ import json
 from typing import Any
 
 from phalanx.engine.effects import LambdaResponse
+from phalanx.engine.history import from_text
 from phalanx.functions import DEFAULT_ACCOUNT, DEFAULT_REGION, LambdaFunction
 
 MAX_PAYLOAD_BYTES = 256 * 1024
@@ -76,14 +77,14 @@ def payload_bytes(value: Any) -> int:
 def parse_payload(response: LambdaResponse) -> Any:
     """The JSON value of a successful invocation's payload text.
 
-    An empty payload is JSON null; text that is not JSON is kept as a string,
-    as Step Functions does for a handler returning raw bytes.
+    An empty payload is JSON null; text that is not JSON (NaN included) is
+    kept as a string, as Step Functions does for a handler returning raw bytes.
     """
     text = response.payload
     if text == "":
         return None
     try:
-        return json.loads(text)
+        return from_text(text)
     except ValueError:
         return text
 

@@ -7,14 +7,13 @@ and other integrations give `TaskScheduled/Started/Succeeded|Failed|TimedOut`.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import Task
 from phalanx.engine import io
 from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
 from phalanx.engine.failures import Failure, TimedOut
-from phalanx.engine.history import data, error_details, to_text
+from phalanx.engine.history import data, error_details, from_text, to_text
 from phalanx.engine.interpreter import Steps
 from phalanx.engine.task import (
     MAX_PAYLOAD_BYTES,
@@ -39,8 +38,13 @@ def _seconds(run: _StateRun, value: Any, path: str | None, field: str) -> float 
         value = io.select(path, run.effective_input(), run.scope)
     if value is None:
         return None
-    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        raise StatesError("States.Runtime", f"The {field} value must be a positive integer")
+    # ASL: "the path must select a field whose value is a positive integer"
+    # (TimeoutSecondsPath, HeartbeatSecondsPath): 1.5 is refused, not rounded.
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        shown = to_text(value)[:60]
+        raise StatesError(
+            "States.Runtime", f"The {field} value must be a positive integer, got {shown}"
+        )
     return float(value)
 
 
@@ -51,6 +55,7 @@ def run_task(run: _StateRun, state: Task) -> Steps:
         request = run.raw_input if arguments is None else run.jsonata_value(arguments, "Arguments")
     else:
         request = run.parameters(run.effective_input())
+    run.check_input_size(request)
     timeout = _seconds(run, state.timeout_seconds, state.timeout_seconds_path, "TimeoutSeconds")
     heartbeat = _seconds(
         run, state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds"
@@ -98,11 +103,18 @@ def _invoke_function(
         raise Failure("States.Timeout", None)
     failure = _failure(response, arn)
     if failure is not None:
-        interpreter.add("LambdaFunctionFailed", thread, error_details(failure.error, failure.cause))
+        event = (
+            "LambdaFunctionTimedOut" if failure.error in TIMEOUT_ERRORS else "LambdaFunctionFailed"
+        )
+        interpreter.add(event, thread, error_details(failure.error, failure.cause))
         raise failure
     result = parse_payload(response)
     interpreter.add("LambdaFunctionSucceeded", thread, data("output", result))
     return result
+
+
+TIMEOUT_ERRORS = ("States.Timeout", "States.HeartbeatTimeout")
+"""Errors recorded as a `TaskTimedOut`/`LambdaFunctionTimedOut` event, not as a failure."""
 
 
 def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Failure | None:
@@ -173,7 +185,7 @@ def _integration(
             # A string Payload is sent as the request body itself (corpus
             # services/test_lambda_task_service: "0" arrives as the number 0).
             try:
-                payload = json.loads(payload)
+                payload = from_text(payload)
             except ValueError:
                 failure = Failure(
                     "Lambda.InvalidRequestContentException",
@@ -195,7 +207,7 @@ def _integration(
         invoke_failure = _failure(response, function_arn(parameters["FunctionName"]), "lambda")
         if invoke_failure is not None:
             interpreter.add(
-                "TaskFailed",
+                "TaskTimedOut" if invoke_failure.error in TIMEOUT_ERRORS else "TaskFailed",
                 thread,
                 {**kind, **error_details(invoke_failure.error, invoke_failure.cause)},
             )
@@ -207,7 +219,7 @@ def _integration(
         assert isinstance(answer, ServiceResponse)
         if answer.error is not None:
             details = {**kind, **error_details(answer.error, answer.cause)}
-            if answer.error == "States.Timeout":
+            if answer.error in TIMEOUT_ERRORS:
                 interpreter.add("TaskTimedOut", thread, details)
             else:
                 interpreter.add("TaskFailed", thread, details)

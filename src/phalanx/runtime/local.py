@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -29,8 +30,10 @@ from phalanx.engine.effects import (
     ServiceResponse,
     Sleep,
 )
-from phalanx.engine.history import MAX_EVENTS
+from phalanx.engine.history import MAX_EVENTS, to_text
 from phalanx.engine.interpreter import ExecutionInfo, Interpreter
+from phalanx.engine.task import MAX_PAYLOAD_BYTES, parse_resource
+from phalanx.errors import DefinitionError
 from phalanx.functions import LambdaFunction
 from phalanx.query.intrinsics import Sources
 from phalanx.runtime.clock import Clock, RealClock, VirtualClock
@@ -168,6 +171,70 @@ class Execution:
         }
 
 
+def check_input(value: Any) -> str:
+    """The execution input's JSON text; `DefinitionError` when it is not JSON.
+
+    StartExecution refuses input that is not JSON text (InvalidExecutionInput):
+    NaN and Infinity are not JSON numbers, and a lone surrogate cannot be
+    encoded as UTF-8. Python's `json` would let the first through, and the
+    failure would come later, from deep inside the run.
+    """
+    try:
+        text = to_text(value)
+        text.encode("utf-8")
+    except (TypeError, ValueError) as error:
+        raise DefinitionError(
+            "", f"InvalidExecutionInput: the execution input is not JSON ({error})"
+        ) from None
+    size = len(text.encode("utf-8"))
+    if size > MAX_PAYLOAD_BYTES:
+        # StartExecution's input: "Maximum length of 262144" (API reference);
+        # the execution is refused, it does not start and fail.
+        raise DefinitionError(
+            "",
+            f"InvalidExecutionInput: the execution input is {size} bytes, "
+            f"over the {MAX_PAYLOAD_BYTES}-byte limit",
+        )
+    return text
+
+
+_NAME_FORBIDDEN = re.compile(r'[\s<>{}\[\]?*"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]')
+
+
+def check_name(name: str) -> None:
+    """`DefinitionError` for an execution name StartExecution refuses (InvalidName).
+
+    1 to 80 characters; no whitespace, `< > { } [ ]`, `? *`,
+    `" # % \\ ^ | ~ \\` $ & , ; : /` or control characters (API reference,
+    StartExecution `name`).
+    """
+    bad = _NAME_FORBIDDEN.search(name)
+    if not 1 <= len(name) <= 80 or bad is not None:
+        reason = f"contains {bad.group()!r}" if bad is not None else "must be 1 to 80 characters"
+        raise DefinitionError("", f"InvalidName: the execution name {name[:90]!r} {reason}")
+
+
+def check_machine_type(machine: StateMachine, machine_type: str) -> None:
+    """`DefinitionError` for what CreateStateMachine refuses in an Express machine.
+
+    "Express Workflows support Request Response, but they do not support Run a
+    Job (.sync) or Wait for Callback (.waitForTaskToken)" (AWS, service
+    integration patterns).
+    """
+    if machine_type != "EXPRESS":
+        return
+    for location, state in machine.walk():
+        resource = getattr(state, "resource", None)
+        if not isinstance(resource, str):
+            continue
+        pattern = parse_resource(resource).pattern
+        if pattern is not None and (pattern.startswith("sync") or pattern == "waitForTaskToken"):
+            raise DefinitionError(
+                f"{location}/Resource",
+                f"Express state machines do not support .{pattern} resources: {resource}",
+            )
+
+
 def collect_functions(
     machine: StateMachine,
     functions: Mapping[str, LambdaFunction | Callable[[Any, Any], Any]]
@@ -218,7 +285,9 @@ def run(
     state name, see `phalanx.testing`) answer the tasks of the states they
     name, per call. `on_event` sees each history event as it happens.
     `input_text` is the input as the caller wrote it (shown in ExecutionStarted).
-    `items_root` serves a distributed Map's ItemReader (`s3:getObject` of
+    Input that is not JSON (NaN, Infinity, a set, a lone surrogate) raises
+    `phalanx.errors.DefinitionError` before anything runs, as StartExecution
+    refuses it. `items_root` serves a distributed Map's ItemReader (`s3:getObject` of
     `Bucket`/`Key` reads `items_root/Bucket/Key`). `max_events` is AWS's
     25,000-event history limit (raise it only to
     measure, as bench/engine_bench.py does).
@@ -227,11 +296,15 @@ def run(
         machine = StateMachine.from_asl(machine)
     if input is None:
         input = {}
+    check_input(input)
+    check_machine_type(machine, machine_type)
     if clock is None:
         clock = VirtualClock() if fast else RealClock()
     if invoker is None:
         invoker = FunctionInvoker(collect_functions(machine, functions), clock)
     rng = random.Random(seed)
+    if name:
+        check_name(name)
     execution_name = name or (
         str(uuid.UUID(int=rng.getrandbits(128))) if seed is not None else str(uuid.uuid4())
     )

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import phalanx
+from phalanx.testing import Throws
+
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:f"
+
+
+def task(**fields: Any) -> dict[str, Any]:
+    return {"StartAt": "A", "States": {"A": {"Type": "Task", "End": True, **fields}}}
+
+
+CALLBACK = task(
+    Resource="arn:aws:states:::lambda:invoke.waitForTaskToken",
+    HeartbeatSeconds=5,
+    Parameters={"FunctionName": "f", "Payload": {"t.$": "$$.Task.Token"}},
+)
+
+
+@pytest.mark.parametrize(
+    ("machine", "event"),
+    [
+        pytest.param(CALLBACK, "TaskTimedOut", id="callback"),
+        pytest.param(
+            task(Resource="arn:aws:states:::lambda:invoke", Parameters={"FunctionName": "f"}),
+            "TaskTimedOut",
+            id="lambda-invoke",
+        ),
+        pytest.param(task(Resource=FUNCTION), "LambdaFunctionTimedOut", id="function-arn"),
+    ],
+)
+def test_heartbeat_timeout_is_recorded_as_timed_out(machine: Any, event: str) -> None:
+    execution = phalanx.run(
+        machine, {}, fast=True, mocks={"A": [Throws("States.HeartbeatTimeout")]}
+    )
+    assert execution.error == "States.HeartbeatTimeout"
+    types = [e["type"] for e in execution.history]
+    assert event in types and not any(
+        t.endswith("Failed") and t != "ExecutionFailed" for t in types
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("TimeoutSecondsPath", 1.5, id="timeout-fraction"),
+        pytest.param("TimeoutSecondsPath", True, id="timeout-bool"),
+        pytest.param("TimeoutSecondsPath", "10", id="timeout-string"),
+        pytest.param("HeartbeatSecondsPath", 2.5, id="heartbeat-fraction"),
+    ],
+)
+def test_timeout_paths_must_select_a_positive_integer(field: str, value: Any) -> None:
+    machine = task(Resource=FUNCTION, **{field: "$.t"})
+    execution = phalanx.run(machine, {"t": value}, fast=True, functions={"f": lambda e, c: 1})
+    assert execution.error == "States.Runtime"
+    assert "must be a positive integer" in (execution.cause or "")
+
+
+def test_integer_timeout_path_is_accepted() -> None:
+    machine = task(Resource=FUNCTION, TimeoutSecondsPath="$.t")
+    execution = phalanx.run(machine, {"t": 3}, fast=True, functions={"f": lambda e, c: 1})
+    assert execution.status == "SUCCEEDED"
+
+
+BIG = "x" * 150_000
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        pytest.param(
+            {
+                "Type": "Task",
+                "Resource": FUNCTION,
+                "Parameters": {"a.$": "$.s", "b.$": "$.s"},
+                "ResultPath": None,
+            },
+            id="task-parameters",
+        ),
+        pytest.param(
+            {
+                "Type": "Parallel",
+                "Parameters": {"a.$": "$.s", "b.$": "$.s"},
+                "Branches": [{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}],
+            },
+            id="parallel-parameters",
+        ),
+        pytest.param(
+            {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemSelector": {"a.$": "$.s", "b.$": "$.s"},
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+            },
+            id="map-item-selector",
+        ),
+    ],
+)
+def test_input_over_the_quota_after_parameters_is_data_limit_exceeded(state: Any) -> None:
+    calls: list[Any] = []
+    machine = {"StartAt": "A", "States": {"A": {**state, "End": True}}}
+    execution = phalanx.run(
+        machine, {"s": BIG, "items": [1]}, fast=True, functions={"f": lambda e, c: calls.append(e)}
+    )
+    assert execution.error == "States.DataLimitExceeded"
+    assert "'A' has an input with a size exceeding" in (execution.cause or "")
+    assert calls == []
