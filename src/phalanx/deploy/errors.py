@@ -61,7 +61,15 @@ def explain(error: BaseException) -> str:
         return f"{error}: check --profile against ~/.aws/config"
     if name == "NoRegionError":
         return "no AWS region: pass --region or set AWS_REGION"
-    if name in ("EndpointConnectionError", "ConnectTimeoutError", "ConnectionClosedError"):
+    if name == "InvalidRegionError":
+        return f"{error}: check --region (e.g. us-east-1)"
+    if name in (
+        "EndpointConnectionError",
+        "ConnectTimeoutError",
+        "ConnectionClosedError",
+        "SSLError",
+        "ProxyConnectionError",
+    ):
         return f"cannot reach AWS ({error}): check the network, --region and --endpoint-url"
     if name == "TokenRetrievalError" or name == "SSOTokenLoadError":
         return f"{error}: run aws sso login for this profile"
@@ -86,6 +94,11 @@ def _client_error(response: dict[str, Any], text: str) -> str:
         return _ADVICE["NoSuchBucket"] + where
     if code in ("403", "Forbidden"):
         return f"access denied{where}: the caller may not use this resource; check --profile"
+    if code == "PermanentRedirect":
+        headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}) or {}
+        region = headers.get("x-amz-bucket-region")
+        if region:
+            return f"the bucket is in {region}: pass --region {region}{where}"
     advice = _ADVICE.get(code)
     if advice is not None:
         return advice.format(message=message) + where
