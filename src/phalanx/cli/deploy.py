@@ -22,6 +22,25 @@ from phalanx.naming import user_scoped_name
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _endpoint_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--endpoint-url must be an http(s) URL with a host (botocore raises ValueError otherwise)."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        ok = False
+    if not ok:
+        raise click.BadParameter(
+            f"{value!r} is not a URL (expected http://host:port or https://host)"
+        )
+    return value
+
+
 def connection_options(command: F) -> F:
     """--region, --profile, --endpoint-url: where and as whom to call AWS."""
     for option in reversed(
@@ -30,6 +49,7 @@ def connection_options(command: F) -> F:
             click.option("--profile", help="Named profile from ~/.aws (default: boto3's chain)."),
             click.option(
                 "--endpoint-url",
+                callback=_endpoint_url,
                 help="Send every AWS call here (moto, LocalStack) instead of AWS.",
             ),
         ]
