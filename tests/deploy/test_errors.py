@@ -48,6 +48,16 @@ def _client_error(code: str, message: str, operation: str = "CreateChangeSet") -
             id="failed-stack",
         ),
         pytest.param(
+            _client_error(
+                "ValidationError",
+                "Stack:arn:x is in UPDATE_ROLLBACK_FAILED state and can not be updated.",
+            ),
+            "Stack:arn:x is in UPDATE_ROLLBACK_FAILED state and can not be updated.: run aws "
+            "cloudformation continue-update-rollback --stack-name STACK (add --resources-to-skip "
+            "for resources that cannot roll back), then provision again",
+            id="stuck-rollback",
+        ),
+        pytest.param(
             _client_error("PermanentRedirect", "redirect", "PutObject"),
             "the bucket is in another region: pass that region with --region (PutObject)",
             id="wrong-region",

@@ -33,7 +33,9 @@ _ADVICE: dict[str, str] = {
     "PermanentRedirect": "the bucket is in another region: pass that region with --region",
     "AuthorizationHeaderMalformed": "the bucket is in another region: {message}; pass that "
     "region with --region",
-    "InsufficientCapabilitiesException": "{message}",
+    "InsufficientCapabilitiesException": "{message}: a template hook added something that "
+    "needs it; please report which, phalanx passes CAPABILITY_IAM, CAPABILITY_NAMED_IAM and "
+    "CAPABILITY_AUTO_EXPAND",
     "LimitExceededException": "an AWS limit was reached: {message}",
     "AlreadyExistsException": "{message}: another stack or change set already uses that name; "
     "pick another --stack-name",
@@ -88,6 +90,11 @@ def _client_error(response: dict[str, Any], text: str) -> str:
         return f"{message}: provision it first, or check --stack-name and --region"
     if code == "ValidationError" and "_COMPLETE state and can not be updated" in message:
         return f"{message}: the stack failed to create; run phalanx delete, then provision again"
+    if code == "ValidationError" and "UPDATE_ROLLBACK_FAILED state" in message:
+        return (
+            f"{message}: run aws cloudformation continue-update-rollback --stack-name STACK "
+            "(add --resources-to-skip for resources that cannot roll back), then provision again"
+        )
     if code == "ValidationError" and "IN_PROGRESS state" in message:
         return f"{message}: another operation is running on the stack; wait for it to finish"
     if code in ("404", "NotFound", "NoSuchBucket"):

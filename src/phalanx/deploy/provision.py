@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
+import secrets
 import time
 from typing import Any
 
@@ -32,6 +34,21 @@ from phalanx.project import Project
 # (uploaded even by a dry run: the change set has to read them).
 _TEMPLATE_BODY_LIMIT = 51_200
 _NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
+# CreateStack's StackName rule (CloudFormation API reference).
+_STACK_NAME = re.compile(r"^[A-Za-z][-A-Za-z0-9]{0,127}$")
+# CAPABILITY_IAM covers phalanx's own roles; hooks may name roles or add a Transform.
+_CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"]
+# What a change set of each kind leaves behind when it worked.
+_EXPECTED = {"CREATE": "CREATE_COMPLETE", "UPDATE": "UPDATE_COMPLETE"}
+
+
+def check_stack_name(name: str) -> None:
+    """Refuse a stack name CloudFormation would refuse, before building and uploading."""
+    if _STACK_NAME.match(name) is None:
+        raise DeployError(
+            f"--stack-name {name!r}: CloudFormation wants a letter, then up to 127 letters, "
+            "digits or hyphens"
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -55,6 +72,7 @@ def provision(
     dry_run: bool = False,
 ) -> Outcome:
     """Deploy `project` as stack `stack_name`; raises `DeployError` on failure."""
+    check_stack_name(stack_name)
     with aws_errors():
         identity = conn.client("sts").get_caller_identity()
     log.step("identity", f"{identity['Arn']} (account {identity['Account']})")
@@ -93,7 +111,12 @@ def provision(
             {"ParameterKey": CODE_KEY, "ParameterValue": str(key)},
         ]
     template_source = _template_source(conn, bucket, stack_name, body)
-    return _apply(conn, stack_name, template_source, parameters, log, package, dry_run)
+    capabilities = list(_CAPABILITIES)
+    if "Transform" in built.template:  # a hook added SAM or a macro
+        capabilities.append("CAPABILITY_AUTO_EXPAND")
+    return _apply(
+        conn, stack_name, template_source, parameters, log, package, dry_run, capabilities
+    )
 
 
 def _check_bucket(conn: Connection, bucket: str, region: str, log: StepLog) -> None:
@@ -162,19 +185,24 @@ def _apply(
     log: StepLog,
     package: Package | None,
     dry_run: bool,
+    capabilities: list[str] | None = None,
 ) -> Outcome:
     cfn = conn.client("cloudformation")
     current = stack.find(conn, stack_name)
     status = str(current["StackStatus"]) if current else None
-    if status in stack.UNUSABLE:
-        raise DeployError(
-            f"stack {stack_name} is {status} (its creation failed) and cannot be updated: "
-            f"run phalanx delete --stack-name {stack_name}, then provision again"
-        )
+    advice = stack.next_step(stack_name, status) if status else None
+    if advice is not None:
+        raise DeployError(f"stack {stack_name} is {status} and cannot be updated: {advice}")
     if status is not None and status.endswith("_IN_PROGRESS") and status != "REVIEW_IN_PROGRESS":
         raise DeployError(f"stack {stack_name} is busy ({status}); wait for it, then retry")
     kind = "UPDATE" if status not in (None, "REVIEW_IN_PROGRESS") else "CREATE"
-    name = f"phalanx-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}"
+    # A random suffix: two provisions in the same second must not clash.
+    name = f"phalanx-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}-{secrets.token_hex(3)}"
+    extra: dict[str, Any] = {}
+    if kind == "CREATE":
+        # A failed first create deletes the stack instead of leaving a ROLLBACK_COMPLETE
+        # stack that can only be deleted (CreateChangeSet OnStackFailure; CREATE only).
+        extra["OnStackFailure"] = "DELETE"
     try:
         with aws_errors():
             created = cfn.create_change_set(
@@ -182,8 +210,10 @@ def _apply(
                 ChangeSetName=name,
                 ChangeSetType=kind,
                 Parameters=parameters,
-                Capabilities=["CAPABILITY_IAM"],
+                Capabilities=list(capabilities or _CAPABILITIES),
                 Description="phalanx provision",
+                ClientToken=name,
+                **extra,
                 **template_source,
             )
     except DeployError as error:
@@ -219,13 +249,29 @@ def _apply(
     with aws_errors():
         cfn.execute_change_set(ChangeSetName=change_set_id)
     final, events = stack.follow(conn, stack_id, log, seen)
-    if final not in stack.SUCCEEDED:
+    if final != _EXPECTED[kind]:
         reasons = stack.failures(events) or [final]
         log.step("failed", f"stack {stack_name} is {final}")
         for reason in reasons:
             log.detail(f"  {reason}")
-        raise DeployError(f"provision failed, stack {stack_name} is {final}: {reasons[0]}")
+        then = _after_failure(stack_name, kind, final)
+        log.detail(f"next: {then}")
+        raise DeployError(
+            f"provision failed, stack {stack_name} is {final}: {reasons[0]}; next: {then}"
+        )
     return _finish(conn, stack_name, stack_id, events, log, package, changed=True)
+
+
+def _after_failure(stack_name: str, kind: str, final: str) -> str:
+    """The exact next step after a change set that did not end as `_EXPECTED[kind]`."""
+    advice = stack.next_step(stack_name, final)
+    if advice is not None:
+        return advice
+    if kind == "CREATE" and final == "DELETE_COMPLETE":
+        return "the failed stack was deleted; fix the cause, then provision again"
+    if final == "UPDATE_ROLLBACK_COMPLETE":
+        return "the stack is back at its previous version; fix the cause, then provision again"
+    return f"check phalanx describe --stack-name {stack_name}, then provision again"
 
 
 def _wait_for_change_set(conn: Connection, change_set_id: str) -> dict[str, Any]:

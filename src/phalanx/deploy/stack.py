@@ -12,8 +12,35 @@ from phalanx.deploy.errors import DeployError
 from phalanx.deploy.progress import StepLog
 
 # A stack that failed its first creation cannot be updated, only deleted.
-UNUSABLE = frozenset({"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED"})
-SUCCEEDED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE", "DELETE_COMPLETE"})
+FAILED_CREATE = frozenset({"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED"})
+# Only ContinueUpdateRollback brings these back to UPDATE_ROLLBACK_COMPLETE.
+STUCK_ROLLBACK = frozenset({"UPDATE_ROLLBACK_FAILED"})
+# A delete that failed: deleting again (after fixing what blocked it) is the way out.
+FAILED_DELETE = frozenset({"DELETE_FAILED"})
+UNUSABLE = FAILED_CREATE | STUCK_ROLLBACK | FAILED_DELETE | {"IMPORT_ROLLBACK_FAILED"}
+
+
+def next_step(name: str, status: str) -> str | None:
+    """What to do with stack `name` in `status` before provision can update it (None: nothing)."""
+    if status in FAILED_CREATE:
+        return f"its creation failed; run phalanx delete --stack-name {name}, then provision again"
+    if status in STUCK_ROLLBACK:
+        return (
+            f"its update rolled back only in part; run aws cloudformation continue-update-rollback "
+            f"--stack-name {name} (add --resources-to-skip for resources that cannot roll back), "
+            "then provision again"
+        )
+    if status in FAILED_DELETE:
+        return (
+            f"a delete failed; see phalanx describe --stack-name {name}, fix what blocks it, "
+            f"then run phalanx delete --stack-name {name}"
+        )
+    if status == "IMPORT_ROLLBACK_FAILED":
+        return (
+            "a resource import rolled back only in part; fix the stack in the CloudFormation "
+            "console (see phalanx describe), then provision again"
+        )
+    return None
 
 
 def find(conn: Connection, name: str) -> dict[str, Any] | None:
