@@ -192,3 +192,20 @@ def test_invalid_machine_is_refused_with_its_diagnostics(
     assert "ERROR MISSING_TRANSITION_TARGET /States/checkRoll/Default" in result.output
     assert "Error: a state machine is not valid" in result.output
     assert "build:" not in result.output
+
+
+def test_distributed_map_and_service_grants_deploy(run: Callable[..., Result], aws: Any) -> None:
+    """The self policy (machine ARN and name) and the static grants are accepted end to end."""
+    fixture = Path(__file__).parent / "fixtures" / "integrations.py"
+    result = run("provision", str(fixture), "--s3-bucket", BUCKET, "--stack-name", "integrations")
+    assert result.exit_code == 0, result.output
+    assert "note: state machine Integrations: /States/publishDynamic" in result.output
+    resources = aws("cloudformation").describe_stack_resources(StackName="integrations")
+    kinds = {r["LogicalResourceId"]: r["ResourceType"] for r in resources["StackResources"]}
+    assert kinds["IntegrationsStateMachineSelfPolicy"] == "AWS::IAM::Policy"
+    definition = _machine_definition(aws, "integrations")
+    function = aws("cloudformation").describe_stack_resource(
+        StackName="integrations", LogicalResourceId="WorkFunction"
+    )["StackResourceDetail"]["PhysicalResourceId"]
+    target = definition["States"]["byName"]["Parameters"]["FunctionName"]
+    assert target.endswith(f":function:{function}")

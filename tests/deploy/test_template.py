@@ -21,6 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TEMPLATE_FILES = [
     *(pytest.param(path, id=path.stem) for path in sorted(EXAMPLES.glob("*.py"))),
     pytest.param(FIXTURES / "every_state.py", id="every_state"),
+    pytest.param(FIXTURES / "integrations.py", id="integrations"),
 ]
 
 
@@ -216,3 +217,124 @@ def test_a_file_with_nothing_to_deploy_is_refused(tmp_path: Path) -> None:
     file.write_text("X = 1\n")
     with pytest.raises(DeployError, match="nothing to deploy"):
         build_template(load_file(file))
+
+
+def _integrations() -> tuple[dict, list[dict], tuple[str, ...]]:
+    built = build_template(load_file(FIXTURES / "integrations.py"))
+    resources = built.template["Resources"]
+    role = resources["IntegrationsStateMachineRole"]["Properties"]
+    return resources, role["Policies"][0]["PolicyDocument"]["Statement"], built.notes
+
+
+def _granted(statements: list[dict], action: str) -> list:
+    return [
+        resource
+        for statement in statements
+        if action
+        in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+        for resource in statement["Resource"]
+    ]
+
+
+def test_a_function_name_naming_a_project_function_is_that_function() -> None:
+    resources, statements, _ = _integrations()
+    granted = _granted(statements, "lambda:InvokeFunction")
+    assert {"Fn::GetAtt": ["WorkFunction", "Arn"]} in granted
+    assert {"Fn::Sub": "${WorkFunction.Arn}:live"} in granted  # qualified: only that alias
+    assert not any("function:work" in json.dumps(item) for item in granted)
+    text = resources["IntegrationsStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+    states = json.loads(text)["States"]
+    assert states["byName"]["Parameters"]["FunctionName"] == "${WorkFunction.Arn}"
+    assert states["byAlias"]["Parameters"]["FunctionName"] == "${WorkFunction.Arn}:live"
+
+
+def test_a_distributed_map_may_start_and_stop_runs_of_its_own_machine() -> None:
+    resources, _, _ = _integrations()
+    policy = resources["IntegrationsStateMachineSelfPolicy"]
+    assert policy["Type"] == "AWS::IAM::Policy"
+    assert policy["Properties"]["Roles"] == [{"Ref": "IntegrationsStateMachineRole"}]
+    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Action": ["states:StartExecution"],
+            "Resource": [{"Ref": "IntegrationsStateMachine"}],
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["states:DescribeExecution", "states:StopExecution"],
+            "Resource": [
+                {
+                    "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}"
+                    ":execution:${IntegrationsStateMachine.Name}/*"
+                }
+            ],
+        },
+    ]
+    assert "SelfPolicy" not in json.dumps(_template(EXAMPLES / "roll_die.py"))
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        pytest.param(
+            "s3:ListBucket",
+            None,  # only the ItemReader's object and the ResultWriter's prefix
+            id="no-bucket-listing",
+        ),
+        pytest.param(
+            "s3:AbortMultipartUpload",
+            {"Fn::Sub": "arn:${AWS::Partition}:s3:::out-bucket/runs/*"},
+            id="result-writer-multipart",
+        ),
+        pytest.param(
+            "s3:PutObject",
+            {"Fn::Sub": "arn:${AWS::Partition}:s3:::out-bucket/runs/*"},
+            id="result-writer",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            {"Fn::Sub": "arn:${AWS::Partition}:s3:::in-bucket/items.json"},
+            id="item-reader",
+        ),
+        pytest.param("sts:AssumeRole", "arn:aws:iam::222222222222:role/caller", id="credentials"),
+        pytest.param("sns:Publish", "arn:aws:sns:us-east-1:123456789012:alerts", id="sns"),
+        pytest.param("sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:jobs", id="sqs"),
+        pytest.param(
+            "dynamodb:PutItem",
+            {
+                "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}"
+                ":table/results"
+            },
+            id="dynamodb",
+        ),
+        pytest.param(
+            "states:StartExecution",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+            id="start-execution",
+        ),
+        pytest.param(
+            "states:DescribeExecution",
+            "arn:aws:states:us-east-1:123456789012:execution:child:*",
+            id="start-execution-sync",
+        ),
+    ],
+)
+def test_static_service_targets_get_exactly_their_permission(action: str, resource: object) -> None:
+    _, statements, _ = _integrations()
+    granted = _granted(statements, action)
+    if action == "s3:GetObject":  # the ResultWriter reads its own prefix too
+        granted.remove({"Fn::Sub": "arn:${AWS::Partition}:s3:::out-bucket/runs/*"})
+    assert granted == ([] if resource is None else [resource])
+
+
+def test_dynamic_targets_are_noted_and_never_wildcarded() -> None:
+    _, statements, notes = _integrations()
+    assert notes == (
+        "state machine Integrations: /States/crossDynamic: Credentials' RoleArn is chosen at "
+        "run time; no permission added: add sts:AssumeRole on the roles it may name with a "
+        "template hook",
+        "state machine Integrations: /States/publishDynamic: TopicArn of "
+        "arn:aws:states:::sns:publish is chosen at run time; no permission added: add what it "
+        "needs with a template hook",
+    )
+    assert '"*"' not in json.dumps(statements)

@@ -108,8 +108,9 @@ def build_template(
     notes: list[str] = []
     for name, machine in project.machines.items():
         lid = machines[name]
-        found = iam.invocations(machine)
-        missing = [fn.name for fn in found.functions if fn.name not in functions]
+        found = iam.invocations(machine, project.functions)
+        called = [*found.functions, *(fn for fn, _ in found.qualified)]
+        missing = [fn.name for fn in called if fn.name not in functions]
         if missing:
             raise DeployError(
                 f"state machine {name} calls phalanx functions {missing} that phalanx cannot "
@@ -122,9 +123,18 @@ def build_template(
             "Type": "AWS::StepFunctions::StateMachine",
             "Properties": {
                 "RoleArn": {"Fn::GetAtt": [f"{lid}Role", "Arn"]},
-                "DefinitionString": definition_string(machine, functions),
+                "DefinitionString": definition_string(machine, functions, project.functions),
             },
         }
+        if found.distributed:
+            resources[f"{lid}SelfPolicy"] = {
+                "Type": "AWS::IAM::Policy",
+                "Properties": {
+                    "PolicyName": "phalanx-distributed-map",
+                    "PolicyDocument": iam.self_policy(lid),
+                    "Roles": [{"Ref": f"{lid}Role"}],
+                },
+            }
         outputs[f"{lid}Arn"] = {
             "Description": f"ARN of state machine {name}",
             "Value": {"Ref": lid},
@@ -149,26 +159,54 @@ def build_template(
     return Built(template, context, tuple(notes))
 
 
-def definition_string(machine: StateMachine, functions: Mapping[str, str]) -> dict[str, Any]:
+def definition_string(
+    machine: StateMachine,
+    functions: Mapping[str, str],
+    by_name: Mapping[str, LambdaFunction] | None = None,
+) -> dict[str, Any]:
     """`{"Fn::Sub": <ASL JSON>}`, each phalanx function as `${<LogicalId>.Arn}`.
 
     A literal `${` in the definition is escaped as `${!` (Fn::Sub's escape).
     A `phalanx.function` given as `FunctionName` of a `lambda:invoke` task
-    is written the same way.
+    is written the same way, and so is a `FunctionName` string that names one
+    of `by_name` (`"work"`, `"work:live"`): CloudFormation chooses the
+    deployed function's name, so the plain name would not exist.
     """
     tokens: dict[str, str] = {}
 
-    def token(function: LambdaFunction) -> str:
+    def token(function: LambdaFunction, qualifier: str = "") -> str:
         mark = f"\x00{len(tokens)}\x00"
-        tokens[mark] = "${" + functions[function.name] + ".Arn}"
+        tokens[mark] = "${" + functions[function.name] + ".Arn}" + qualifier.replace("${", "${!")
         return mark
+
+    def by_function_name(states: object) -> None:
+        if not isinstance(states, dict):
+            return
+        for state in states.values():
+            if not isinstance(state, dict):
+                continue
+            if state.get("Type") == "Task" and iam.is_lambda_invoke(str(state.get("Resource"))):
+                for field in ("Parameters", "Arguments"):
+                    payload = state.get(field)
+                    name = payload.get("FunctionName") if isinstance(payload, dict) else None
+                    if isinstance(payload, dict) and isinstance(name, str):
+                        local = iam.resolve_function_name(name, by_name or {})
+                        if local is not None:
+                            payload["FunctionName"] = token(*local)
+            for branch in state.get("Branches", []) or []:
+                by_function_name(branch.get("States") if isinstance(branch, dict) else None)
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(state.get(key), dict):
+                    by_function_name(state[key].get("States"))
 
     def encode(value: object) -> str:
         if isinstance(value, LambdaFunction):
             return token(value)
         raise TypeError(f"cannot write {type(value).__name__} in a definition")
 
-    text = json.dumps(machine.to_asl(token), indent=2, ensure_ascii=False, default=encode)
+    asl = machine.to_asl(token)
+    by_function_name(asl.get("States"))
+    text = json.dumps(asl, indent=2, ensure_ascii=False, default=encode)
     text = text.replace("${", "${!")
     for mark, value in tokens.items():
         text = text.replace(json.dumps(mark), json.dumps(value), 1)
