@@ -95,7 +95,7 @@ def aws_errors() -> Iterator[None]:
         raise
 
 
-def error_code(error: BaseException) -> str:
+def error_code(error: BaseException | None) -> str:
     """The AWS error code of a botocore `ClientError` (empty for anything else)."""
     response = getattr(error, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))

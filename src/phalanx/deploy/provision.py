@@ -1,8 +1,8 @@
 """`phalanx provision`: from a Python file to a running stack, step by step.
 
 1. identity: STS says who is calling (and in which account);
-2. bucket: the code bucket exists, is in the stack's region (Lambda requires
-   it) and whether it is versioned;
+2. bucket: the code bucket exists and is in the stack's region (HeadBucket;
+   Lambda requires it); its versioning is shown when the caller may read it;
 3. validate: every machine, the diagnostics shown, an invalid one refused;
 4. build: the zip (`phalanx.deploy.package`);
 5. upload: only when its content hash is new (the key is the hash);
@@ -22,7 +22,7 @@ import time
 from typing import Any
 
 from phalanx.deploy import progress, stack
-from phalanx.deploy.aws import Connection, aws_errors
+from phalanx.deploy.aws import Connection, aws_errors, error_code
 from phalanx.deploy.checks import validate_machines
 from phalanx.deploy.errors import DeployError
 from phalanx.deploy.package import Package, build
@@ -121,30 +121,83 @@ def provision(
 
 def _check_bucket(conn: Connection, bucket: str, region: str, log: StepLog) -> None:
     s3 = conn.client("s3")
-    with aws_errors():
-        location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
-        # GetBucketLocation says None for us-east-1 and "EU" for the oldest eu-west-1 buckets.
-        where = {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location)
-        if where != region:
-            raise DeployError(
-                f"bucket {bucket} is in {where}, the stack in {region}: Lambda reads code from "
-                f"its own region; pass --region {where} or use a bucket in {region}"
-            )
-        versioning = s3.get_bucket_versioning(Bucket=bucket).get("Status") or "off"
+    where = bucket_region(conn, bucket)
+    if where != region:
+        raise DeployError(
+            f"bucket {bucket} is in {where}, the stack in {region}: Lambda reads code from "
+            f"its own region; pass --region {where} or use a bucket in {region}"
+        )
+    # Only shown, never needed (keys are content hashes): a caller without
+    # s3:GetBucketVersioning still deploys.
+    try:
+        with aws_errors():
+            versioning = (s3.get_bucket_versioning(Bucket=bucket).get("Status") or "off").lower()
+    except DeployError as error:
+        if error_code(error.__cause__) not in ("AccessDenied", "403", "Forbidden"):
+            raise
+        versioning = "unknown (no s3:GetBucketVersioning)"
     log.step(
         "bucket",
-        f"s3://{bucket} in {where}, versioning {versioning.lower()} "
-        "(keys are content hashes either way)",
+        f"s3://{bucket} in {where}, versioning {versioning} (keys are content hashes either way)",
     )
+
+
+def bucket_region(conn: Connection, bucket: str) -> str:
+    """The bucket's region from HeadBucket's `x-amz-bucket-region` header.
+
+    AWS recommends HeadBucket over GetBucketLocation, which a bucket policy in
+    another region or account may refuse; the header comes with a 301 or 403
+    answer too (S3 API reference, GetBucketLocation and HeadBucket).
+    """
+    s3 = conn.client("s3")
+    try:
+        with aws_errors():
+            response = s3.head_bucket(Bucket=bucket)
+    except DeployError as error:
+        region = _region_header(getattr(error.__cause__, "response", None))
+        if region and error_code(error.__cause__) in ("301", "PermanentRedirect"):
+            return region
+        if error_code(error.__cause__) in ("403", "Forbidden"):
+            raise DeployError(
+                f"access denied to bucket {bucket}"
+                + (f" (in {region})" if region else "")
+                + ": the caller needs s3:ListBucket, s3:GetObject and s3:PutObject on it; "
+                "check --profile and --s3-bucket"
+            ) from error
+        raise
+    region = _region_header(response) or response.get("BucketRegion")
+    if region:
+        return str(region)
+    # An S3 look-alike without the header: GetBucketLocation says None for
+    # us-east-1 and "EU" for the oldest eu-west-1 buckets.
+    with aws_errors():
+        location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+    return str({None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(location, location))
+
+
+def _region_header(response: Any) -> str | None:
+    if not isinstance(response, dict):
+        return None
+    headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}) or {}
+    region = headers.get("x-amz-bucket-region")
+    return str(region) if region else None
 
 
 def _upload(
     conn: Connection, bucket: str, key: str, package: Package, log: StepLog, dry_run: bool
 ) -> None:
     s3 = conn.client("s3")
-    with aws_errors():
-        existing = s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("Contents", [])
-    if any(item.get("Key") == key for item in existing):
+    # One HeadObject (s3:GetObject), not a listing. A 403 for a missing key
+    # (no s3:ListBucket) just means: upload (the same bytes under the same key).
+    try:
+        with aws_errors():
+            s3.head_object(Bucket=bucket, Key=key)
+        exists = True
+    except DeployError as error:
+        if error_code(error.__cause__) not in ("404", "NoSuchKey", "NotFound", "403"):
+            raise
+        exists = False
+    if exists:
         log.step("upload", f"s3://{bucket}/{key} unchanged, not uploaded")
         return
     if dry_run:
