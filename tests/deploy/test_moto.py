@@ -85,6 +85,11 @@ def test_roll_die_lifecycle(run: Callable[..., Result], aws: Any, roll_die_file:
     deployed = json.loads(deployed) if isinstance(deployed, str) else deployed
     tags = deployed["Resources"]["RollDieFunction"]["Properties"]["Tags"]
     assert tags == [{"Key": "myAccounting", "Value": "tag"}]
+    group = aws("cloudformation").describe_stack_resource(
+        StackName=STACK, LogicalResourceId="RollDieFunctionLogGroup"
+    )["StackResourceDetail"]["PhysicalResourceId"]
+    [found] = aws("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert found["retentionInDays"] == 30
     assert definition["States"]["tryAgainShortly"]["Seconds"] == 3
 
     # The same inputs again: nothing to upload, nothing to change.
@@ -105,7 +110,8 @@ def test_roll_die_lifecycle(run: Callable[..., Result], aws: Any, roll_die_file:
     described = run("describe", "--stack-name", STACK)
     assert described.exit_code == 0, described.output
     assert "Stack roll-die-test: UPDATE_COMPLETE" in described.output
-    assert "Resources:\n  RollDieFunctionRole " in described.output
+    assert "Resources:\n  RollDieFunctionLogGroup  AWS::Logs::LogGroup " in described.output
+    assert "\n  RollDieFunctionRole      AWS::IAM::Role " in described.output
     assert "  RollDieStateMachine      AWS::StepFunctions::StateMachine  UPDATE_COMPLETE" in (
         described.output
     )

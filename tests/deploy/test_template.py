@@ -70,11 +70,18 @@ def test_function_role_has_logs_and_its_own_statements() -> None:
     statements = resources["FetchFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
         "Statement"
     ]
-    assert statements[0]["Action"] == [
-        "logs:CreateLogGroup",
-        "logs:CreateLogStream",
-        "logs:PutLogEvents",
-    ]
+    # only its own log group, which the stack creates: no logs:CreateLogGroup, no /aws/lambda/*
+    assert statements[0] == {
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": [{"Fn::GetAtt": ["FetchFunctionLogGroup", "Arn"]}],
+    }
+    assert resources["FetchFunctionLogGroup"] == {
+        "Type": "AWS::Logs::LogGroup",
+        "Properties": {"RetentionInDays": 30},
+    }
+    logging = resources["FetchFunction"]["Properties"]["LoggingConfig"]
+    assert logging == {"LogGroup": {"Ref": "FetchFunctionLogGroup"}}
     assert statements[1] == {
         "Effect": "Allow",
         "Action": "s3:GetObject",

@@ -33,7 +33,8 @@ from phalanx.functions import LambdaFunction
 
 Json = Any  # a CloudFormation JSON value, intrinsics included
 
-_LOGS_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+# The stack creates each function's log group, so the role only writes to it.
+_LOGS_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -367,14 +368,16 @@ def assume_role(service: str) -> dict[str, Json]:
     }
 
 
-def function_policy(function: LambdaFunction) -> dict[str, Json]:
-    """Logs for the function, then the statements it declared."""
-    group = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"
+def function_policy(function: LambdaFunction, log_group: str) -> dict[str, Json]:
+    """Logs in its own log group (logical id `log_group`), then the statements it declared.
+
+    The log group's `Arn` attribute ends in `:*`, so it covers its streams.
+    """
     statements: list[Json] = [
         {
             "Effect": "Allow",
             "Action": _LOGS_ACTIONS,
-            "Resource": [{"Fn::Sub": group}, {"Fn::Sub": group + ":*"}],
+            "Resource": [{"Fn::GetAtt": [log_group, "Arn"]}],
         }
     ]
     statements.extend(dict(statement) for statement in function.iam_statements)

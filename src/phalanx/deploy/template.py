@@ -41,6 +41,8 @@ CODE_BUCKET = "CodeBucket"
 CODE_KEY = "CodeKey"
 HOOK_NAME = "phalanx_template_hook"
 HOOK_MARK = "__phalanx_template_hook__"
+# How long each function's logs are kept; a template hook may change it.
+LOG_RETENTION_DAYS = 30
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -99,8 +101,14 @@ def build_template(
     outputs: Template = {}
     for name, function in project.functions.items():
         lid = functions[name]
-        resources[f"{lid}Role"] = _role("lambda.amazonaws.com", iam.function_policy(function))
-        resources[lid] = _function(function, handlers[name], f"{lid}Role")
+        resources[f"{lid}LogGroup"] = {
+            "Type": "AWS::Logs::LogGroup",
+            "Properties": {"RetentionInDays": LOG_RETENTION_DAYS},
+        }
+        resources[f"{lid}Role"] = _role(
+            "lambda.amazonaws.com", iam.function_policy(function, f"{lid}LogGroup")
+        )
+        resources[lid] = _function(function, handlers[name], f"{lid}Role", f"{lid}LogGroup")
         outputs[f"{lid}Arn"] = {
             "Description": f"ARN of Lambda function {name}",
             "Value": {"Fn::GetAtt": [lid, "Arn"]},
@@ -284,7 +292,7 @@ def _role(service: str, policy: dict[str, Any] | None) -> dict[str, Any]:
     return {"Type": "AWS::IAM::Role", "Properties": properties}
 
 
-def _function(function: LambdaFunction, handler: str, role: str) -> dict[str, Any]:
+def _function(function: LambdaFunction, handler: str, role: str, logs: str) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "Code": {"S3Bucket": {"Ref": CODE_BUCKET}, "S3Key": {"Ref": CODE_KEY}},
         "Handler": handler,
@@ -293,6 +301,9 @@ def _function(function: LambdaFunction, handler: str, role: str) -> dict[str, An
         "MemorySize": function.memory_size,
         "Timeout": function.timeout,
         "Role": {"Fn::GetAtt": [role, "Arn"]},
+        # The stack's own log group (retention set, deleted with the stack) instead
+        # of /aws/lambda/<name>, which Lambda would create with no expiry and leave behind.
+        "LoggingConfig": {"LogGroup": {"Ref": logs}},
     }
     if function.description:
         properties["Description"] = function.description[:256]
