@@ -345,3 +345,26 @@ def test_dynamic_targets_are_noted_and_never_wildcarded() -> None:
         "needs with a template hook",
     )
     assert '"*"' not in json.dumps(statements)
+
+
+@pytest.mark.parametrize(
+    "machine",
+    [
+        pytest.param('Task("t", roll)', id="machine-calling-a-function"),
+        pytest.param('Pass("p")', id="machine-calling-nothing"),
+    ],
+)
+def test_the_documented_hook_example_runs(tmp_path: Path, machine: str) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
+    section = docs.split("### Template hooks", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    file = tmp_path / "hooked.py"
+    file.write_text(
+        "import phalanx\nfrom phalanx import Pass, StateMachine, Task\n\n"
+        "@phalanx.function\ndef roll(event, context):\n    return event\n\n"
+        f"machine = StateMachine.of({machine}, name='RollDie')\n\n" + example
+    )
+    resources = build_template(load_file(file)).template["Resources"]
+    policy = resources["RollDieStateMachineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    assert policy["Statement"][-1]["Action"] == "sns:Publish"
+    assert resources["Alerts"] == {"Type": "AWS::SNS::Topic"}
