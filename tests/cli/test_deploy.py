@@ -109,3 +109,14 @@ def test_without_boto3_an_aws_command_says_which_extra_to_install(
     assert result.output == (
         "Error: phalanx deploy commands need boto3: pip install 'phalanx[deploy]'\n"
     )
+
+
+def test_build_warns_about_imports_the_zip_lacks(tmp_path: Path) -> None:
+    file = tmp_path / "uses_yaml.py"
+    file.write_text(
+        "import yaml\nimport phalanx\n\n@phalanx.function\ndef f(event, context):\n"
+        "    return yaml.safe_load(event)\n"
+    )
+    result = CliRunner().invoke(cli, ["build", str(file), "-o", str(tmp_path / "o.zip")])
+    assert result.exit_code == 0, result.output
+    assert "warning: uses_yaml.py imports yaml, not in the zip" in result.output

@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from phalanx.deploy.errors import DeployError
-from phalanx.deploy.package import build, make_zip, pip_arguments
+from phalanx.deploy.package import (
+    build,
+    make_zip,
+    pip_arguments,
+    unpackaged_imports,
+    unpackaged_warning,
+)
 from phalanx.project import load_file
 
 from .conftest import EXAMPLES
@@ -118,6 +124,34 @@ def test_requirements_are_installed_for_lambda_reproducibly(tmp_path: Path) -> N
     assert "tinydep-1.0.dist-info/METADATA" in names
     assert not [n for n in names if "/tests/" in n or n.endswith(("RECORD", "INSTALLER"))]
     assert build(load_file(app / "roll_die.py")).data == first.data
+
+
+def test_a_third_party_import_without_a_requirement_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "dice_sides.py").write_text("SIDES = 5\n")
+    source = (EXAMPLES / "roll_die.py").read_text()
+    imports = "import json\nimport dice_sides\nimport yaml\nfrom click import echo\nimport boto3\n"
+    (tmp_path / "roll_die.py").write_text(imports + source)
+    project = load_file(tmp_path / "roll_die.py")
+    package = build(project)
+    assert package.unpackaged == ("click", "yaml")  # not json (stdlib), dice_sides, boto3
+    assert unpackaged_warning(project, package) == (
+        "warning: roll_die.py imports click, yaml, not in the zip: add them to requirements.txt "
+        'next to roll_die.py, or Lambda fails with "Unable to import module"'
+    )
+
+
+def test_what_the_zip_holds_covers_its_import() -> None:
+    sources = {"app.py": b"import tinydep.sub\nimport _speedups\nimport six\nfrom . import x\n"}
+    entries = ["app.py", "tinydep/__init__.py", "_speedups.cpython-312-x86_64-linux-gnu.so"]
+    assert unpackaged_imports(sources, entries) == ("six",)
+    assert unpackaged_imports(sources, [*entries, "six.py"]) == ()
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.stem)
+def test_the_examples_import_nothing_unpackaged(path: Path) -> None:
+    project = load_file(path)
+    if project.functions:
+        assert build(project).unpackaged == ()
 
 
 def test_unresolvable_requirements_are_one_line(tmp_path: Path) -> None:

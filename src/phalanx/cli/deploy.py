@@ -132,11 +132,14 @@ def build_command(file: str, output: str | None) -> None:
     Dependencies come from requirements.txt next to FILE, installed for
     Lambda's platform. The same inputs always give the same bytes.
     """
-    from phalanx.deploy.package import build
+    from phalanx.deploy.package import build, unpackaged_warning
     from phalanx.deploy.progress import size
 
     project = _load(file)
     package = build(project)
+    warning = unpackaged_warning(project, package)
+    if warning:
+        click.echo(warning, err=True)
     target = package.write(output or Path("dist") / f"{project.path.stem}.zip")
     click.echo(f"{target}: {len(package.entries)} files, {size(package.size)}")
     click.echo(f"sha256 {package.sha256}")

@@ -21,6 +21,7 @@ modes fixed to 0644, and caches, `.pyc`, tests and pip's console scripts
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import io
@@ -65,6 +66,9 @@ class Package:
     handlers: Mapping[str, str]  # function name -> Lambda handler string
     entries: tuple[str, ...]
     requirements: Path | None
+    # Top-level modules the user's files import that the zip does not hold
+    # (not stdlib, not theirs, not a requirement): Lambda would fail to import them.
+    unpackaged: tuple[str, ...] = ()
 
     @property
     def size(self) -> int:
@@ -101,6 +105,7 @@ def build(project: Project, *, pip: Iterable[str] | None = None) -> Package:
     files: dict[str, bytes] = {}
     for path in _user_files(module, folder):
         files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    user_sources = dict(files)
     files.update(_phalanx_files())
     requirements = folder / REQUIREMENTS if (folder / REQUIREMENTS).is_file() else None
     if requirements is not None:
@@ -115,6 +120,59 @@ def build(project: Project, *, pip: Iterable[str] | None = None) -> Package:
         handlers=handlers,
         entries=tuple(sorted(files)),
         requirements=requirements,
+        unpackaged=unpackaged_imports(user_sources, files),
+    )
+
+
+# Modules the Lambda Python runtime itself provides.
+_RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
+
+
+def unpackaged_imports(sources: Mapping[str, bytes], entries: Iterable[str]) -> tuple[str, ...]:
+    """Top-level modules imported by `sources` (the user's files) and not in the zip.
+
+    Read from the code (every `import`, also inside functions), not from
+    `sys.modules`, which holds whatever the building process happened to load.
+    """
+    present = {_top_level(entry) for entry in entries}
+    imported: set[str] = set()
+    for name, source in sources.items():
+        try:
+            tree = ast.parse(source, filename=name)
+        except SyntaxError:
+            continue  # it imported once already; nothing more to learn here
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    return tuple(
+        sorted(
+            name
+            for name in imported
+            if name not in sys.stdlib_module_names
+            and name not in _RUNTIME_PROVIDED
+            and name not in ("phalanx", "__future__")
+            and name not in present
+        )
+    )
+
+
+def _top_level(entry: str) -> str:
+    """`yaml/__init__.py` -> `yaml`; `six.py` -> `six`; `_foo.cpython-312-x86_64.so` -> `_foo`."""
+    first, _, rest = entry.partition("/")
+    return first if rest else first.split(".", 1)[0]
+
+
+def unpackaged_warning(project: Project, package: Package) -> str | None:
+    """One line about `package.unpackaged`, or None when everything imported is in the zip."""
+    if not package.unpackaged:
+        return None
+    names = ", ".join(package.unpackaged)
+    return (
+        f"warning: {project.path.name} imports {names}, not in the zip: add "
+        f"{'them' if len(package.unpackaged) > 1 else 'it'} to {REQUIREMENTS} next to "
+        f"{project.path.name}, or Lambda fails with \"Unable to import module\""
     )
 
 

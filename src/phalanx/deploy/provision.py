@@ -25,7 +25,7 @@ from phalanx.deploy import progress, stack
 from phalanx.deploy.aws import Connection, aws_errors, error_code
 from phalanx.deploy.checks import validate_machines
 from phalanx.deploy.errors import DeployError
-from phalanx.deploy.package import Package, build
+from phalanx.deploy.package import Package, build, unpackaged_warning
 from phalanx.deploy.progress import StepLog
 from phalanx.deploy.template import CODE_BUCKET, CODE_KEY, build_template, render
 from phalanx.project import Project
@@ -90,6 +90,9 @@ def provision(
             f"{len(package.entries)} files, {progress.size(package.size)}, "
             f"sha256 {package.sha256[:12]}",
         )
+        warning = unpackaged_warning(project, package)
+        if warning:
+            log.detail(warning)
         key = f"phalanx/{stack_name}/{package.key_name}"
         _upload(conn, bucket, key, package, log, dry_run)
 
