@@ -93,11 +93,38 @@ def test_shim_runs_the_handler_without_the_installed_phalanx(tmp_path: Path) -> 
     assert result.stdout.strip() == "ok", result.stderr
 
 
+def test_every_phalanx_module_in_the_zip_imports_there(tmp_path: Path) -> None:
+    package = build(load_file(EXAMPLES / "roll_die.py"))
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(io.BytesIO(package.data)).extractall(unpacked)
+    modules = [
+        name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        for name in package.entries
+        if name.startswith("phalanx/") and name.endswith(".py")
+    ]
+    script = textwrap.dedent(
+        f"""
+        import importlib, sys
+        sys.path.insert(0, {str(unpacked)!r})
+        for name in {modules!r}:
+            importlib.import_module(name)
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
 def _wheel(folder: Path) -> Path:
     """A tiny pure-Python wheel, so installing requirements needs no index."""
     path = folder / "tinydep-1.0-py3-none-any.whl"
     with zipfile.ZipFile(path, "w") as wheel:
         wheel.writestr("tinydep/__init__.py", "VALUE = 42\n")
+        helper = zipfile.ZipInfo("tinydep/helper")  # a binary the package runs
+        helper.external_attr = 0o100755 << 16
+        wheel.writestr(helper, "#!/bin/sh\necho hi\n")
         wheel.writestr("tinydep/tests/test_it.py", "def test(): pass\n")
         wheel.writestr(
             "tinydep-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: tinydep\nVersion: 1.0\n"
@@ -124,6 +151,22 @@ def test_requirements_are_installed_for_lambda_reproducibly(tmp_path: Path) -> N
     assert "tinydep-1.0.dist-info/METADATA" in names
     assert not [n for n in names if "/tests/" in n or n.endswith(("RECORD", "INSTALLER"))]
     assert build(load_file(app / "roll_die.py")).data == first.data
+    modes = {
+        i.filename: i.external_attr >> 16
+        for i in zipfile.ZipFile(io.BytesIO(first.data)).infolist()
+    }
+    assert modes["tinydep/helper"] == 0o100755  # still executable in Lambda
+    assert modes["tinydep/__init__.py"] == 0o100644
+
+
+def test_a_zip_too_big_for_lambda_is_refused_before_upload(
+    roll_die_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phalanx.deploy import package
+
+    monkeypatch.setattr(package, "UNZIPPED_LIMIT", 1000)
+    with pytest.raises(DeployError, match=r"unpack to [\d,]+ bytes, over Lambda's 1,000"):
+        build(load_file(roll_die_file))
 
 
 def test_a_third_party_import_without_a_requirement_is_reported(tmp_path: Path) -> None:

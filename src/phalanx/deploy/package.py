@@ -15,8 +15,9 @@ The zip holds, at its root:
   `phalanx_handlers.<name>` whatever the user's module is called.
 
 Same inputs, same bytes: entries are sorted, timestamps fixed to 1980-01-01,
-modes fixed to 0644, and caches, `.pyc`, tests and pip's console scripts
-(which hold the builder's interpreter path) are left out.
+modes fixed to 0644 (0755 for a dependency's executables), and caches,
+`.pyc`, tests and pip's console scripts (which hold the builder's
+interpreter path) are left out.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import io
 import keyword
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
@@ -47,13 +49,15 @@ REQUIREMENTS = "requirements.txt"
 # Step Functions runs the machine; some of these need click or boto3.
 _PHALANX_LEFT_OUT = frozenset(
     {"cli", "deploy", "console", "api", "graph", "validate", "engine", "store", "runtime", "query"}
-    | {"__main__.py"}
+    | {"__main__.py", "testing.py"}  # testing.py runs machines locally: it needs the engine
 )
 _NOISE_DIRS = frozenset({"__pycache__", "tests", "test", ".git", ".mypy_cache", ".pytest_cache"})
 _NOISE_SUFFIXES = (".pyc", ".pyo")
 # pip's install records: they name the builder's paths and tools, Lambda never reads them.
 _PIP_BOOKKEEPING = frozenset({"INSTALLER", "REQUESTED", "RECORD", "direct_url.json"})
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# Lambda's CodeSizeUnzipped quota: 250 MB for the function and its layers.
+UNZIPPED_LIMIT = 262_144_000
 _PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
 
 
@@ -108,12 +112,23 @@ def build(project: Project, *, pip: Iterable[str] | None = None) -> Package:
     user_sources = dict(files)
     files.update(_phalanx_files())
     requirements = folder / REQUIREMENTS if (folder / REQUIREMENTS).is_file() else None
+    executables: set[str] = set()
     if requirements is not None:
+        dependencies, executables = _dependencies(
+            project, requirements, list(pip or _default_pip())
+        )
         # Your own files win over a dependency's of the same name.
-        files = {**_dependencies(project, requirements, list(pip or _default_pip())), **files}
+        files = {**dependencies, **files}
+        executables -= set(user_sources)
     handlers = {fn.name: f"{SHIM_MODULE}.{handler_name(fn)}" for fn in project.functions.values()}
     files[f"{SHIM_MODULE}.py"] = shim_source(project, module).encode()
-    data = make_zip(files)
+    unzipped = sum(len(content) for content in files.values())
+    if unzipped > UNZIPPED_LIMIT:
+        raise DeployError(
+            f"the zip would unpack to {unzipped:,} bytes, over Lambda's {UNZIPPED_LIMIT:,} "
+            "(250 MB with layers): trim requirements.txt or move big packages to a layer"
+        )
+    data = make_zip(files, executables)
     return Package(
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -176,15 +191,20 @@ def unpackaged_warning(project: Project, package: Package) -> str | None:
     )
 
 
-def make_zip(files: Mapping[str, bytes]) -> bytes:
-    """A zip of `files` (archive name -> content) that depends on nothing else."""
+def make_zip(files: Mapping[str, bytes], executables: Iterable[str] = ()) -> bytes:
+    """A zip of `files` (archive name -> content) that depends on nothing else.
+
+    Files are 0644, except `executables` (a dependency's helper binaries,
+    executable where pip installed them), which stay 0755.
+    """
+    runnable = set(executables)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever builds it, so the mode bits count
-            info.external_attr = 0o100644 << 16
+            info.external_attr = (0o100755 if name in runnable else 0o100644) << 16
             archive.writestr(info, files[name], compresslevel=9)
     return buffer.getvalue()
 
@@ -330,7 +350,10 @@ def pip_arguments(project: Project, requirements: Path, target: Path) -> list[st
     ]
 
 
-def _dependencies(project: Project, requirements: Path, pip: list[str]) -> dict[str, bytes]:
+def _dependencies(
+    project: Project, requirements: Path, pip: list[str]
+) -> tuple[dict[str, bytes], set[str]]:
+    """The installed files, and those among them pip made executable."""
     with tempfile.TemporaryDirectory(prefix="phalanx-build-") as scratch:
         target = Path(scratch)
         command = [*pip, *pip_arguments(project, requirements, target)]
@@ -343,9 +366,13 @@ def _dependencies(project: Project, requirements: Path, pip: list[str]) -> dict[
                 "the function's platform and Python version"
             )
         files: dict[str, bytes] = {}
+        executables: set[str] = set()
         for path in _tree(target):
             parts = path.relative_to(target).parts
             if parts[0] == "bin" or parts[-1] in _PIP_BOOKKEEPING:
                 continue
-            files["/".join(parts)] = path.read_bytes()
-        return files
+            name = "/".join(parts)
+            files[name] = path.read_bytes()
+            if path.stat().st_mode & stat.S_IXUSR:
+                executables.add(name)
+        return files, executables
