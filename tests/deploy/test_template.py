@@ -368,3 +368,18 @@ def test_the_documented_hook_example_runs(tmp_path: Path, machine: str) -> None:
     policy = resources["RollDieStateMachineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
     assert policy["Statement"][-1]["Action"] == "sns:Publish"
     assert resources["Alerts"] == {"Type": "AWS::SNS::Topic"}
+
+
+def test_an_environment_over_lambdas_4_kb_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "big_env.py"
+    file.write_text(
+        "import phalanx\n\n"
+        "@phalanx.function(environment={'AA': 'x' * 3000, 'BB': 'y' * 1100})\n"
+        "def heavy(event, context):\n    return event\n"
+    )
+    with pytest.raises(DeployError) as raised:
+        build_template(load_file(file))
+    assert str(raised.value) == (
+        "function heavy: its environment holds 4,104 bytes of names and values, over Lambda's "
+        "4,096 (4 KB); keep big values in S3 or SSM Parameter Store and pass their names"
+    )

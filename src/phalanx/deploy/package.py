@@ -187,7 +187,7 @@ def unpackaged_warning(project: Project, package: Package) -> str | None:
     return (
         f"warning: {project.path.name} imports {names}, not in the zip: add "
         f"{'them' if len(package.unpackaged) > 1 else 'it'} to {REQUIREMENTS} next to "
-        f"{project.path.name}, or Lambda fails with \"Unable to import module\""
+        f'{project.path.name}, or Lambda fails with "Unable to import module"'
     )
 
 

@@ -41,6 +41,8 @@ CODE_BUCKET = "CodeBucket"
 CODE_KEY = "CodeKey"
 HOOK_NAME = "phalanx_template_hook"
 HOOK_MARK = "__phalanx_template_hook__"
+# Lambda's quota on a function's environment variables, all together.
+ENVIRONMENT_LIMIT = 4096
 # How long each function's logs are kept; a template hook may change it.
 LOG_RETENTION_DAYS = 30
 
@@ -308,6 +310,14 @@ def _function(function: LambdaFunction, handler: str, role: str, logs: str) -> d
     if function.description:
         properties["Description"] = function.description[:256]
     if function.environment:
+        size = sum(len(k.encode()) + len(v.encode()) for k, v in function.environment.items())
+        if size > ENVIRONMENT_LIMIT:
+            # Lambda refuses it mid-stack (CREATE_FAILED); moto accepts it.
+            raise DeployError(
+                f"function {function.name}: its environment holds {size:,} bytes of names and "
+                f"values, over Lambda's {ENVIRONMENT_LIMIT:,} (4 KB); keep big values in S3 or "
+                "SSM Parameter Store and pass their names"
+            )
         properties["Environment"] = {"Variables": dict(function.environment)}
     if function.tags:
         properties["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(function.tags.items())]
