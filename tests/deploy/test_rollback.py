@@ -254,3 +254,53 @@ def test_an_invalid_stack_name_is_refused_before_any_aws_call(name: str) -> None
         provision.provision(
             project, conn, bucket="b", stack_name=name, log=StepLog(lambda _: None, lambda: 0.0)
         )
+
+
+class StaleUpdate(ScriptedCloudFormation):
+    """An update whose first DescribeStacks still shows the previous, settled status."""
+
+    def __init__(self) -> None:
+        old = T0 - timedelta(days=1)
+        super().__init__(
+            [
+                ([], "UPDATE_COMPLETE"),  # not started yet: yesterday's status
+                (
+                    [_event(1, "s", STACK, "UPDATE_IN_PROGRESS", "User Initiated")],
+                    "UPDATE_IN_PROGRESS",
+                ),
+                (
+                    [
+                        _event(2, "RollDieFunction", FN, "UPDATE_COMPLETE"),
+                        _event(3, "s", STACK, "UPDATE_COMPLETE"),
+                    ],
+                    "UPDATE_COMPLETE",
+                ),
+            ]
+        )
+        self.status = "UPDATE_COMPLETE"
+        self.updated = old
+
+    def describe_stacks(self, StackName: str) -> dict[str, Any]:
+        found = super().describe_stacks(StackName)
+        found["Stacks"][0]["LastUpdatedTime"] = self.updated if self.polls < 2 else T0
+        return found
+
+    def describe_stack_resources(self, StackName: str) -> dict[str, Any]:
+        return {"StackResources": []}
+
+
+def test_an_update_is_followed_until_it_ran_not_until_the_old_status() -> None:
+    lines: list[str] = []
+    cfn = StaleUpdate()
+    outcome = provision._apply(
+        _scripted(cfn),
+        "s",
+        {"TemplateBody": "{}"},
+        [],
+        StepLog(lines.append, lambda: 0.0),
+        None,
+        dry_run=False,
+    )
+    assert outcome.status == "UPDATE_COMPLETE"
+    assert cfn.polls == 3  # went on past the stale first answer
+    assert "RollDieFunction" in "\n".join(lines)

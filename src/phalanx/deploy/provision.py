@@ -304,7 +304,8 @@ def _apply(
     log.step("execute", f"change set {name}")
     with aws_errors():
         cfn.execute_change_set(ChangeSetName=change_set_id)
-    final, events = stack.follow(conn, stack_id, log, seen)
+    before = (status, current.get("LastUpdatedTime")) if current and status else None
+    final, events = stack.follow(conn, stack_id, log, seen, before=before)
     if final != _EXPECTED[kind]:
         reasons = stack.failures(events) or [final]
         log.step("failed", f"stack {stack_name} is {final}")
