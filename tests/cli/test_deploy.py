@@ -7,6 +7,7 @@ import re
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -120,3 +121,28 @@ def test_build_warns_about_imports_the_zip_lacks(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(file), "-o", str(tmp_path / "o.zip")])
     assert result.exit_code == 0, result.output
     assert "warning: uses_yaml.py imports yaml, not in the zip" in result.output
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["provision", str(ROLL_DIE), "--s3-bucket", "b"], id="provision"),
+        pytest.param(["delete", "--stack-name", "s", "--yes"], id="delete"),
+    ],
+)
+def test_provision_and_delete_follow_the_stack_for_timeout_seconds(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phalanx.deploy import provision, stack
+
+    timeouts: list[float] = []
+
+    def record(conn: Any, *args: object, **kwargs: object) -> None:
+        timeouts.append(conn.pace.timeout)
+
+    monkeypatch.setattr(provision, "provision", lambda project, conn, **_: record(conn))
+    monkeypatch.setattr(stack, "require", record)
+    monkeypatch.setattr(stack, "delete", record)
+    result = CliRunner().invoke(cli, [*argv, "--timeout", "90"])
+    assert result.exit_code == 0, result.output
+    assert timeouts and set(timeouts) == {90.0}

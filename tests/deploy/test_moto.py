@@ -118,7 +118,8 @@ def test_roll_die_lifecycle(run: Callable[..., Result], aws: Any, roll_die_file:
 
     # moto records the execution but never runs it: it stays RUNNING with a canned history.
     executed = run("execute", str(roll_die_file), "--stack-name", STACK, "--timeout", "0")
-    assert executed.exit_code == 0, executed.output
+    assert executed.exit_code == 1, executed.output  # still RUNNING is not a success
+    assert "still RUNNING after 0s" in executed.output
     assert "started: arn:aws:states:us-east-1:" in executed.output
     assert "#1 ExecutionStarted" in executed.output
 
