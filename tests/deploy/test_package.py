@@ -207,22 +207,33 @@ def test_unresolvable_requirements_are_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "platform", "version"),
     [
-        pytest.param("", "manylinux2014_x86_64", "3.12", id="defaults"),
+        pytest.param(
+            "",
+            [f"manylinux_2_{v}_x86_64" for v in range(34, 16, -1)] + ["manylinux2014_x86_64"],
+            "3.12",
+            id="defaults-al2023",
+        ),
         pytest.param(
             ", architecture='arm64', runtime='python3.11'",
-            "manylinux2014_aarch64",
+            ["manylinux2014_aarch64"],
             "3.11",
-            id="arm",
+            id="arm-al2",
+        ),
+        pytest.param(
+            ", architecture='arm64', runtime='python3.14'",
+            [f"manylinux_2_{v}_aarch64" for v in range(34, 16, -1)] + ["manylinux2014_aarch64"],
+            "3.14",
+            id="arm-al2023",
         ),
     ],
 )
 def test_pip_targets_the_function_platform(
-    tmp_path: Path, options: str, platform: str, version: str
+    tmp_path: Path, options: str, platform: list[str], version: str
 ) -> None:
     file = tmp_path / "app.py"
     file.write_text(f"import phalanx\nf = phalanx.function(name='f'{options})(lambda e, c: e)\n")
     args = pip_arguments(load_file(file), tmp_path / "requirements.txt", tmp_path / "out")
-    assert args[args.index("--platform") + 1] == platform
+    assert [args[i + 1] for i, arg in enumerate(args) if arg == "--platform"] == platform
     assert args[args.index("--python-version") + 1] == version
     assert "--only-binary=:all:" in args
 

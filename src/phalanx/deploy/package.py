@@ -4,8 +4,9 @@ The zip holds, at its root:
 
 - the user's module and the sibling modules it imported (found by loading it),
 - the dependencies of `requirements.txt` next to the module, installed by pip
-  for Lambda's platform (`--platform manylinux2014_x86_64|aarch64
-  --only-binary=:all: --python-version 3.X`),
+  for Lambda's platform (`--platform manylinux2014_x86_64|aarch64`, and the
+  `manylinux_2_17`..`manylinux_2_34` tags for python3.12+ on Amazon Linux 2023,
+  `--only-binary=:all: --python-version 3.X`),
 - the `phalanx` package itself, pure Python and small (the parts a deployed
   module imports: the model, not the tooling layers), because the user's module runs
   `import phalanx` and builds its `StateMachine` at import time: a stub would
@@ -58,7 +59,19 @@ _PIP_BOOKKEEPING = frozenset({"INSTALLER", "REQUESTED", "RECORD", "direct_url.js
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Lambda's CodeSizeUnzipped quota: 250 MB for the function and its layers.
 UNZIPPED_LIMIT = 262_144_000
-_PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+_MACHINES = {"x86_64": "x86_64", "arm64": "aarch64"}
+# python3.12 and later run on Amazon Linux 2023 (glibc 2.34), earlier ones on
+# Amazon Linux 2 (glibc 2.26: manylinux2014). pip does not widen a
+# `manylinux_2_34` platform to older glibc tags by itself, so each is listed.
+_AL2023_GLIBC_MINORS = range(34, 16, -1)
+
+
+def lambda_platforms(runtime: str, architecture: str) -> list[str]:
+    """pip `--platform` tags whose wheels run on the runtime's Amazon Linux, best first."""
+    machine = _MACHINES[architecture]
+    minor = int(runtime.removeprefix("python3."))
+    newer = [f"manylinux_2_{v}_{machine}" for v in _AL2023_GLIBC_MINORS] if minor >= 12 else []
+    return [*newer, f"manylinux2014_{machine}"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -330,7 +343,8 @@ def pip_arguments(project: Project, requirements: Path, target: Path) -> list[st
             "one zip serves every function, so with a requirements file they must share "
             f"runtime and architecture (found {sorted(runtimes)} and {sorted(architectures)})"
         )
-    version = runtimes.pop().removeprefix("python")
+    runtime = runtimes.pop()
+    version = runtime.removeprefix("python")
     return [
         "install",
         "--quiet",
@@ -338,8 +352,11 @@ def pip_arguments(project: Project, requirements: Path, target: Path) -> list[st
         "--no-compile",
         "--target",
         str(target),
-        "--platform",
-        _PLATFORMS[architectures.pop()],
+        *(
+            argument
+            for platform in lambda_platforms(runtime, architectures.pop())
+            for argument in ("--platform", platform)
+        ),
         "--implementation",
         "cp",
         "--python-version",
