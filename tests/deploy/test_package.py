@@ -38,10 +38,29 @@ def test_building_twice_gives_identical_bytes(roll_die_file: Path) -> None:
     assert first.sha256 == second.sha256
 
 
+def test_the_s3_key_follows_the_contents_not_the_deflate_bytes(
+    roll_die_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phalanx.deploy import package as module
+
+    first = build(load_file(roll_die_file))
+    original = zipfile.ZipFile.writestr
+
+    def other_zlib(self: zipfile.ZipFile, info: object, data: object, **_: object) -> None:
+        original(self, info, data, compresslevel=1)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module.zipfile.ZipFile, "writestr", other_zlib)
+    second = build(load_file(roll_die_file))
+    assert second.data != first.data  # deflated differently
+    assert second.key_name == first.key_name  # same contents, same key: no upload, no update
+
+
 def test_changed_code_gives_a_new_hash(roll_die_file: Path) -> None:
     before = build(load_file(roll_die_file))
     roll_die_file.write_text(roll_die_file.read_text() + "\n# changed\n")
-    assert build(load_file(roll_die_file)).sha256 != before.sha256
+    after = build(load_file(roll_die_file))
+    assert after.sha256 != before.sha256
+    assert after.key_name != before.key_name
 
 
 def test_entries_are_sorted_with_fixed_time_and_mode() -> None:

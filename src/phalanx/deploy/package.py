@@ -86,6 +86,7 @@ class Package:
     # Top-level modules the user's files import that the zip does not hold
     # (not stdlib, not theirs, not a requirement): Lambda would fail to import them.
     unpackaged: tuple[str, ...] = ()
+    content_sha256: str = ""  # of the entries, whatever the deflate bytes
 
     @property
     def size(self) -> int:
@@ -93,8 +94,13 @@ class Package:
 
     @property
     def key_name(self) -> str:
-        """A content-addressed file name: a new key whenever the code changes."""
-        return f"{self.sha256[:20]}.zip"
+        """A content-addressed file name: a new key whenever the code changes.
+
+        From the hash of the entries (names, modes, bytes), not of the zip: a
+        Python linked against another zlib (zlib-ng) deflates differently, and
+        that alone must not re-upload the code and update every function.
+        """
+        return f"{(self.content_sha256 or self.sha256)[:20]}.zip"
 
     def write(self, path: str | Path) -> Path:
         target = Path(path)
@@ -149,7 +155,19 @@ def build(project: Project, *, pip: Iterable[str] | None = None) -> Package:
         entries=tuple(sorted(files)),
         requirements=requirements,
         unpackaged=unpackaged_imports(user_sources, files),
+        content_sha256=content_hash(files, executables),
     )
+
+
+def content_hash(files: Mapping[str, bytes], executables: Iterable[str] = ()) -> str:
+    """sha256 of what the zip unpacks to: each entry's name, mode and bytes, sorted."""
+    runnable = set(executables)
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        mode = b"755" if name in runnable else b"644"
+        digest.update(b"%s\0%s\0%d\0" % (name.encode(), mode, len(files[name])))
+        digest.update(files[name])
+    return digest.hexdigest()
 
 
 # Modules the Lambda Python runtime itself provides.
