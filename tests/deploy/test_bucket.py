@@ -99,3 +99,21 @@ def test_a_bucket_the_caller_may_not_use_says_which_permissions() -> None:
         "access denied to bucket b (in us-east-1): the caller needs s3:ListBucket, "
         "s3:GetObject and s3:PutObject on it; check --profile and --s3-bucket"
     )
+
+
+@pytest.mark.parametrize(
+    ("region", "url"),
+    [
+        pytest.param("eu-west-1", "https://b.s3.eu-west-1.amazonaws.com/", id="aws"),
+        pytest.param("cn-north-1", "https://b.s3.cn-north-1.amazonaws.com.cn/", id="china"),
+    ],
+)
+def test_a_big_template_url_uses_the_partitions_domain(region: str, url: str) -> None:
+    class Sts:
+        meta = type("Meta", (), {"region_name": region})
+
+    s3 = NarrowS3(region)
+    conn = Connection(region=region, clients={"s3": s3, "sts": Sts()})
+    source = provision._template_source(conn, "b", "s", "x" * 60_000)
+    assert source["TemplateURL"].startswith(url + "phalanx/s/template-")
+    assert s3.put == [source["TemplateURL"].removeprefix(url)]

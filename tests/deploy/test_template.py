@@ -78,6 +78,8 @@ def test_function_role_has_logs_and_its_own_statements() -> None:
     }
     assert resources["FetchFunctionLogGroup"] == {
         "Type": "AWS::Logs::LogGroup",
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
         "Properties": {"RetentionInDays": 30},
     }
     logging = resources["FetchFunction"]["Properties"]["LoggingConfig"]
@@ -217,6 +219,47 @@ def test_cfn_lint_finds_nothing(tmp_path: Path) -> None:
     lint = Path(sys.executable).with_name("cfn-lint")
     result = subprocess.run([str(lint), *targets], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cfn_lint_has_not_even_an_informational_hit_on_phalanx_text(tmp_path: Path) -> None:
+    """No hard-coded partition (I3042) nor implicit deletion policy (I3011) of our own.
+
+    The integrations fixture is left out: its literal ARNs are the user's text.
+    """
+    targets = []
+    for param in TEMPLATE_FILES:
+        [path] = param.values
+        if param.id != "integrations":
+            target = tmp_path / f"{param.id}.json"
+            target.write_text(render(_template(path)))
+            targets.append(str(target))
+    lint = Path(sys.executable).with_name("cfn-lint")
+    result = subprocess.run(
+        [str(lint), "-c", "I", "--", *targets], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_service_integrations_are_written_for_the_stacks_partition() -> None:
+    resources = _template(FIXTURES / "integrations.py")["Resources"]
+    text = resources["IntegrationsStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+    states = json.loads(text)["States"]
+    assert states["byName"]["Resource"] == "arn:${AWS::Partition}:states:::lambda:invoke"
+    assert states["child"]["Resource"] == (
+        "arn:${AWS::Partition}:states:::states:startExecution.sync:2"
+    )
+    assert states["spread"]["ItemReader"]["Resource"] == (
+        "arn:${AWS::Partition}:states:::s3:getObject"
+    )
+    # a user's own ARN stays as written (its grant names it the same way)
+    assert states["cross"]["Resource"] == "arn:aws:lambda:us-east-1:222222222222:function:other"
+
+
+def test_provision_sends_a_compact_body() -> None:
+    template = _template(EXAMPLES / "roll_die.py")
+    compact = render(template, compact=True)
+    assert json.loads(compact) == template
+    assert "\n" not in compact and len(compact) < len(render(template)) * 0.8
 
 
 def test_a_file_with_nothing_to_deploy_is_refused(tmp_path: Path) -> None:

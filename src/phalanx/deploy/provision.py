@@ -103,7 +103,7 @@ def provision(
     log.step("hooks", ", ".join(hooks) if hooks else "none")
     for note in built.notes:
         log.detail(f"note: {note}")
-    body = render(built.template)
+    body = render(built.template, compact=True)
     resources = built.template.get("Resources", {})
     log.step("template", f"{len(resources)} resources, {progress.size(len(body.encode()))}")
 
@@ -228,9 +228,10 @@ def _template_source(conn: Connection, bucket: str, stack_name: str, body: str) 
         )
     # CloudFormation reads the URL with the caller's credentials; moto parses this form too.
     region = conn.region_name
+    domain = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
     if "." in bucket:  # a dotted bucket name breaks the virtual-hosted certificate
-        return {"TemplateURL": f"https://s3.{region}.amazonaws.com/{bucket}/{key}"}
-    return {"TemplateURL": f"https://{bucket}.s3.{region}.amazonaws.com/{key}"}
+        return {"TemplateURL": f"https://s3.{region}.{domain}/{bucket}/{key}"}
+    return {"TemplateURL": f"https://{bucket}.s3.{region}.{domain}/{key}"}
 
 
 def _apply(

@@ -41,6 +41,7 @@ CODE_BUCKET = "CodeBucket"
 CODE_KEY = "CodeKey"
 HOOK_NAME = "phalanx_template_hook"
 HOOK_MARK = "__phalanx_template_hook__"
+_INTEGRATION_PREFIX = "arn:aws:states:::"
 # Lambda's quota on a function's environment variables, all together.
 ENVIRONMENT_LIMIT = 4096
 # How long each function's logs are kept; a template hook may change it.
@@ -105,6 +106,9 @@ def build_template(
         lid = functions[name]
         resources[f"{lid}LogGroup"] = {
             "Type": "AWS::Logs::LogGroup",
+            # Said, not defaulted (cfn-lint I3011): the logs go with the stack.
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
             "Properties": {"RetentionInDays": LOG_RETENTION_DAYS},
         }
         resources[f"{lid}Role"] = _role(
@@ -181,13 +185,25 @@ def definition_string(
     is written the same way, and so is a `FunctionName` string that names one
     of `by_name` (`"work"`, `"work:live"`): CloudFormation chooses the
     deployed function's name, so the plain name would not exist.
+    `arn:aws:states:::...` integrations are written for the stack's partition.
     """
     tokens: dict[str, str] = {}
 
     def token(function: LambdaFunction, qualifier: str = "") -> str:
+        return literal("${" + functions[function.name] + ".Arn}" + qualifier.replace("${", "${!"))
+
+    def literal(value: str) -> str:
+        """A mark in the JSON that becomes `value`, already written for Fn::Sub."""
         mark = f"\x00{len(tokens)}\x00"
-        tokens[mark] = "${" + functions[function.name] + ".Arn}" + qualifier.replace("${", "${!")
+        tokens[mark] = value
         return mark
+
+    def partitioned(holder: dict[str, Any]) -> None:
+        # Service integrations exist in every partition (aws-cn, aws-us-gov): cfn-lint I3042.
+        resource = holder.get("Resource")
+        if isinstance(resource, str) and resource.startswith(_INTEGRATION_PREFIX):
+            rest = resource[len(_INTEGRATION_PREFIX) :].replace("${", "${!")
+            holder["Resource"] = literal("arn:${AWS::Partition}:states:::" + rest)
 
     def by_function_name(states: object) -> None:
         if not isinstance(states, dict):
@@ -203,6 +219,11 @@ def definition_string(
                         local = iam.resolve_function_name(name, by_name or {})
                         if local is not None:
                             payload["FunctionName"] = token(*local)
+            if state.get("Type") == "Task":
+                partitioned(state)
+            for key in ("ItemReader", "ResultWriter"):
+                if isinstance(state.get(key), dict):
+                    partitioned(state[key])
             for branch in state.get("Branches", []) or []:
                 by_function_name(branch.get("States") if isinstance(branch, dict) else None)
             for key in ("ItemProcessor", "Iterator"):
@@ -253,8 +274,12 @@ def template_hooks(project: Project) -> list[Callable[[Template, TemplateContext
     ]
 
 
-def render(template: Template, fmt: str = "json") -> str:
-    """The template as JSON or YAML text (YAML in the long `Fn::` form, no tags)."""
+def render(template: Template, fmt: str = "json", *, compact: bool = False) -> str:
+    """The template as JSON or YAML text (YAML in the long `Fn::` form, no tags).
+
+    `compact` JSON (no indentation) is what provision sends: CreateChangeSet
+    takes at most 51,200 bytes inline.
+    """
     if fmt == "yaml":
         import yaml
 
@@ -265,6 +290,8 @@ def render(template: Template, fmt: str = "json") -> str:
         return str(
             yaml.dump(template, Dumper=Dumper, sort_keys=False, width=100, allow_unicode=True)
         )
+    if compact:
+        return json.dumps(template, separators=(",", ":"), ensure_ascii=False)
     return json.dumps(template, indent=2, ensure_ascii=False) + "\n"
 
 
