@@ -266,3 +266,45 @@ def test_mixed_platforms_cannot_share_binary_dependencies(tmp_path: Path) -> Non
     )
     with pytest.raises(DeployError, match="must share runtime and architecture"):
         pip_arguments(load_file(file), tmp_path / "r.txt", tmp_path / "out")
+
+
+def test_a_function_named_only_inside_parameters_is_deployed_and_callable(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "inline.py").write_text(
+        textwrap.dedent(
+            """
+            import phalanx
+            from phalanx import StateMachine, Task
+
+            machine = StateMachine.of(
+                Task(
+                    "call",
+                    "arn:aws:states:::lambda:invoke",
+                    parameters={
+                        "FunctionName": phalanx.function(name="echo")(lambda e, c: {"echo": e}),
+                        "Payload.$": "$",
+                    },
+                ),
+                name="Inline",
+            )
+            """
+        )
+    )
+    from phalanx.deploy.template import build_template
+
+    project = load_file(app / "inline.py")
+    assert list(project.functions) == ["echo"]
+    resources = build_template(project).template["Resources"]
+    assert resources["EchoFunction"]["Properties"]["Handler"] == "phalanx_handlers.echo"
+    package = build(project)
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(io.BytesIO(package.data)).extractall(unpacked)
+    script = (
+        f"import sys; sys.path.insert(0, {str(unpacked)!r}); import phalanx_handlers; "
+        "print(phalanx_handlers.echo(1, None))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == "{'echo': 1}", result.stderr

@@ -264,6 +264,7 @@ def shim_source(project: Project, module: ModuleType) -> str:
         f"import {user} as _user",
         "from phalanx.asl import StateMachine as _StateMachine",
         "from phalanx.functions import LambdaFunction as _LambdaFunction",
+        "from phalanx.project import machine_functions as _machine_functions",
         "",
         "",
         "def _declared(name):",
@@ -271,10 +272,9 @@ def shim_source(project: Project, module: ModuleType) -> str:
         "        if isinstance(value, _LambdaFunction) and value.name == name:",
         "            return value.handler",
         "        if isinstance(value, _StateMachine):",
-        "            for _, state in value.walk():",
-        '                resource = getattr(state, "resource", None)',
-        "                if isinstance(resource, _LambdaFunction) and resource.name == name:",
-        "                    return resource.handler",
+        "            for function in _machine_functions(value):",
+        "                if function.name == name:",
+        "                    return function.handler",
         '    raise LookupError(f"{_user.__name__} declares no phalanx.function named {name!r}")',
     ]
     seen: dict[str, str] = {}
