@@ -96,11 +96,25 @@ def _load_module(file: Path) -> Project:
         elif isinstance(value, LambdaFunction):
             functions[value.name] = value
     for machine in machines.values():
-        for _, state in machine.walk():
-            resource = getattr(state, "resource", None)
-            if isinstance(resource, LambdaFunction):
-                functions.setdefault(resource.name, resource)
+        for function in machine_functions(machine):
+            functions.setdefault(function.name, function)
     return Project(file, machines, functions)
+
+
+def machine_functions(machine: StateMachine) -> list[LambdaFunction]:
+    """The `phalanx.function`s a machine names: Task resources, and the
+    `FunctionName` of a `lambda:invoke` Task's Parameters or Arguments, so a
+    function that is not a module-level name is deployed too."""
+    found: list[LambdaFunction] = []
+    for _, state in machine.walk():
+        resource = getattr(state, "resource", None)
+        if isinstance(resource, LambdaFunction):
+            found.append(resource)
+        for payload in (getattr(state, "parameters", None), getattr(state, "arguments", None)):
+            target = payload.get("FunctionName") if isinstance(payload, Mapping) else None
+            if isinstance(target, LambdaFunction):
+                found.append(target)
+    return found
 
 
 def dump_json(value: object) -> str:

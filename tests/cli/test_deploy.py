@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -77,3 +79,70 @@ def test_loading_errors_are_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", DEPLOY_COMMANDS)
 def test_every_deploy_command_is_documented(name: str) -> None:
     assert f"phalanx {name}" in (ROOT / "docs" / "deploy.md").read_text()
+
+
+@pytest.mark.parametrize("url", ["notaurl", "ftp://host", "http://", "http://host:port"])
+def test_endpoint_url_must_be_an_http_url(url: str) -> None:
+    result = CliRunner().invoke(cli, ["describe", "--stack-name", "s", "--endpoint-url", url])
+    assert result.exit_code == 2
+    assert "Invalid value for '--endpoint-url'" in result.output
+    assert "is not a URL" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_bad_endpoint_reaching_botocore_is_one_line() -> None:
+    from phalanx.deploy.aws import Connection
+    from phalanx.deploy.errors import DeployError
+
+    conn = Connection(region="us-east-1", endpoint_url="notaurl")
+    with pytest.raises(DeployError, match="--endpoint-url 'notaurl' is not a URL"):
+        conn.client("sts")
+
+
+@pytest.mark.parametrize("name", ["describe", "status", "delete"])
+def test_without_boto3_an_aws_command_says_which_extra_to_install(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in ("boto3", "boto3.session"):
+        monkeypatch.setitem(sys.modules, module, None)
+    result = CliRunner().invoke(cli, [name, "--stack-name", "s", "--region", "us-east-1"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: phalanx deploy commands need boto3: pip install 'phalanx[deploy]'\n"
+    )
+
+
+def test_build_warns_about_imports_the_zip_lacks(tmp_path: Path) -> None:
+    file = tmp_path / "uses_yaml.py"
+    file.write_text(
+        "import yaml\nimport phalanx\n\n@phalanx.function\ndef f(event, context):\n"
+        "    return yaml.safe_load(event)\n"
+    )
+    result = CliRunner().invoke(cli, ["build", str(file), "-o", str(tmp_path / "o.zip")])
+    assert result.exit_code == 0, result.output
+    assert "warning: uses_yaml.py imports yaml, not in the zip" in result.output
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        pytest.param(["provision", str(ROLL_DIE), "--s3-bucket", "b"], id="provision"),
+        pytest.param(["delete", "--stack-name", "s", "--yes"], id="delete"),
+    ],
+)
+def test_provision_and_delete_follow_the_stack_for_timeout_seconds(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phalanx.deploy import provision, stack
+
+    timeouts: list[float] = []
+
+    def record(conn: Any, *args: object, **kwargs: object) -> None:
+        timeouts.append(conn.pace.timeout)
+
+    monkeypatch.setattr(provision, "provision", lambda project, conn, **_: record(conn))
+    monkeypatch.setattr(stack, "require", record)
+    monkeypatch.setattr(stack, "delete", record)
+    result = CliRunner().invoke(cli, [*argv, "--timeout", "90"])
+    assert result.exit_code == 0, result.output
+    assert timeouts and set(timeouts) == {90.0}

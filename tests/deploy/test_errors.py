@@ -6,9 +6,11 @@ import pytest
 from botocore.exceptions import (
     ClientError,
     EndpointConnectionError,
+    InvalidRegionError,
     NoCredentialsError,
     NoRegionError,
     ProfileNotFound,
+    SSLError,
 )
 
 from phalanx.deploy.errors import DeployError, explain
@@ -46,6 +48,16 @@ def _client_error(code: str, message: str, operation: str = "CreateChangeSet") -
             id="failed-stack",
         ),
         pytest.param(
+            _client_error(
+                "ValidationError",
+                "Stack:arn:x is in UPDATE_ROLLBACK_FAILED state and can not be updated.",
+            ),
+            "Stack:arn:x is in UPDATE_ROLLBACK_FAILED state and can not be updated.: run aws "
+            "cloudformation continue-update-rollback --stack-name STACK (add --resources-to-skip "
+            "for resources that cannot roll back), then provision again",
+            id="stuck-rollback",
+        ),
+        pytest.param(
             _client_error("PermanentRedirect", "redirect", "PutObject"),
             "the bucket is in another region: pass that region with --region (PutObject)",
             id="wrong-region",
@@ -80,6 +92,29 @@ def _client_error(code: str, message: str, operation: str = "CreateChangeSet") -
             'cannot reach AWS (Could not connect to the endpoint URL: "http://127.0.0.1:1"): '
             "check the network, --region and --endpoint-url",
             id="unreachable",
+        ),
+        pytest.param(
+            ClientError(
+                {
+                    "Error": {"Code": "PermanentRedirect", "Message": "redirect"},
+                    "ResponseMetadata": {"HTTPHeaders": {"x-amz-bucket-region": "eu-west-3"}},
+                },
+                "PutObject",
+            ),
+            "the bucket is in eu-west-3: pass --region eu-west-3 (PutObject)",
+            id="wrong-region-named",
+        ),
+        pytest.param(
+            InvalidRegionError(region_name="us east"),
+            "Provided region_name 'us east' doesn't match a supported format.: check --region "
+            "(e.g. us-east-1)",
+            id="bad-region",
+        ),
+        pytest.param(
+            SSLError(endpoint_url="https://127.0.0.1:5123", error="wrong version number"),
+            "cannot reach AWS (SSL validation failed for https://127.0.0.1:5123 wrong version "
+            "number): check the network, --region and --endpoint-url",
+            id="https-on-http-port",
         ),
         pytest.param(DeployError("as is"), "as is", id="ours"),
     ],

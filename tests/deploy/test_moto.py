@@ -85,6 +85,11 @@ def test_roll_die_lifecycle(run: Callable[..., Result], aws: Any, roll_die_file:
     deployed = json.loads(deployed) if isinstance(deployed, str) else deployed
     tags = deployed["Resources"]["RollDieFunction"]["Properties"]["Tags"]
     assert tags == [{"Key": "myAccounting", "Value": "tag"}]
+    group = aws("cloudformation").describe_stack_resource(
+        StackName=STACK, LogicalResourceId="RollDieFunctionLogGroup"
+    )["StackResourceDetail"]["PhysicalResourceId"]
+    [found] = aws("logs").describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert found["retentionInDays"] == 30
     assert definition["States"]["tryAgainShortly"]["Seconds"] == 3
 
     # The same inputs again: nothing to upload, nothing to change.
@@ -105,14 +110,16 @@ def test_roll_die_lifecycle(run: Callable[..., Result], aws: Any, roll_die_file:
     described = run("describe", "--stack-name", STACK)
     assert described.exit_code == 0, described.output
     assert "Stack roll-die-test: UPDATE_COMPLETE" in described.output
-    assert "Resources:\n  RollDieFunctionRole " in described.output
+    assert "Resources:\n  RollDieFunctionLogGroup  AWS::Logs::LogGroup " in described.output
+    assert "\n  RollDieFunctionRole      AWS::IAM::Role " in described.output
     assert "  RollDieStateMachine      AWS::StepFunctions::StateMachine  UPDATE_COMPLETE" in (
         described.output
     )
 
     # moto records the execution but never runs it: it stays RUNNING with a canned history.
     executed = run("execute", str(roll_die_file), "--stack-name", STACK, "--timeout", "0")
-    assert executed.exit_code == 0, executed.output
+    assert executed.exit_code == 1, executed.output  # still RUNNING is not a success
+    assert "still RUNNING after 0s" in executed.output
     assert "started: arn:aws:states:us-east-1:" in executed.output
     assert "#1 ExecutionStarted" in executed.output
 
@@ -192,3 +199,20 @@ def test_invalid_machine_is_refused_with_its_diagnostics(
     assert "ERROR MISSING_TRANSITION_TARGET /States/checkRoll/Default" in result.output
     assert "Error: a state machine is not valid" in result.output
     assert "build:" not in result.output
+
+
+def test_distributed_map_and_service_grants_deploy(run: Callable[..., Result], aws: Any) -> None:
+    """The self policy (machine ARN and name) and the static grants are accepted end to end."""
+    fixture = Path(__file__).parent / "fixtures" / "integrations.py"
+    result = run("provision", str(fixture), "--s3-bucket", BUCKET, "--stack-name", "integrations")
+    assert result.exit_code == 0, result.output
+    assert "note: state machine Integrations: /States/publishDynamic" in result.output
+    resources = aws("cloudformation").describe_stack_resources(StackName="integrations")
+    kinds = {r["LogicalResourceId"]: r["ResourceType"] for r in resources["StackResources"]}
+    assert kinds["IntegrationsStateMachineSelfPolicy"] == "AWS::IAM::Policy"
+    definition = _machine_definition(aws, "integrations")
+    function = aws("cloudformation").describe_stack_resource(
+        StackName="integrations", LogicalResourceId="WorkFunction"
+    )["StackResourceDetail"]["PhysicalResourceId"]
+    target = definition["States"]["byName"]["Parameters"]["FunctionName"]
+    assert target.endswith(f":function:{function}")

@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from phalanx.deploy.errors import DeployError
-from phalanx.deploy.package import build, make_zip, pip_arguments
+from phalanx.deploy.package import (
+    build,
+    make_zip,
+    pip_arguments,
+    unpackaged_imports,
+    unpackaged_warning,
+)
 from phalanx.project import load_file
 
 from .conftest import EXAMPLES
@@ -32,10 +38,29 @@ def test_building_twice_gives_identical_bytes(roll_die_file: Path) -> None:
     assert first.sha256 == second.sha256
 
 
+def test_the_s3_key_follows_the_contents_not_the_deflate_bytes(
+    roll_die_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phalanx.deploy import package as module
+
+    first = build(load_file(roll_die_file))
+    original = zipfile.ZipFile.writestr
+
+    def other_zlib(self: zipfile.ZipFile, info: object, data: object, **_: object) -> None:
+        original(self, info, data, compresslevel=1)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module.zipfile.ZipFile, "writestr", other_zlib)
+    second = build(load_file(roll_die_file))
+    assert second.data != first.data  # deflated differently
+    assert second.key_name == first.key_name  # same contents, same key: no upload, no update
+
+
 def test_changed_code_gives_a_new_hash(roll_die_file: Path) -> None:
     before = build(load_file(roll_die_file))
     roll_die_file.write_text(roll_die_file.read_text() + "\n# changed\n")
-    assert build(load_file(roll_die_file)).sha256 != before.sha256
+    after = build(load_file(roll_die_file))
+    assert after.sha256 != before.sha256
+    assert after.key_name != before.key_name
 
 
 def test_entries_are_sorted_with_fixed_time_and_mode() -> None:
@@ -87,11 +112,38 @@ def test_shim_runs_the_handler_without_the_installed_phalanx(tmp_path: Path) -> 
     assert result.stdout.strip() == "ok", result.stderr
 
 
+def test_every_phalanx_module_in_the_zip_imports_there(tmp_path: Path) -> None:
+    package = build(load_file(EXAMPLES / "roll_die.py"))
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(io.BytesIO(package.data)).extractall(unpacked)
+    modules = [
+        name.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        for name in package.entries
+        if name.startswith("phalanx/") and name.endswith(".py")
+    ]
+    script = textwrap.dedent(
+        f"""
+        import importlib, sys
+        sys.path.insert(0, {str(unpacked)!r})
+        for name in {modules!r}:
+            importlib.import_module(name)
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
 def _wheel(folder: Path) -> Path:
     """A tiny pure-Python wheel, so installing requirements needs no index."""
     path = folder / "tinydep-1.0-py3-none-any.whl"
     with zipfile.ZipFile(path, "w") as wheel:
         wheel.writestr("tinydep/__init__.py", "VALUE = 42\n")
+        helper = zipfile.ZipInfo("tinydep/helper")  # a binary the package runs
+        helper.external_attr = 0o100755 << 16
+        wheel.writestr(helper, "#!/bin/sh\necho hi\n")
         wheel.writestr("tinydep/tests/test_it.py", "def test(): pass\n")
         wheel.writestr(
             "tinydep-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: tinydep\nVersion: 1.0\n"
@@ -118,6 +170,50 @@ def test_requirements_are_installed_for_lambda_reproducibly(tmp_path: Path) -> N
     assert "tinydep-1.0.dist-info/METADATA" in names
     assert not [n for n in names if "/tests/" in n or n.endswith(("RECORD", "INSTALLER"))]
     assert build(load_file(app / "roll_die.py")).data == first.data
+    modes = {
+        i.filename: i.external_attr >> 16
+        for i in zipfile.ZipFile(io.BytesIO(first.data)).infolist()
+    }
+    assert modes["tinydep/helper"] == 0o100755  # still executable in Lambda
+    assert modes["tinydep/__init__.py"] == 0o100644
+
+
+def test_a_zip_too_big_for_lambda_is_refused_before_upload(
+    roll_die_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from phalanx.deploy import package
+
+    monkeypatch.setattr(package, "UNZIPPED_LIMIT", 1000)
+    with pytest.raises(DeployError, match=r"unpack to [\d,]+ bytes, over Lambda's 1,000"):
+        build(load_file(roll_die_file))
+
+
+def test_a_third_party_import_without_a_requirement_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "dice_sides.py").write_text("SIDES = 5\n")
+    source = (EXAMPLES / "roll_die.py").read_text()
+    imports = "import json\nimport dice_sides\nimport yaml\nfrom click import echo\nimport boto3\n"
+    (tmp_path / "roll_die.py").write_text(imports + source)
+    project = load_file(tmp_path / "roll_die.py")
+    package = build(project)
+    assert package.unpackaged == ("click", "yaml")  # not json (stdlib), dice_sides, boto3
+    assert unpackaged_warning(project, package) == (
+        "warning: roll_die.py imports click, yaml, not in the zip: add them to requirements.txt "
+        'next to roll_die.py, or Lambda fails with "Unable to import module"'
+    )
+
+
+def test_what_the_zip_holds_covers_its_import() -> None:
+    sources = {"app.py": b"import tinydep.sub\nimport _speedups\nimport six\nfrom . import x\n"}
+    entries = ["app.py", "tinydep/__init__.py", "_speedups.cpython-312-x86_64-linux-gnu.so"]
+    assert unpackaged_imports(sources, entries) == ("six",)
+    assert unpackaged_imports(sources, [*entries, "six.py"]) == ()
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.py")), ids=lambda p: p.stem)
+def test_the_examples_import_nothing_unpackaged(path: Path) -> None:
+    project = load_file(path)
+    if project.functions:
+        assert build(project).unpackaged == ()
 
 
 def test_unresolvable_requirements_are_one_line(tmp_path: Path) -> None:
@@ -130,22 +226,33 @@ def test_unresolvable_requirements_are_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "platform", "version"),
     [
-        pytest.param("", "manylinux2014_x86_64", "3.12", id="defaults"),
+        pytest.param(
+            "",
+            [f"manylinux_2_{v}_x86_64" for v in range(34, 16, -1)] + ["manylinux2014_x86_64"],
+            "3.12",
+            id="defaults-al2023",
+        ),
         pytest.param(
             ", architecture='arm64', runtime='python3.11'",
-            "manylinux2014_aarch64",
+            ["manylinux2014_aarch64"],
             "3.11",
-            id="arm",
+            id="arm-al2",
+        ),
+        pytest.param(
+            ", architecture='arm64', runtime='python3.14'",
+            [f"manylinux_2_{v}_aarch64" for v in range(34, 16, -1)] + ["manylinux2014_aarch64"],
+            "3.14",
+            id="arm-al2023",
         ),
     ],
 )
 def test_pip_targets_the_function_platform(
-    tmp_path: Path, options: str, platform: str, version: str
+    tmp_path: Path, options: str, platform: list[str], version: str
 ) -> None:
     file = tmp_path / "app.py"
     file.write_text(f"import phalanx\nf = phalanx.function(name='f'{options})(lambda e, c: e)\n")
     args = pip_arguments(load_file(file), tmp_path / "requirements.txt", tmp_path / "out")
-    assert args[args.index("--platform") + 1] == platform
+    assert [args[i + 1] for i, arg in enumerate(args) if arg == "--platform"] == platform
     assert args[args.index("--python-version") + 1] == version
     assert "--only-binary=:all:" in args
 
@@ -159,3 +266,45 @@ def test_mixed_platforms_cannot_share_binary_dependencies(tmp_path: Path) -> Non
     )
     with pytest.raises(DeployError, match="must share runtime and architecture"):
         pip_arguments(load_file(file), tmp_path / "r.txt", tmp_path / "out")
+
+
+def test_a_function_named_only_inside_parameters_is_deployed_and_callable(tmp_path: Path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "inline.py").write_text(
+        textwrap.dedent(
+            """
+            import phalanx
+            from phalanx import StateMachine, Task
+
+            machine = StateMachine.of(
+                Task(
+                    "call",
+                    "arn:aws:states:::lambda:invoke",
+                    parameters={
+                        "FunctionName": phalanx.function(name="echo")(lambda e, c: {"echo": e}),
+                        "Payload.$": "$",
+                    },
+                ),
+                name="Inline",
+            )
+            """
+        )
+    )
+    from phalanx.deploy.template import build_template
+
+    project = load_file(app / "inline.py")
+    assert list(project.functions) == ["echo"]
+    resources = build_template(project).template["Resources"]
+    assert resources["EchoFunction"]["Properties"]["Handler"] == "phalanx_handlers.echo"
+    package = build(project)
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(io.BytesIO(package.data)).extractall(unpacked)
+    script = (
+        f"import sys; sys.path.insert(0, {str(unpacked)!r}); import phalanx_handlers; "
+        "print(phalanx_handlers.echo(1, None))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.stdout.strip() == "{'echo': 1}", result.stderr

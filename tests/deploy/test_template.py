@@ -21,6 +21,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 TEMPLATE_FILES = [
     *(pytest.param(path, id=path.stem) for path in sorted(EXAMPLES.glob("*.py"))),
     pytest.param(FIXTURES / "every_state.py", id="every_state"),
+    pytest.param(FIXTURES / "integrations.py", id="integrations"),
 ]
 
 
@@ -69,11 +70,20 @@ def test_function_role_has_logs_and_its_own_statements() -> None:
     statements = resources["FetchFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
         "Statement"
     ]
-    assert statements[0]["Action"] == [
-        "logs:CreateLogGroup",
-        "logs:CreateLogStream",
-        "logs:PutLogEvents",
-    ]
+    # only its own log group, which the stack creates: no logs:CreateLogGroup, no /aws/lambda/*
+    assert statements[0] == {
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": [{"Fn::GetAtt": ["FetchFunctionLogGroup", "Arn"]}],
+    }
+    assert resources["FetchFunctionLogGroup"] == {
+        "Type": "AWS::Logs::LogGroup",
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": {"RetentionInDays": 30},
+    }
+    logging = resources["FetchFunction"]["Properties"]["LoggingConfig"]
+    assert logging == {"LogGroup": {"Ref": "FetchFunctionLogGroup"}}
     assert statements[1] == {
         "Effect": "Allow",
         "Action": "s3:GetObject",
@@ -211,8 +221,208 @@ def test_cfn_lint_finds_nothing(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_cfn_lint_has_not_even_an_informational_hit_on_phalanx_text(tmp_path: Path) -> None:
+    """No hard-coded partition (I3042) nor implicit deletion policy (I3011) of our own.
+
+    The integrations fixture is left out: its literal ARNs are the user's text.
+    """
+    targets = []
+    for param in TEMPLATE_FILES:
+        [path] = param.values
+        if param.id != "integrations":
+            target = tmp_path / f"{param.id}.json"
+            target.write_text(render(_template(path)))
+            targets.append(str(target))
+    lint = Path(sys.executable).with_name("cfn-lint")
+    result = subprocess.run(
+        [str(lint), "-c", "I", "--", *targets], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_service_integrations_are_written_for_the_stacks_partition() -> None:
+    resources = _template(FIXTURES / "integrations.py")["Resources"]
+    text = resources["IntegrationsStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+    states = json.loads(text)["States"]
+    assert states["byName"]["Resource"] == "arn:${AWS::Partition}:states:::lambda:invoke"
+    assert states["child"]["Resource"] == (
+        "arn:${AWS::Partition}:states:::states:startExecution.sync:2"
+    )
+    assert states["spread"]["ItemReader"]["Resource"] == (
+        "arn:${AWS::Partition}:states:::s3:getObject"
+    )
+    # a user's own ARN stays as written (its grant names it the same way)
+    assert states["cross"]["Resource"] == "arn:aws:lambda:us-east-1:222222222222:function:other"
+
+
+def test_provision_sends_a_compact_body() -> None:
+    template = _template(EXAMPLES / "roll_die.py")
+    compact = render(template, compact=True)
+    assert json.loads(compact) == template
+    assert "\n" not in compact and len(compact) < len(render(template)) * 0.8
+
+
 def test_a_file_with_nothing_to_deploy_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "empty.py"
     file.write_text("X = 1\n")
     with pytest.raises(DeployError, match="nothing to deploy"):
         build_template(load_file(file))
+
+
+def _integrations() -> tuple[dict, list[dict], tuple[str, ...]]:
+    built = build_template(load_file(FIXTURES / "integrations.py"))
+    resources = built.template["Resources"]
+    role = resources["IntegrationsStateMachineRole"]["Properties"]
+    return resources, role["Policies"][0]["PolicyDocument"]["Statement"], built.notes
+
+
+def _granted(statements: list[dict], action: str) -> list:
+    return [
+        resource
+        for statement in statements
+        if action
+        in ([statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"])
+        for resource in statement["Resource"]
+    ]
+
+
+def test_a_function_name_naming_a_project_function_is_that_function() -> None:
+    resources, statements, _ = _integrations()
+    granted = _granted(statements, "lambda:InvokeFunction")
+    assert {"Fn::GetAtt": ["WorkFunction", "Arn"]} in granted
+    assert {"Fn::Sub": "${WorkFunction.Arn}:live"} in granted  # qualified: only that alias
+    assert not any("function:work" in json.dumps(item) for item in granted)
+    text = resources["IntegrationsStateMachine"]["Properties"]["DefinitionString"]["Fn::Sub"]
+    states = json.loads(text)["States"]
+    assert states["byName"]["Parameters"]["FunctionName"] == "${WorkFunction.Arn}"
+    assert states["byAlias"]["Parameters"]["FunctionName"] == "${WorkFunction.Arn}:live"
+
+
+def test_a_distributed_map_may_start_and_stop_runs_of_its_own_machine() -> None:
+    resources, _, _ = _integrations()
+    policy = resources["IntegrationsStateMachineSelfPolicy"]
+    assert policy["Type"] == "AWS::IAM::Policy"
+    assert policy["Properties"]["Roles"] == [{"Ref": "IntegrationsStateMachineRole"}]
+    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Action": ["states:StartExecution"],
+            "Resource": [{"Ref": "IntegrationsStateMachine"}],
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["states:DescribeExecution", "states:StopExecution"],
+            "Resource": [
+                {
+                    "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}"
+                    ":execution:${IntegrationsStateMachine.Name}/*"
+                }
+            ],
+        },
+    ]
+    assert "SelfPolicy" not in json.dumps(_template(EXAMPLES / "roll_die.py"))
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        pytest.param(
+            "s3:ListBucket",
+            None,  # only the ItemReader's object and the ResultWriter's prefix
+            id="no-bucket-listing",
+        ),
+        pytest.param(
+            "s3:AbortMultipartUpload",
+            {"Fn::Sub": "arn:${AWS::Partition}:s3:::out-bucket/runs/*"},
+            id="result-writer-multipart",
+        ),
+        pytest.param(
+            "s3:PutObject",
+            {"Fn::Sub": "arn:${AWS::Partition}:s3:::out-bucket/runs/*"},
+            id="result-writer",
+        ),
+        pytest.param(
+            "s3:GetObject",
+            {"Fn::Sub": "arn:${AWS::Partition}:s3:::in-bucket/items.json"},
+            id="item-reader",
+        ),
+        pytest.param("sts:AssumeRole", "arn:aws:iam::222222222222:role/caller", id="credentials"),
+        pytest.param("sns:Publish", "arn:aws:sns:us-east-1:123456789012:alerts", id="sns"),
+        pytest.param("sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:jobs", id="sqs"),
+        pytest.param(
+            "dynamodb:PutItem",
+            {
+                "Fn::Sub": "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}"
+                ":table/results"
+            },
+            id="dynamodb",
+        ),
+        pytest.param(
+            "states:StartExecution",
+            "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+            id="start-execution",
+        ),
+        pytest.param(
+            "states:DescribeExecution",
+            "arn:aws:states:us-east-1:123456789012:execution:child:*",
+            id="start-execution-sync",
+        ),
+    ],
+)
+def test_static_service_targets_get_exactly_their_permission(action: str, resource: object) -> None:
+    _, statements, _ = _integrations()
+    granted = _granted(statements, action)
+    if action == "s3:GetObject":  # the ResultWriter reads its own prefix too
+        granted.remove({"Fn::Sub": "arn:${AWS::Partition}:s3:::out-bucket/runs/*"})
+    assert granted == ([] if resource is None else [resource])
+
+
+def test_dynamic_targets_are_noted_and_never_wildcarded() -> None:
+    _, statements, notes = _integrations()
+    assert notes == (
+        "state machine Integrations: /States/crossDynamic: Credentials' RoleArn is chosen at "
+        "run time; no permission added: add sts:AssumeRole on the roles it may name with a "
+        "template hook",
+        "state machine Integrations: /States/publishDynamic: TopicArn of "
+        "arn:aws:states:::sns:publish is chosen at run time; no permission added: add what it "
+        "needs with a template hook",
+    )
+    assert '"*"' not in json.dumps(statements)
+
+
+@pytest.mark.parametrize(
+    "machine",
+    [
+        pytest.param('Task("t", roll)', id="machine-calling-a-function"),
+        pytest.param('Pass("p")', id="machine-calling-nothing"),
+    ],
+)
+def test_the_documented_hook_example_runs(tmp_path: Path, machine: str) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text()
+    section = docs.split("### Template hooks", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    file = tmp_path / "hooked.py"
+    file.write_text(
+        "import phalanx\nfrom phalanx import Pass, StateMachine, Task\n\n"
+        "@phalanx.function\ndef roll(event, context):\n    return event\n\n"
+        f"machine = StateMachine.of({machine}, name='RollDie')\n\n" + example
+    )
+    resources = build_template(load_file(file)).template["Resources"]
+    policy = resources["RollDieStateMachineRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    assert policy["Statement"][-1]["Action"] == "sns:Publish"
+    assert resources["Alerts"] == {"Type": "AWS::SNS::Topic"}
+
+
+def test_an_environment_over_lambdas_4_kb_is_refused(tmp_path: Path) -> None:
+    file = tmp_path / "big_env.py"
+    file.write_text(
+        "import phalanx\n\n"
+        "@phalanx.function(environment={'AA': 'x' * 3000, 'BB': 'y' * 1100})\n"
+        "def heavy(event, context):\n    return event\n"
+    )
+    with pytest.raises(DeployError) as raised:
+        build_template(load_file(file))
+    assert str(raised.value) == (
+        "function heavy: its environment holds 4,104 bytes of names and values, over Lambda's "
+        "4,096 (4 KB); keep big values in S3 or SSM Parameter Store and pass their names"
+    )

@@ -22,6 +22,25 @@ from phalanx.naming import user_scoped_name
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _endpoint_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--endpoint-url must be an http(s) URL with a host (botocore raises ValueError otherwise)."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        ok = False
+    if not ok:
+        raise click.BadParameter(
+            f"{value!r} is not a URL (expected http://host:port or https://host)"
+        )
+    return value
+
+
 def connection_options(command: F) -> F:
     """--region, --profile, --endpoint-url: where and as whom to call AWS."""
     for option in reversed(
@@ -30,6 +49,7 @@ def connection_options(command: F) -> F:
             click.option("--profile", help="Named profile from ~/.aws (default: boto3's chain)."),
             click.option(
                 "--endpoint-url",
+                callback=_endpoint_url,
                 help="Send every AWS call here (moto, LocalStack) instead of AWS.",
             ),
         ]
@@ -84,10 +104,27 @@ def stack_name_for(file: str | None, stack_name: str | None) -> str:
     return user_scoped_name(Path(file).stem)
 
 
-def _connection(region: str | None, profile: str | None, endpoint_url: str | None) -> Any:
-    from phalanx.deploy.aws import Connection
+def _connection(
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    timeout: float | None = None,
+) -> Any:
+    from phalanx.deploy.aws import Connection, Pace
 
-    return Connection(region=region, profile=profile, endpoint_url=endpoint_url)
+    pace = Pace() if timeout is None else Pace(timeout=timeout)
+    return Connection(region=region, profile=profile, endpoint_url=endpoint_url, pace=pace)
+
+
+def wait_option(command: F) -> F:
+    """--timeout: how long to follow the stack before giving up (it goes on in AWS)."""
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=0),
+        default=3600,
+        show_default=True,
+        help="Seconds to follow the stack; after that, phalanx stops watching (AWS goes on).",
+    )(command)
 
 
 def _log() -> Any:
@@ -112,11 +149,14 @@ def build_command(file: str, output: str | None) -> None:
     Dependencies come from requirements.txt next to FILE, installed for
     Lambda's platform. The same inputs always give the same bytes.
     """
-    from phalanx.deploy.package import build
+    from phalanx.deploy.package import build, unpackaged_warning
     from phalanx.deploy.progress import size
 
     project = _load(file)
     package = build(project)
+    warning = unpackaged_warning(project, package)
+    if warning:
+        click.echo(warning, err=True)
     target = package.write(output or Path("dist") / f"{project.path.stem}.zip")
     click.echo(f"{target}: {len(package.entries)} files, {size(package.size)}")
     click.echo(f"sha256 {package.sha256}")
@@ -153,6 +193,7 @@ def template_command(file: str, output: str | None, stack_name: str | None) -> N
 @click.option("--s3-bucket", required=True, help="Bucket for the code zip (in the stack's region).")
 @click.option("--stack-name", help="Stack name (default: FILE's name scoped to your user).")
 @click.option("--dry-run", is_flag=True, help="Show the change set, then delete it unexecuted.")
+@wait_option
 @connection_options
 @friendly
 def provision_command(
@@ -160,6 +201,7 @@ def provision_command(
     s3_bucket: str,
     stack_name: str | None,
     dry_run: bool,
+    timeout: float,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -177,7 +219,7 @@ def provision_command(
     )
     provision(
         project,
-        _connection(region, profile, endpoint_url),
+        _connection(region, profile, endpoint_url, timeout),
         bucket=s3_bucket,
         stack_name=name,
         log=log,
@@ -224,12 +266,14 @@ def status_command(
 @click.command("delete")
 @stack_options
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@wait_option
 @connection_options
 @friendly
 def delete_command(
     file: str | None,
     stack_name: str | None,
     yes: bool,
+    timeout: float,
     region: str | None,
     profile: str | None,
     endpoint_url: str | None,
@@ -237,7 +281,7 @@ def delete_command(
     """Delete a stack and everything it created (the code zips stay in S3)."""
     from phalanx.deploy.stack import delete, require
 
-    conn = _connection(region, profile, endpoint_url)
+    conn = _connection(region, profile, endpoint_url, timeout)
     name = stack_name_for(file, stack_name)
     require(conn, name)
     if not yes:
@@ -281,5 +325,6 @@ def execute_command(
     conn = dataclasses.replace(conn, pace=Pace(interval=1.0, timeout=timeout))
     arn = machine_arn(conn, stack_name_for(file, stack_name), machine)
     result = execute(conn, arn, payload, _log(), name=name)
-    if result.status in ("FAILED", "TIMED_OUT", "ABORTED"):
+    # Still RUNNING after --timeout is not a success either: a script must not go on.
+    if result.status in ("FAILED", "TIMED_OUT", "ABORTED", "RUNNING"):
         raise SystemExit(1)

@@ -41,18 +41,42 @@ class Connection:
     def client(self, service: str) -> Any:
         """A boto3 client for `service`, made once per connection."""
         if service not in self.clients:
+            boto3 = import_boto3()
             with aws_errors():
-                import boto3
-
                 session = boto3.session.Session(profile_name=self.profile, region_name=self.region)
                 if session.region_name is None:
                     raise DeployError("no AWS region: pass --region or set AWS_REGION")
-                self.clients[service] = session.client(service, endpoint_url=self.endpoint_url)
+                try:
+                    client = session.client(service, endpoint_url=self.endpoint_url)
+                except ValueError as error:
+                    # botocore raises a builtin ValueError for "Invalid endpoint: ..."
+                    if "endpoint" not in str(error).lower():
+                        raise
+                    raise DeployError(
+                        f"--endpoint-url {self.endpoint_url!r} is not a URL "
+                        "(expected http://host:port or https://host)"
+                    ) from error
+                self.clients[service] = client
         return self.clients[service]
 
     @property
     def region_name(self) -> str:
         return str(self.client("sts").meta.region_name)
+
+
+INSTALL_HINT = "phalanx deploy commands need boto3: pip install 'phalanx[deploy]'"
+
+
+def import_boto3() -> Any:
+    """boto3, or a `DeployError` naming the extra that installs it (never a traceback)."""
+    try:
+        import boto3
+        import boto3.session
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in ("boto3", "botocore"):
+            raise
+        raise DeployError(INSTALL_HINT) from None
+    return boto3
 
 
 def is_aws_error(error: BaseException) -> bool:
@@ -71,7 +95,7 @@ def aws_errors() -> Iterator[None]:
         raise
 
 
-def error_code(error: BaseException) -> str:
+def error_code(error: BaseException | None) -> str:
     """The AWS error code of a botocore `ClientError` (empty for anything else)."""
     response = getattr(error, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))

@@ -33,7 +33,9 @@ _ADVICE: dict[str, str] = {
     "PermanentRedirect": "the bucket is in another region: pass that region with --region",
     "AuthorizationHeaderMalformed": "the bucket is in another region: {message}; pass that "
     "region with --region",
-    "InsufficientCapabilitiesException": "{message}",
+    "InsufficientCapabilitiesException": "{message}: a template hook added something that "
+    "needs it; please report which, phalanx passes CAPABILITY_IAM, CAPABILITY_NAMED_IAM and "
+    "CAPABILITY_AUTO_EXPAND",
     "LimitExceededException": "an AWS limit was reached: {message}",
     "AlreadyExistsException": "{message}: another stack or change set already uses that name; "
     "pick another --stack-name",
@@ -61,7 +63,15 @@ def explain(error: BaseException) -> str:
         return f"{error}: check --profile against ~/.aws/config"
     if name == "NoRegionError":
         return "no AWS region: pass --region or set AWS_REGION"
-    if name in ("EndpointConnectionError", "ConnectTimeoutError", "ConnectionClosedError"):
+    if name == "InvalidRegionError":
+        return f"{error}: check --region (e.g. us-east-1)"
+    if name in (
+        "EndpointConnectionError",
+        "ConnectTimeoutError",
+        "ConnectionClosedError",
+        "SSLError",
+        "ProxyConnectionError",
+    ):
         return f"cannot reach AWS ({error}): check the network, --region and --endpoint-url"
     if name == "TokenRetrievalError" or name == "SSOTokenLoadError":
         return f"{error}: run aws sso login for this profile"
@@ -80,12 +90,22 @@ def _client_error(response: dict[str, Any], text: str) -> str:
         return f"{message}: provision it first, or check --stack-name and --region"
     if code == "ValidationError" and "_COMPLETE state and can not be updated" in message:
         return f"{message}: the stack failed to create; run phalanx delete, then provision again"
+    if code == "ValidationError" and "UPDATE_ROLLBACK_FAILED state" in message:
+        return (
+            f"{message}: run aws cloudformation continue-update-rollback --stack-name STACK "
+            "(add --resources-to-skip for resources that cannot roll back), then provision again"
+        )
     if code == "ValidationError" and "IN_PROGRESS state" in message:
         return f"{message}: another operation is running on the stack; wait for it to finish"
     if code in ("404", "NotFound", "NoSuchBucket"):
         return _ADVICE["NoSuchBucket"] + where
     if code in ("403", "Forbidden"):
         return f"access denied{where}: the caller may not use this resource; check --profile"
+    if code == "PermanentRedirect":
+        headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {}) or {}
+        region = headers.get("x-amz-bucket-region")
+        if region:
+            return f"the bucket is in {region}: pass --region {region}{where}"
     advice = _ADVICE.get(code)
     if advice is not None:
         return advice.format(message=message) + where

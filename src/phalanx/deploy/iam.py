@@ -6,11 +6,20 @@ functions its Task states name (and their versions and aliases):
 
 - `Resource` is a `phalanx.function` or a Lambda function ARN, or
 - `Resource` is `arn:aws:states:::lambda:invoke[.waitForTaskToken]` and the
-  function is `FunctionName` in `Parameters` (JSONPath) or `Arguments` (JSONata).
+  function is `FunctionName` in `Parameters` (JSONPath) or `Arguments` (JSONata);
+  a plain name (or `name:qualifier`) of one of the project's functions is that
+  function, since CloudFormation picks the deployed name.
 
-What cannot be known before run time (`FunctionName.$`, a JSONata
-`FunctionName`) and other service integrations get no permission: they are
-returned as notes, and a template hook can add the statements they need.
+and whatever else the definition names statically: a Distributed Map's own
+child executions (`states:StartExecution` on the machine, in a separate
+policy to avoid a cycle), its ItemReader object or bucket and ResultWriter
+prefix, a Task's `Credentials.RoleArn`, and the targets of `sns:publish`,
+`sqs:sendMessage`, `dynamodb:*Item` and `states:startExecution[.sync]`.
+
+What cannot be known before run time (`FunctionName.$`, a JSONata value, a
+`.$` bucket or role) and other service integrations get no permission, never
+a wildcard: they are returned as notes, and a template hook can add the
+statements they need.
 """
 
 from __future__ import annotations
@@ -19,53 +28,299 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from phalanx.asl import StateMachine, Task
+from phalanx.asl import Map, StateMachine, Task
 from phalanx.functions import LambdaFunction
 
 Json = Any  # a CloudFormation JSON value, intrinsics included
 
-_LOGS_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+# The stack creates each function's log group, so the role only writes to it.
+_LOGS_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Invocations:
-    """The Lambda functions a machine calls, as far as its definition says."""
+    """What a machine calls, as far as its definition says, and the grants it needs."""
 
     functions: tuple[LambdaFunction, ...] = ()  # phalanx functions, deployed by this stack
+    # phalanx functions named `name:qualifier` in FunctionName: only that version or alias
+    qualified: tuple[tuple[LambdaFunction, str], ...] = ()
     arns: tuple[str, ...] = ()  # functions named by ARN or by name, deployed elsewhere
+    statements: tuple[Json, ...] = ()  # other static grants: S3, STS, SNS, SQS, ...
+    distributed: bool = False  # a Distributed Map starts executions of the machine itself
     notes: tuple[str, ...] = ()  # calls that get no permission, and why
 
 
-def invocations(machine: StateMachine) -> Invocations:
-    """Find every Lambda function `machine` invokes, nested branches included."""
+def invocations(
+    machine: StateMachine, project_functions: Mapping[str, LambdaFunction] | None = None
+) -> Invocations:
+    """Find everything `machine` calls, nested branches included.
+
+    `project_functions` are the project's functions by name: a `lambda:invoke`
+    `FunctionName` that is one of them (`"work"` or `"work:live"`) is that
+    function, whose deployed name CloudFormation chooses.
+    """
+    known = project_functions or {}
     functions: dict[str, LambdaFunction] = {}
+    qualified: dict[tuple[str, str], LambdaFunction] = {}
     arns: dict[str, None] = {}
+    statements: list[Json] = []
     notes: list[str] = []
+    distributed = False
     for location, state in machine.walk():
+        if isinstance(state, Map):
+            distributed = distributed or is_distributed(state)
+            found = _map_grants(location, state)
+            statements += found[0]
+            notes += found[1]
+            continue
         if not isinstance(state, Task):
             continue
+        if state.credentials is not None:
+            found = _credentials_grants(location, state.credentials)
+            statements += found[0]
+            notes += found[1]
         resource = state.resource
         if isinstance(resource, LambdaFunction):
             functions.setdefault(resource.name, resource)
         elif _is_lambda_arn(resource):
             arns.setdefault(resource, None)
-        elif _is_lambda_invoke(resource):
+        elif is_lambda_invoke(resource):
             target = _function_name(state)
             if isinstance(target, LambdaFunction):
                 functions.setdefault(target.name, target)
             elif isinstance(target, str):
-                arns.setdefault(target, None)
+                local = resolve_function_name(target, known)
+                if local is None:
+                    arns.setdefault(target, None)
+                elif local[1]:
+                    qualified.setdefault((local[0].name, local[1]), local[0])
+                else:
+                    functions.setdefault(local[0].name, local[0])
             else:
                 notes.append(
-                    f"{location}: FunctionName is chosen at run time; add the "
-                    "lambda:InvokeFunction permission it needs with a template hook"
+                    f"{location}: FunctionName is chosen at run time; no permission added: add "
+                    "the lambda:InvokeFunction permission it needs with a template hook"
                 )
         else:
+            found = _service_grants(location, resource, state)
+            statements += found[0]
+            notes += found[1]
+    return Invocations(
+        tuple(functions.values()),
+        tuple((fn, qualifier) for (_, qualifier), fn in qualified.items()),
+        tuple(arns),
+        tuple(statements),
+        distributed,
+        tuple(notes),
+    )
+
+
+def resolve_function_name(
+    name: str, functions: Mapping[str, LambdaFunction]
+) -> tuple[LambdaFunction, str] | None:
+    """`"work"` or `"work:live"` naming a project function: it and the qualifier (`":live"`)."""
+    if name.startswith("arn:") or ":function:" in name:
+        return None  # an ARN names a function in a given account: not ours to rewrite
+    base, sep, qualifier = name.partition(":")
+    if base in functions:
+        return functions[base], sep + qualifier
+    return None
+
+
+def is_distributed(state: Map) -> bool:
+    processor = state.processor
+    config = processor.processor_config if processor is not None else None
+    return isinstance(config, Mapping) and config.get("Mode") == "DISTRIBUTED"
+
+
+def _static(payload: object, key: str) -> str | None:
+    """`payload[key]` when it is a literal string (not a `.$` path, not JSONata)."""
+    if not isinstance(payload, Mapping):
+        return None
+    value = payload.get(key)
+    if isinstance(value, str) and not value.startswith("{%"):
+        return value
+    return None
+
+
+def _payload(state: Task | Mapping[str, Any]) -> Mapping[str, Any]:
+    """The Parameters (JSONPath) or Arguments (JSONata) object of a Task or a reader/writer."""
+    if isinstance(state, Task):
+        candidates: tuple[object, ...] = (state.parameters, state.arguments)
+    else:
+        candidates = (state.get("Parameters"), state.get("Arguments"))
+    for candidate in candidates:
+        if isinstance(candidate, Mapping):
+            return candidate
+    return {}
+
+
+def _sub(text: str) -> Json:
+    return {"Fn::Sub": text}
+
+
+_ARN = "arn:${AWS::Partition}"
+_HERE = "${AWS::Region}:${AWS::AccountId}"
+
+
+def _s3_object(bucket: str, key: str) -> Json:
+    return _sub(f"{_ARN}:s3:::{_escape(bucket)}/{_escape(key)}")
+
+
+def _escape(text: str) -> str:
+    """User text inside an `Fn::Sub`: `${` written as `${!`."""
+    return text.replace("${", "${!")
+
+
+def _allow(actions: list[str], resources: list[Json]) -> Json:
+    return {"Effect": "Allow", "Action": actions, "Resource": resources}
+
+
+def _map_grants(location: str, state: Map) -> tuple[list[Json], list[str]]:
+    """S3 access for a Distributed Map's ItemReader and ResultWriter, when static."""
+    statements: list[Json] = []
+    notes: list[str] = []
+    reader = state.item_reader
+    if isinstance(reader, Mapping):
+        payload = _payload(reader)
+        bucket = _static(payload, "Bucket")
+        resource = str(reader.get("Resource", ""))
+        if bucket is None:
             notes.append(
-                f"{location}: {resource} is not a Lambda call; add the permissions it "
-                "needs with a template hook"
+                f"{location}: ItemReader's Bucket is chosen at run time; no permission added: "
+                "add the s3 permissions it needs with a template hook"
             )
-    return Invocations(tuple(functions.values()), tuple(arns), tuple(notes))
+        elif resource.endswith(":s3:listObjectsV2"):
+            statements.append(_allow(["s3:ListBucket"], [_sub(f"{_ARN}:s3:::{_escape(bucket)}")]))
+        else:
+            key = _static(payload, "Key")
+            if key is None:
+                notes.append(
+                    f"{location}: ItemReader's Key is chosen at run time; no permission added: "
+                    "add s3:GetObject with a template hook"
+                )
+            else:
+                statements.append(_allow(["s3:GetObject"], [_s3_object(bucket, key)]))
+                config = reader.get("ReaderConfig")
+                if isinstance(config, Mapping) and "ManifestType" in config:
+                    notes.append(
+                        f"{location}: ItemReader reads a {config['ManifestType']} manifest: "
+                        "s3:GetObject was added for the manifest only; add the objects it "
+                        "lists with a template hook"
+                    )
+    writer = state.result_writer
+    if isinstance(writer, Mapping) and ("Parameters" in writer or "Arguments" in writer):
+        payload = _payload(writer)
+        bucket = _static(payload, "Bucket")
+        prefix = _static(payload, "Prefix") if "Prefix" in payload else ""
+        if bucket is None or prefix is None:
+            notes.append(
+                f"{location}: ResultWriter's Bucket or Prefix is chosen at run time; no "
+                "permission added: add s3:PutObject with a template hook"
+            )
+        else:
+            where = f"{prefix.rstrip('/')}/*" if prefix else "*"
+            statements.append(
+                _allow(
+                    [
+                        "s3:PutObject",
+                        "s3:GetObject",
+                        "s3:ListMultipartUploadParts",
+                        "s3:AbortMultipartUpload",
+                    ],
+                    [_s3_object(bucket, where)],
+                )
+            )
+    return statements, notes
+
+
+def _credentials_grants(location: str, credentials: object) -> tuple[list[Json], list[str]]:
+    """`sts:AssumeRole` on a Task's static `Credentials.RoleArn`."""
+    role = _static(credentials, "RoleArn")
+    if role is not None:
+        return [_allow(["sts:AssumeRole"], [role])], []
+    return [], [
+        f"{location}: Credentials' RoleArn is chosen at run time; no permission added: add "
+        "sts:AssumeRole on the roles it may name with a template hook"
+    ]
+
+
+def _service_grants(location: str, resource: str, task: Task) -> tuple[list[Json], list[str]]:
+    """Grants for the service integrations whose target is static in the definition."""
+    parts = resource.split(":", 6)  # `.sync:2` has a colon of its own
+    if len(parts) == 7 and parts[2] == "states" and parts[3] == parts[4] == "":
+        service = parts[5]
+        action, _, pattern = parts[6].partition(".")
+        payload = _payload(task)
+        granted = _integration(service, action, pattern, payload)
+        if granted is not None:
+            return granted, []
+        if (service, action) in _INTEGRATION_FIELDS:
+            field = _INTEGRATION_FIELDS[(service, action)]
+            return [], [
+                f"{location}: {field} of {resource} is chosen at run time; no permission "
+                "added: add what it needs with a template hook"
+            ]
+    return [], [
+        f"{location}: {resource} is not a Lambda call; no permission added: add the "
+        "permissions it needs with a template hook"
+    ]
+
+
+# Service integration -> the Parameters/Arguments field that names its target.
+_INTEGRATION_FIELDS = {
+    ("sns", "publish"): "TopicArn",
+    ("sqs", "sendMessage"): "QueueUrl",
+    ("dynamodb", "getItem"): "TableName",
+    ("dynamodb", "putItem"): "TableName",
+    ("dynamodb", "updateItem"): "TableName",
+    ("dynamodb", "deleteItem"): "TableName",
+    ("states", "startExecution"): "StateMachineArn",
+}
+
+
+def _integration(
+    service: str, action: str, pattern: str, payload: Mapping[str, Any]
+) -> list[Json] | None:
+    field = _INTEGRATION_FIELDS.get((service, action))
+    target = _static(payload, field) if field else None
+    if target is None:
+        return None
+    if service == "sns":
+        return [_allow(["sns:Publish"], [target])]
+    if service == "sqs":
+        arn = _queue_arn(target)
+        return [_allow(["sqs:SendMessage"], [arn])] if arn is not None else None
+    if service == "dynamodb":
+        table = (
+            target
+            if target.startswith("arn:")
+            else _sub(f"{_ARN}:dynamodb:{_HERE}:table/{_escape(target)}")
+        )
+        return [_allow([f"dynamodb:{action[0].upper()}{action[1:]}"], [table])]
+    # states:startExecution, optionally .sync / .sync:2 (which also watch the child run)
+    statements = [_allow(["states:StartExecution"], [target])]
+    if pattern.startswith("sync"):
+        executions = target.replace(":stateMachine:", ":execution:", 1) + ":*"
+        rule = f"{_ARN}:events:{_HERE}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"
+        statements += [
+            _allow(["states:DescribeExecution", "states:StopExecution"], [executions]),
+            _allow(["events:PutTargets", "events:PutRule", "events:DescribeRule"], [_sub(rule)]),
+        ]
+    return statements
+
+
+def _queue_arn(url: str) -> str | None:
+    """`https://sqs.eu-west-1.amazonaws.com/123456789012/q` -> its queue ARN."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = [part for part in parts.path.split("/") if part]
+    host = (parts.hostname or "").split(".")
+    if len(path) != 2 or len(host) < 3 or host[0] != "sqs":
+        return None
+    partition = "aws-cn" if (parts.hostname or "").endswith(".cn") else "aws"
+    return f"arn:{partition}:sqs:{host[1]}:{path[0]}:{path[1]}"
 
 
 def _is_lambda_arn(resource: str) -> bool:
@@ -73,7 +328,7 @@ def _is_lambda_arn(resource: str) -> bool:
     return len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function"
 
 
-def _is_lambda_invoke(resource: str) -> bool:
+def is_lambda_invoke(resource: str) -> bool:
     """`arn:<partition>:states:::lambda:invoke`, optionally `.waitForTaskToken`."""
     parts = resource.split(":")
     return (
@@ -113,14 +368,16 @@ def assume_role(service: str) -> dict[str, Json]:
     }
 
 
-def function_policy(function: LambdaFunction) -> dict[str, Json]:
-    """Logs for the function, then the statements it declared."""
-    group = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/*"
+def function_policy(function: LambdaFunction, log_group: str) -> dict[str, Json]:
+    """Logs in its own log group (logical id `log_group`), then the statements it declared.
+
+    The log group's `Arn` attribute ends in `:*`, so it covers its streams.
+    """
     statements: list[Json] = [
         {
             "Effect": "Allow",
             "Action": _LOGS_ACTIONS,
-            "Resource": [{"Fn::Sub": group}, {"Fn::Sub": group + ":*"}],
+            "Resource": [{"Fn::GetAtt": [log_group, "Arn"]}],
         }
     ]
     statements.extend(dict(statement) for statement in function.iam_statements)
@@ -128,22 +385,44 @@ def function_policy(function: LambdaFunction) -> dict[str, Json]:
 
 
 def machine_policy(found: Invocations, logical_ids: Mapping[str, str]) -> dict[str, Json] | None:
-    """`lambda:InvokeFunction` on exactly the functions found, or None if there are none.
+    """Exactly what the machine calls: Lambda functions, then other static grants.
 
     `logical_ids` maps a phalanx function's name to its resource in the stack.
+    None when the machine calls nothing that needs a permission.
     """
     resources: list[Json] = []
     for function in found.functions:
         lid = logical_ids[function.name]
         resources += [{"Fn::GetAtt": [lid, "Arn"]}, {"Fn::Sub": "${" + lid + ".Arn}:*"}]
+    for function, qualifier in found.qualified:
+        resources.append({"Fn::Sub": "${" + logical_ids[function.name] + ".Arn}" + qualifier})
     for name in found.arns:
         resources += _arn_and_versions(name)
-    if not resources:
+    statements: list[Json] = []
+    if resources:
+        statements.append(
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": resources}
+        )
+    for statement in found.statements:
+        if statement not in statements:
+            statements.append(statement)
+    if not statements:
         return None
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def self_policy(machine_lid: str) -> dict[str, Json]:
+    """What a Distributed Map needs on its own machine: start child runs, watch and stop them.
+
+    A separate `AWS::IAM::Policy`: in the role's own policy, the machine's ARN
+    would make the role depend on the machine, which depends on the role.
+    """
+    executions = f"{_ARN}:states:{_HERE}:execution:${{{machine_lid}.Name}}/*"
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": resources}
+            _allow(["states:StartExecution"], [{"Ref": machine_lid}]),
+            _allow(["states:DescribeExecution", "states:StopExecution"], [_sub(executions)]),
         ],
     }
 

@@ -4,8 +4,9 @@ The zip holds, at its root:
 
 - the user's module and the sibling modules it imported (found by loading it),
 - the dependencies of `requirements.txt` next to the module, installed by pip
-  for Lambda's platform (`--platform manylinux2014_x86_64|aarch64
-  --only-binary=:all: --python-version 3.X`),
+  for Lambda's platform (`--platform manylinux2014_x86_64|aarch64`, and the
+  `manylinux_2_17`..`manylinux_2_34` tags for python3.12+ on Amazon Linux 2023,
+  `--only-binary=:all: --python-version 3.X`),
 - the `phalanx` package itself, pure Python and small (the parts a deployed
   module imports: the model, not the tooling layers), because the user's module runs
   `import phalanx` and builds its `StateMachine` at import time: a stub would
@@ -15,18 +16,21 @@ The zip holds, at its root:
   `phalanx_handlers.<name>` whatever the user's module is called.
 
 Same inputs, same bytes: entries are sorted, timestamps fixed to 1980-01-01,
-modes fixed to 0644, and caches, `.pyc`, tests and pip's console scripts
-(which hold the builder's interpreter path) are left out.
+modes fixed to 0644 (0755 for a dependency's executables), and caches,
+`.pyc`, tests and pip's console scripts (which hold the builder's
+interpreter path) are left out.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import io
 import keyword
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
@@ -45,26 +49,29 @@ REQUIREMENTS = "requirements.txt"
 # Tooling layers a deployed function never imports: Lambda runs the handler and
 # Step Functions runs the machine; some of these need click or boto3.
 _PHALANX_LEFT_OUT = frozenset(
-    {
-        "cli",
-        "deploy",
-        "console",
-        "api",
-        "graph",
-        "validation",
-        "engine",
-        "store",
-        "runtime",
-        "query",
-    }
-    | {"__main__.py"}
+    {"cli", "deploy", "console", "api", "graph", "validation", "engine", "store", "runtime"}
+    | {"query", "__main__.py", "testing.py"}  # testing.py runs machines: it needs the engine
 )
 _NOISE_DIRS = frozenset({"__pycache__", "tests", "test", ".git", ".mypy_cache", ".pytest_cache"})
 _NOISE_SUFFIXES = (".pyc", ".pyo")
 # pip's install records: they name the builder's paths and tools, Lambda never reads them.
 _PIP_BOOKKEEPING = frozenset({"INSTALLER", "REQUESTED", "RECORD", "direct_url.json"})
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-_PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+# Lambda's CodeSizeUnzipped quota: 250 MB for the function and its layers.
+UNZIPPED_LIMIT = 262_144_000
+_MACHINES = {"x86_64": "x86_64", "arm64": "aarch64"}
+# python3.12 and later run on Amazon Linux 2023 (glibc 2.34), earlier ones on
+# Amazon Linux 2 (glibc 2.26: manylinux2014). pip does not widen a
+# `manylinux_2_34` platform to older glibc tags by itself, so each is listed.
+_AL2023_GLIBC_MINORS = range(34, 16, -1)
+
+
+def lambda_platforms(runtime: str, architecture: str) -> list[str]:
+    """pip `--platform` tags whose wheels run on the runtime's Amazon Linux, best first."""
+    machine = _MACHINES[architecture]
+    minor = int(runtime.removeprefix("python3."))
+    newer = [f"manylinux_2_{v}_{machine}" for v in _AL2023_GLIBC_MINORS] if minor >= 12 else []
+    return [*newer, f"manylinux2014_{machine}"]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -76,6 +83,10 @@ class Package:
     handlers: Mapping[str, str]  # function name -> Lambda handler string
     entries: tuple[str, ...]
     requirements: Path | None
+    # Top-level modules the user's files import that the zip does not hold
+    # (not stdlib, not theirs, not a requirement): Lambda would fail to import them.
+    unpackaged: tuple[str, ...] = ()
+    content_sha256: str = ""  # of the entries, whatever the deflate bytes
 
     @property
     def size(self) -> int:
@@ -83,8 +94,13 @@ class Package:
 
     @property
     def key_name(self) -> str:
-        """A content-addressed file name: a new key whenever the code changes."""
-        return f"{self.sha256[:20]}.zip"
+        """A content-addressed file name: a new key whenever the code changes.
+
+        From the hash of the entries (names, modes, bytes), not of the zip: a
+        Python linked against another zlib (zlib-ng) deflates differently, and
+        that alone must not re-upload the code and update every function.
+        """
+        return f"{(self.content_sha256 or self.sha256)[:20]}.zip"
 
     def write(self, path: str | Path) -> Path:
         target = Path(path)
@@ -112,32 +128,114 @@ def build(project: Project, *, pip: Iterable[str] | None = None) -> Package:
     files: dict[str, bytes] = {}
     for path in _user_files(module, folder):
         files[path.relative_to(folder).as_posix()] = path.read_bytes()
+    user_sources = dict(files)
     files.update(_phalanx_files())
     requirements = folder / REQUIREMENTS if (folder / REQUIREMENTS).is_file() else None
+    executables: set[str] = set()
     if requirements is not None:
+        dependencies, executables = _dependencies(
+            project, requirements, list(pip or _default_pip())
+        )
         # Your own files win over a dependency's of the same name.
-        files = {**_dependencies(project, requirements, list(pip or _default_pip())), **files}
+        files = {**dependencies, **files}
+        executables -= set(user_sources)
     handlers = {fn.name: f"{SHIM_MODULE}.{handler_name(fn)}" for fn in project.functions.values()}
     files[f"{SHIM_MODULE}.py"] = shim_source(project, module).encode()
-    data = make_zip(files)
+    unzipped = sum(len(content) for content in files.values())
+    if unzipped > UNZIPPED_LIMIT:
+        raise DeployError(
+            f"the zip would unpack to {unzipped:,} bytes, over Lambda's {UNZIPPED_LIMIT:,} "
+            "(250 MB with layers): trim requirements.txt or move big packages to a layer"
+        )
+    data = make_zip(files, executables)
     return Package(
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
         handlers=handlers,
         entries=tuple(sorted(files)),
         requirements=requirements,
+        unpackaged=unpackaged_imports(user_sources, files),
+        content_sha256=content_hash(files, executables),
     )
 
 
-def make_zip(files: Mapping[str, bytes]) -> bytes:
-    """A zip of `files` (archive name -> content) that depends on nothing else."""
+def content_hash(files: Mapping[str, bytes], executables: Iterable[str] = ()) -> str:
+    """sha256 of what the zip unpacks to: each entry's name, mode and bytes, sorted."""
+    runnable = set(executables)
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        mode = b"755" if name in runnable else b"644"
+        digest.update(b"%s\0%s\0%d\0" % (name.encode(), mode, len(files[name])))
+        digest.update(files[name])
+    return digest.hexdigest()
+
+
+# Modules the Lambda Python runtime itself provides.
+_RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
+
+
+def unpackaged_imports(sources: Mapping[str, bytes], entries: Iterable[str]) -> tuple[str, ...]:
+    """Top-level modules imported by `sources` (the user's files) and not in the zip.
+
+    Read from the code (every `import`, also inside functions), not from
+    `sys.modules`, which holds whatever the building process happened to load.
+    """
+    present = {_top_level(entry) for entry in entries}
+    imported: set[str] = set()
+    for name, source in sources.items():
+        try:
+            tree = ast.parse(source, filename=name)
+        except SyntaxError:
+            continue  # it imported once already; nothing more to learn here
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    return tuple(
+        sorted(
+            name
+            for name in imported
+            if name not in sys.stdlib_module_names
+            and name not in _RUNTIME_PROVIDED
+            and name not in ("phalanx", "__future__")
+            and name not in present
+        )
+    )
+
+
+def _top_level(entry: str) -> str:
+    """`yaml/__init__.py` -> `yaml`; `six.py` -> `six`; `_foo.cpython-312-x86_64.so` -> `_foo`."""
+    first, _, rest = entry.partition("/")
+    return first if rest else first.split(".", 1)[0]
+
+
+def unpackaged_warning(project: Project, package: Package) -> str | None:
+    """One line about `package.unpackaged`, or None when everything imported is in the zip."""
+    if not package.unpackaged:
+        return None
+    names = ", ".join(package.unpackaged)
+    return (
+        f"warning: {project.path.name} imports {names}, not in the zip: add "
+        f"{'them' if len(package.unpackaged) > 1 else 'it'} to {REQUIREMENTS} next to "
+        f'{project.path.name}, or Lambda fails with "Unable to import module"'
+    )
+
+
+def make_zip(files: Mapping[str, bytes], executables: Iterable[str] = ()) -> bytes:
+    """A zip of `files` (archive name -> content) that depends on nothing else.
+
+    Files are 0644, except `executables` (a dependency's helper binaries,
+    executable where pip installed them), which stay 0755.
+    """
+    runnable = set(executables)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever builds it, so the mode bits count
-            info.external_attr = 0o100644 << 16
+            info.external_attr = (0o100755 if name in runnable else 0o100644) << 16
             archive.writestr(info, files[name], compresslevel=9)
     return buffer.getvalue()
 
@@ -166,6 +264,7 @@ def shim_source(project: Project, module: ModuleType) -> str:
         f"import {user} as _user",
         "from phalanx.asl import StateMachine as _StateMachine",
         "from phalanx.functions import LambdaFunction as _LambdaFunction",
+        "from phalanx.project import machine_functions as _machine_functions",
         "",
         "",
         "def _declared(name):",
@@ -173,10 +272,9 @@ def shim_source(project: Project, module: ModuleType) -> str:
         "        if isinstance(value, _LambdaFunction) and value.name == name:",
         "            return value.handler",
         "        if isinstance(value, _StateMachine):",
-        "            for _, state in value.walk():",
-        '                resource = getattr(state, "resource", None)',
-        "                if isinstance(resource, _LambdaFunction) and resource.name == name:",
-        "                    return resource.handler",
+        "            for function in _machine_functions(value):",
+        "                if function.name == name:",
+        "                    return function.handler",
         '    raise LookupError(f"{_user.__name__} declares no phalanx.function named {name!r}")',
     ]
     seen: dict[str, str] = {}
@@ -263,7 +361,8 @@ def pip_arguments(project: Project, requirements: Path, target: Path) -> list[st
             "one zip serves every function, so with a requirements file they must share "
             f"runtime and architecture (found {sorted(runtimes)} and {sorted(architectures)})"
         )
-    version = runtimes.pop().removeprefix("python")
+    runtime = runtimes.pop()
+    version = runtime.removeprefix("python")
     return [
         "install",
         "--quiet",
@@ -271,8 +370,11 @@ def pip_arguments(project: Project, requirements: Path, target: Path) -> list[st
         "--no-compile",
         "--target",
         str(target),
-        "--platform",
-        _PLATFORMS[architectures.pop()],
+        *(
+            argument
+            for platform in lambda_platforms(runtime, architectures.pop())
+            for argument in ("--platform", platform)
+        ),
         "--implementation",
         "cp",
         "--python-version",
@@ -283,7 +385,10 @@ def pip_arguments(project: Project, requirements: Path, target: Path) -> list[st
     ]
 
 
-def _dependencies(project: Project, requirements: Path, pip: list[str]) -> dict[str, bytes]:
+def _dependencies(
+    project: Project, requirements: Path, pip: list[str]
+) -> tuple[dict[str, bytes], set[str]]:
+    """The installed files, and those among them pip made executable."""
     with tempfile.TemporaryDirectory(prefix="phalanx-build-") as scratch:
         target = Path(scratch)
         command = [*pip, *pip_arguments(project, requirements, target)]
@@ -296,9 +401,13 @@ def _dependencies(project: Project, requirements: Path, pip: list[str]) -> dict[
                 "the function's platform and Python version"
             )
         files: dict[str, bytes] = {}
+        executables: set[str] = set()
         for path in _tree(target):
             parts = path.relative_to(target).parts
             if parts[0] == "bin" or parts[-1] in _PIP_BOOKKEEPING:
                 continue
-            files["/".join(parts)] = path.read_bytes()
-        return files
+            name = "/".join(parts)
+            files[name] = path.read_bytes()
+            if path.stat().st_mode & stat.S_IXUSR:
+                executables.add(name)
+        return files, executables

@@ -12,8 +12,35 @@ from phalanx.deploy.errors import DeployError
 from phalanx.deploy.progress import StepLog
 
 # A stack that failed its first creation cannot be updated, only deleted.
-UNUSABLE = frozenset({"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED", "DELETE_FAILED"})
-SUCCEEDED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "IMPORT_COMPLETE", "DELETE_COMPLETE"})
+FAILED_CREATE = frozenset({"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILED"})
+# Only ContinueUpdateRollback brings these back to UPDATE_ROLLBACK_COMPLETE.
+STUCK_ROLLBACK = frozenset({"UPDATE_ROLLBACK_FAILED"})
+# A delete that failed: deleting again (after fixing what blocked it) is the way out.
+FAILED_DELETE = frozenset({"DELETE_FAILED"})
+UNUSABLE = FAILED_CREATE | STUCK_ROLLBACK | FAILED_DELETE | {"IMPORT_ROLLBACK_FAILED"}
+
+
+def next_step(name: str, status: str) -> str | None:
+    """What to do with stack `name` in `status` before provision can update it (None: nothing)."""
+    if status in FAILED_CREATE:
+        return f"its creation failed; run phalanx delete --stack-name {name}, then provision again"
+    if status in STUCK_ROLLBACK:
+        return (
+            f"its update rolled back only in part; run aws cloudformation continue-update-rollback "
+            f"--stack-name {name} (add --resources-to-skip for resources that cannot roll back), "
+            "then provision again"
+        )
+    if status in FAILED_DELETE:
+        return (
+            f"a delete failed; see phalanx describe --stack-name {name}, fix what blocks it, "
+            f"then run phalanx delete --stack-name {name}"
+        )
+    if status == "IMPORT_ROLLBACK_FAILED":
+        return (
+            "a resource import rolled back only in part; fix the stack in the CloudFormation "
+            "console (see phalanx describe), then provision again"
+        )
+    return None
 
 
 def find(conn: Connection, name: str) -> dict[str, Any] | None:
@@ -53,16 +80,24 @@ def follow(
     log: StepLog,
     seen: set[str],
     since: datetime | None = None,
+    before: tuple[str, object] | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
     """Print the stack's new events as they come until it stops changing.
 
     `stack` should be the stack id (its ARN): after a delete, only the id
     still finds it. Returns the final status and the events shown.
+
+    `before` is the stack's (status, LastUpdatedTime) before the operation:
+    right after ExecuteChangeSet, DescribeStacks may still show that old,
+    settled status. It is taken as the end only once something moved (the
+    status, the update time or a stack-level event), or after `_GRACE_POLLS`.
     """
     client = conn.client("cloudformation")
     pace = conn.pace
     deadline = pace.clock() + pace.timeout
     shown: list[dict[str, Any]] = []
+    started = before is None
+    polls = 0
     while True:
         with aws_errors():
             new = _new_events(client, stack, seen)
@@ -71,8 +106,17 @@ def follow(
                 since = since or item.get("Timestamp")
                 shown.append(item)
                 log.detail(progress.event(item, since))
-            status = str(client.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"])
-        if not status.endswith("_IN_PROGRESS"):
+            current = client.describe_stacks(StackName=stack)["Stacks"][0]
+            status = str(current["StackStatus"])
+        polls += 1
+        if not started and before is not None:
+            started = (
+                status != before[0]
+                or current.get("LastUpdatedTime") != before[1]
+                or any(item.get("ResourceType") == _STACK_TYPE for item in new)
+                or polls > _GRACE_POLLS
+            )
+        if started and not status.endswith("_IN_PROGRESS"):
             for item in _new_events(client, stack, seen):  # the last ones, if any
                 seen.add(str(item["EventId"]))
                 shown.append(item)
@@ -84,6 +128,11 @@ def follow(
                 "follow it with phalanx status"
             )
         pace.sleep(pace.interval)
+
+
+_STACK_TYPE = "AWS::CloudFormation::Stack"
+# Polls to wait for an operation to show before trusting an unchanged status.
+_GRACE_POLLS = 5
 
 
 def _new_events(client: Any, stack: str, seen: set[str]) -> list[dict[str, Any]]:

@@ -41,6 +41,11 @@ CODE_BUCKET = "CodeBucket"
 CODE_KEY = "CodeKey"
 HOOK_NAME = "phalanx_template_hook"
 HOOK_MARK = "__phalanx_template_hook__"
+_INTEGRATION_PREFIX = "arn:aws:states:::"
+# Lambda's quota on a function's environment variables, all together.
+ENVIRONMENT_LIMIT = 4096
+# How long each function's logs are kept; a template hook may change it.
+LOG_RETENTION_DAYS = 30
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -99,8 +104,17 @@ def build_template(
     outputs: Template = {}
     for name, function in project.functions.items():
         lid = functions[name]
-        resources[f"{lid}Role"] = _role("lambda.amazonaws.com", iam.function_policy(function))
-        resources[lid] = _function(function, handlers[name], f"{lid}Role")
+        resources[f"{lid}LogGroup"] = {
+            "Type": "AWS::Logs::LogGroup",
+            # Said, not defaulted (cfn-lint I3011): the logs go with the stack.
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
+            "Properties": {"RetentionInDays": LOG_RETENTION_DAYS},
+        }
+        resources[f"{lid}Role"] = _role(
+            "lambda.amazonaws.com", iam.function_policy(function, f"{lid}LogGroup")
+        )
+        resources[lid] = _function(function, handlers[name], f"{lid}Role", f"{lid}LogGroup")
         outputs[f"{lid}Arn"] = {
             "Description": f"ARN of Lambda function {name}",
             "Value": {"Fn::GetAtt": [lid, "Arn"]},
@@ -108,8 +122,9 @@ def build_template(
     notes: list[str] = []
     for name, machine in project.machines.items():
         lid = machines[name]
-        found = iam.invocations(machine)
-        missing = [fn.name for fn in found.functions if fn.name not in functions]
+        found = iam.invocations(machine, project.functions)
+        called = [*found.functions, *(fn for fn, _ in found.qualified)]
+        missing = [fn.name for fn in called if fn.name not in functions]
         if missing:
             raise DeployError(
                 f"state machine {name} calls phalanx functions {missing} that phalanx cannot "
@@ -122,9 +137,18 @@ def build_template(
             "Type": "AWS::StepFunctions::StateMachine",
             "Properties": {
                 "RoleArn": {"Fn::GetAtt": [f"{lid}Role", "Arn"]},
-                "DefinitionString": definition_string(machine, functions),
+                "DefinitionString": definition_string(machine, functions, project.functions),
             },
         }
+        if found.distributed:
+            resources[f"{lid}SelfPolicy"] = {
+                "Type": "AWS::IAM::Policy",
+                "Properties": {
+                    "PolicyName": "phalanx-distributed-map",
+                    "PolicyDocument": iam.self_policy(lid),
+                    "Roles": [{"Ref": f"{lid}Role"}],
+                },
+            }
         outputs[f"{lid}Arn"] = {
             "Description": f"ARN of state machine {name}",
             "Value": {"Ref": lid},
@@ -149,26 +173,71 @@ def build_template(
     return Built(template, context, tuple(notes))
 
 
-def definition_string(machine: StateMachine, functions: Mapping[str, str]) -> dict[str, Any]:
+def definition_string(
+    machine: StateMachine,
+    functions: Mapping[str, str],
+    by_name: Mapping[str, LambdaFunction] | None = None,
+) -> dict[str, Any]:
     """`{"Fn::Sub": <ASL JSON>}`, each phalanx function as `${<LogicalId>.Arn}`.
 
     A literal `${` in the definition is escaped as `${!` (Fn::Sub's escape).
     A `phalanx.function` given as `FunctionName` of a `lambda:invoke` task
-    is written the same way.
+    is written the same way, and so is a `FunctionName` string that names one
+    of `by_name` (`"work"`, `"work:live"`): CloudFormation chooses the
+    deployed function's name, so the plain name would not exist.
+    `arn:aws:states:::...` integrations are written for the stack's partition.
     """
     tokens: dict[str, str] = {}
 
-    def token(function: LambdaFunction) -> str:
+    def token(function: LambdaFunction, qualifier: str = "") -> str:
+        return literal("${" + functions[function.name] + ".Arn}" + qualifier.replace("${", "${!"))
+
+    def literal(value: str) -> str:
+        """A mark in the JSON that becomes `value`, already written for Fn::Sub."""
         mark = f"\x00{len(tokens)}\x00"
-        tokens[mark] = "${" + functions[function.name] + ".Arn}"
+        tokens[mark] = value
         return mark
+
+    def partitioned(holder: dict[str, Any]) -> None:
+        # Service integrations exist in every partition (aws-cn, aws-us-gov): cfn-lint I3042.
+        resource = holder.get("Resource")
+        if isinstance(resource, str) and resource.startswith(_INTEGRATION_PREFIX):
+            rest = resource[len(_INTEGRATION_PREFIX) :].replace("${", "${!")
+            holder["Resource"] = literal("arn:${AWS::Partition}:states:::" + rest)
+
+    def by_function_name(states: object) -> None:
+        if not isinstance(states, dict):
+            return
+        for state in states.values():
+            if not isinstance(state, dict):
+                continue
+            if state.get("Type") == "Task" and iam.is_lambda_invoke(str(state.get("Resource"))):
+                for field in ("Parameters", "Arguments"):
+                    payload = state.get(field)
+                    name = payload.get("FunctionName") if isinstance(payload, dict) else None
+                    if isinstance(payload, dict) and isinstance(name, str):
+                        local = iam.resolve_function_name(name, by_name or {})
+                        if local is not None:
+                            payload["FunctionName"] = token(*local)
+            if state.get("Type") == "Task":
+                partitioned(state)
+            for key in ("ItemReader", "ResultWriter"):
+                if isinstance(state.get(key), dict):
+                    partitioned(state[key])
+            for branch in state.get("Branches", []) or []:
+                by_function_name(branch.get("States") if isinstance(branch, dict) else None)
+            for key in ("ItemProcessor", "Iterator"):
+                if isinstance(state.get(key), dict):
+                    by_function_name(state[key].get("States"))
 
     def encode(value: object) -> str:
         if isinstance(value, LambdaFunction):
             return token(value)
         raise TypeError(f"cannot write {type(value).__name__} in a definition")
 
-    text = json.dumps(machine.to_asl(token), indent=2, ensure_ascii=False, default=encode)
+    asl = machine.to_asl(token)
+    by_function_name(asl.get("States"))
+    text = json.dumps(asl, indent=2, ensure_ascii=False, default=encode)
     text = text.replace("${", "${!")
     for mark, value in tokens.items():
         text = text.replace(json.dumps(mark), json.dumps(value), 1)
@@ -205,8 +274,12 @@ def template_hooks(project: Project) -> list[Callable[[Template, TemplateContext
     ]
 
 
-def render(template: Template, fmt: str = "json") -> str:
-    """The template as JSON or YAML text (YAML in the long `Fn::` form, no tags)."""
+def render(template: Template, fmt: str = "json", *, compact: bool = False) -> str:
+    """The template as JSON or YAML text (YAML in the long `Fn::` form, no tags).
+
+    `compact` JSON (no indentation) is what provision sends: CreateChangeSet
+    takes at most 51,200 bytes inline.
+    """
     if fmt == "yaml":
         import yaml
 
@@ -217,6 +290,8 @@ def render(template: Template, fmt: str = "json") -> str:
         return str(
             yaml.dump(template, Dumper=Dumper, sort_keys=False, width=100, allow_unicode=True)
         )
+    if compact:
+        return json.dumps(template, separators=(",", ":"), ensure_ascii=False)
     return json.dumps(template, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -246,7 +321,7 @@ def _role(service: str, policy: dict[str, Any] | None) -> dict[str, Any]:
     return {"Type": "AWS::IAM::Role", "Properties": properties}
 
 
-def _function(function: LambdaFunction, handler: str, role: str) -> dict[str, Any]:
+def _function(function: LambdaFunction, handler: str, role: str, logs: str) -> dict[str, Any]:
     properties: dict[str, Any] = {
         "Code": {"S3Bucket": {"Ref": CODE_BUCKET}, "S3Key": {"Ref": CODE_KEY}},
         "Handler": handler,
@@ -255,10 +330,21 @@ def _function(function: LambdaFunction, handler: str, role: str) -> dict[str, An
         "MemorySize": function.memory_size,
         "Timeout": function.timeout,
         "Role": {"Fn::GetAtt": [role, "Arn"]},
+        # The stack's own log group (retention set, deleted with the stack) instead
+        # of /aws/lambda/<name>, which Lambda would create with no expiry and leave behind.
+        "LoggingConfig": {"LogGroup": {"Ref": logs}},
     }
     if function.description:
         properties["Description"] = function.description[:256]
     if function.environment:
+        size = sum(len(k.encode()) + len(v.encode()) for k, v in function.environment.items())
+        if size > ENVIRONMENT_LIMIT:
+            # Lambda refuses it mid-stack (CREATE_FAILED); moto accepts it.
+            raise DeployError(
+                f"function {function.name}: its environment holds {size:,} bytes of names and "
+                f"values, over Lambda's {ENVIRONMENT_LIMIT:,} (4 KB); keep big values in S3 or "
+                "SSM Parameter Store and pass their names"
+            )
         properties["Environment"] = {"Variables": dict(function.environment)}
     if function.tags:
         properties["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(function.tags.items())]
