@@ -160,3 +160,15 @@ def test_express_machine_with_a_callback_task_is_refused_without_traceback(
     assert result.exit_code == 1
     assert "Express" in result.output and result.exception is not None
     assert isinstance(result.exception, SystemExit)
+
+
+def test_invalid_machine_is_refused_with_its_diagnostics(tmp_path: Path) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text(
+        json.dumps({"StartAt": "a", "States": {"a": {"Type": "Pass", "Next": "nowhere"}}})
+    )
+    result = CliRunner().invoke(cli, ["run", str(source), "--fast"])
+    assert result.exit_code == 1
+    assert "error MISSING_TRANSITION_TARGET /States/a/Next" in result.output
+    assert "nothing was run" in result.output
+    assert "Entered" not in result.output

@@ -65,3 +65,17 @@ def test_variables_within_the_limits_are_kept() -> None:
     }
     execution = phalanx.run(machine, {"s": "x" * 100_000}, fast=True)
     assert execution.status == "SUCCEEDED"
+
+
+def test_jsonata_now_follows_the_virtual_clock() -> None:
+    from phalanx import Pass, StateMachine, Wait, jsonata
+
+    machine = StateMachine.of(
+        Pass("before", output=jsonata("$millis()")).next("wait"),
+        Wait("wait", seconds=3600).next("after"),
+        Pass("after", output=jsonata("[$states.input, $millis()]")),
+        query_language="JSONata",
+    )
+    execution = phalanx.run(machine, {}, fast=True)
+    before, after = execution.output
+    assert after - before == 3_600_000

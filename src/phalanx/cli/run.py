@@ -87,6 +87,20 @@ class TextReport:
                 click.echo(f"{offset}    {kind}: {error}")
 
 
+def _refuse_invalid(machine: Any, machine_type: str) -> None:
+    """Show the errors of a machine AWS would refuse to create, and stop before running it."""
+    from phalanx.validation import validate
+
+    result = validate(machine, machine_type=machine_type)
+    if result.result == "OK":
+        return
+    for diagnostic in result.diagnostics:
+        click.echo(
+            f"error {diagnostic.code} {diagnostic.location or '/'}: {diagnostic.message}", err=True
+        )
+    raise click.ClickException("the state machine is not valid; nothing was run")
+
+
 @click.command("run")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--input", "input_text", help="Execution input: JSON text, or @file.json.")
@@ -140,6 +154,7 @@ def run_command(
             functions.update(load_file(functions_file).functions)
     except (LoadError, DefinitionError) as error:
         raise click.ClickException(str(error)) from None
+    _refuse_invalid(machine, machine_type)
     report = TextReport() if output_format == "text" else None
     if machine.name is None:
         import dataclasses

@@ -18,7 +18,7 @@ from phalanx.engine import io
 from phalanx.engine.failures import Failure
 from phalanx.engine.history import to_text as _to_text
 from phalanx.errors import StatesError
-from phalanx.query import jsonpath
+from phalanx.query import json_type, jsonpath
 
 if TYPE_CHECKING:
     from phalanx.engine.interpreter import _StateRun
@@ -193,7 +193,7 @@ def choose_jsonata(run: _StateRun, state: Choice) -> tuple[str | None, Any]:
                 "States.QueryEvaluationError",
                 f"The JSONata expression '{rule.condition}' specified for the field "
                 f"'Condition' returned an unexpected result type. Expected 'boolean', "
-                f"but was '{_json_type(condition)}' for value: {_to_text(condition)}",
+                f"but was '{json_type(condition)}' for value: {_to_text(condition)}",
             )
         if condition:
             matched = rule
@@ -209,15 +209,3 @@ def choose_jsonata(run: _StateRun, state: Choice) -> tuple[str | None, Any]:
         output = run.jsonata_value(source.output, "Output")
     target = matched.next_state if matched is not None else state.default
     return run.finish(target, output, assigned)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"

@@ -16,7 +16,7 @@ from typing import Any
 
 from phalanx.asl import NULL
 from phalanx.errors import StatesError
-from phalanx.query import jsonata
+from phalanx.query import json_type, jsonata
 from phalanx.query.intrinsics import Sources
 
 QUERY_EVALUATION_ERROR = "States.QueryEvaluationError"
@@ -49,12 +49,6 @@ def evaluate(
             try:
                 return jsonata.evaluate(value, bindings, field=field, sources=sources)
             except StatesError as error:
-                # TODO(query): a variable holding JSON null reads as undefined in
-                # phalanx.query.jsonata (tests/engine/test_query_bugs.py); AWS reads
-                # null. Worked around for a bare `$name` only.
-                name = jsonata.strip(value)[1:]
-                if name in bindings and bindings[name] is None and "undefined" in error.cause:
-                    return None
                 raise EvaluationError(error.cause, field, error.error) from None
         return value
     if isinstance(value, dict):
@@ -66,21 +60,9 @@ def evaluate(
     return value
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def expect_type(value: Any, expected: str, text: str, field: str) -> None:
     """Fail unless `value` has JSON type `expected` ("array", "boolean", ...)."""
-    if _describe(value) != expected:
+    if json_type(value) != expected:
         error = jsonata.unexpected_type(text, field, expected, value)
         raise EvaluationError(error.cause, field, error.error)
 

@@ -101,7 +101,9 @@ class Interpreter:
         )
         self.info = info or ExecutionInfo()
         self.history = History(include_data)
-        self.sources = sources
+        # JSONata's $now()/$millis() read the execution's clock, so virtual time and
+        # replays see the same instant the history records.
+        self.sources = dataclasses.replace(sources or Sources(), now=lambda: self.history.now)
         self.max_events = max_events
         self.deadline: float | None = None
         self.start_time = 0.0
@@ -586,17 +588,3 @@ class _StateRun:
         except StatesError as error:
             raise self.evaluation_failure(error) from None
         return self.finish(catcher.next_state, output, assigned)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"

@@ -28,18 +28,6 @@ if TYPE_CHECKING:
     from phalanx.engine.interpreter import _StateRun
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def _items(run: _StateRun, state: Map, value: Any) -> list[Any]:
     if run.jsonata:
         items = value

@@ -12,6 +12,7 @@ from phalanx.engine import choice as choice_rules
 from phalanx.engine import expressions, io
 from phalanx.engine.history import to_text as _to_text
 from phalanx.errors import StatesError
+from phalanx.query import json_type
 
 if TYPE_CHECKING:
     from phalanx.engine.interpreter import _StateRun
@@ -28,12 +29,6 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, str) else _to_text(value)
 
 
-def _json_type(value: Any) -> str:
-    from phalanx.engine.interpreter import _json_type as json_type
-
-    return json_type(value)
-
-
 def wait_seconds(run: _StateRun, state: Wait) -> float:
     """Seconds the Wait state waits: Seconds, Timestamp or their Path/JSONata forms."""
     now = run.interpreter.history.now
@@ -47,7 +42,7 @@ def wait_seconds(run: _StateRun, state: Wait) -> float:
                 raise expressions.EvaluationError(
                     f"The JSONata expression '{text}' "
                     "specified for the field 'Seconds' returned an unexpected result type. "
-                    f"Expected 'integer', but was '{_json_type(seconds)}' for value: "
+                    f"Expected 'integer', but was '{json_type(seconds)}' for value: "
                     f"{_to_text(seconds)}",
                     "Seconds",
                 )

@@ -19,3 +19,7 @@ time JSONata's `$now()` / `$millis()` read come from an injectable
 """
 
 from __future__ import annotations
+
+from phalanx.query._json import json_type
+
+__all__ = ["json_type"]
