@@ -14,14 +14,15 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-CORPUS = Path("/work/shared/conformance")
 ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("PHALANX_SHARED", ROOT.parent / "shared")) / "conformance"
 sys.path.insert(0, str(ROOT / "src"))
 
 from phalanx.asl import StateMachine  # noqa: E402

@@ -28,7 +28,10 @@ import timeit
 from collections.abc import Callable
 from typing import Any
 
-CASES = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/conformance/cases"
+_SHARED = os.environ.get(
+    "PHALANX_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "shared")
+)
+CASES = sys.argv[1] if len(sys.argv) > 1 else os.path.join(_SHARED, "conformance", "cases")
 
 TYPICAL = [
     (

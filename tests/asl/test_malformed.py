@@ -167,3 +167,20 @@ def test_malformed_definition_raises_definition_error_at_location(
 def test_definition_error_is_a_value_error_with_location_in_text() -> None:
     with pytest.raises(ValueError, match="/States/a: state 'a' has no 'Type'"):
         StateMachine.from_asl(_machine(a={}))
+
+
+def test_deeply_nested_json_text_is_a_definition_error() -> None:
+    with pytest.raises(DefinitionError, match="nested too deeply"):
+        StateMachine.from_asl("[" * 100_000 + "]" * 100_000)
+
+
+def test_deeply_nested_rules_are_a_definition_error() -> None:
+    rule: dict[str, Any] = {"Variable": "$.x", "IsNull": True}
+    for _ in range(100_000):
+        rule = {"Not": rule}
+    definition = {
+        "StartAt": "c",
+        "States": {"c": {"Type": "Choice", "Choices": [{**rule, "Next": "c"}]}},
+    }
+    with pytest.raises(DefinitionError, match="nested too deeply"):
+        StateMachine.from_asl(definition)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from phalanx import DefinitionError, StateMachine
+from phalanx import DefinitionError, StateMachine, validate
 from tests.corpora import cases
 
 
@@ -34,15 +34,23 @@ VALID = [p for p in cases("validation") if p.values[0]["expect_valid"]]
 
 
 @pytest.mark.parametrize("case", VALID)
-def test_valid_validation_definition_round_trips(case: Any) -> None:
+def test_valid_validation_definition_round_trips_or_is_refused_as_aws_would(case: Any) -> None:
+    """Labelled valid: round-trips, or the loader refuses exactly what AWS rejects.
+
+    A few labels (statelint, asl-validator) call valid what AWS refuses, e.g.
+    `Parameters` that is not an object. The loader may refuse those only where
+    the validator reports an AWS error at the same location, and never a
+    definition AWS itself recorded as valid.
+    """
     definition = case["definition"]
     try:
         model = StateMachine.from_asl(definition)
     except DefinitionError as error:
-        # The loader refuses only shapes AWS refuses (e.g. `Parameters` that is not an
-        # object); a label that AWS itself recorded must never disagree.
         assert case["label_basis"] != "aws-recorded", str(error)
-        pytest.xfail(f"labelled valid by {case['label_basis']}, but AWS rejects it: {error}")
+        report = validate(definition)
+        assert report.result == "FAIL"
+        assert error.location in {d.location for d in report.diagnostics}, str(error)
+        return
     assert model.to_asl() == definition
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpora import shared
+
 _BENCH = Path(__file__).resolve().parents[2] / "bench" / "conformance.py"
 _spec = importlib.util.spec_from_file_location("phalanx_bench_conformance", _BENCH)
 assert _spec is not None and _spec.loader is not None
@@ -27,7 +29,7 @@ _KNOWN = {
     ),
 }
 
-_FILES = conformance.case_files() if conformance.CORPUS.exists() else []
+_FILES = conformance.case_files(shared("conformance").parent)
 
 
 def _param(path: Path) -> object:
@@ -37,7 +39,6 @@ def _param(path: Path) -> object:
     return pytest.param(path, id=path.stem, marks=marks)
 
 
-@pytest.mark.skipif(not _FILES, reason="conformance corpus not available")
 @pytest.mark.parametrize("path", [_param(p) for p in _FILES])
 def test_execution_matches_aws_recording(path: Path) -> None:
     verdict = conformance.check(conformance.load(path))

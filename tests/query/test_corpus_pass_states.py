@@ -19,21 +19,9 @@ import pytest
 
 from phalanx.errors import StatesError
 from phalanx.query import jsonata, jsonpath, payload
+from tests.corpora import shared
 
-
-def _corpus_folder() -> str:
-    """$PHALANX_CONFORMANCE, else shared/ beside the repository, else the workplace copy."""
-    repository = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    candidates = [
-        os.environ.get("PHALANX_CONFORMANCE", ""),
-        os.path.join(os.path.dirname(repository), "shared", "conformance", "cases"),
-        os.path.join(repository, "shared", "conformance", "cases"),
-        "/work/shared/conformance/cases",
-    ]
-    return next((path for path in candidates if path and os.path.isdir(path)), "")
-
-
-CORPUS = _corpus_folder()
+CORPUS = str(shared("conformance"))
 JSONPATH_FIELDS = {"Type", "End", "Comment", "InputPath", "Parameters", "ResultPath", "OutputPath"}
 JSONATA_FIELDS = {"Type", "End", "Comment", "Output", "QueryLanguage"}
 STATE_PREFIX = re.compile(
@@ -144,7 +132,6 @@ def test_matches_helper(expected: Any, actual: Any, masks: set[str], verdict: bo
     assert _matches(expected, actual, masks) is verdict
 
 
-@pytest.mark.skipif(not CASES, reason="conformance corpus not available")
 @pytest.mark.parametrize(("case", "language"), CASES)
 def test_one_state_pass_machine_matches_aws(case: dict[str, Any], language: str) -> None:
     (state,) = case["definition"]["States"].values()

@@ -143,7 +143,6 @@ def test_missing_file_exits_two(tmp_path: Path, files: dict[str, Path]) -> None:
 
 
 def test_unreadable_python_module_exits_two(tmp_path: Path) -> None:
-    pytest.importorskip("phalanx.project", reason="phalanx.project.load_file has not landed yet")
     path = tmp_path / "flow.py"
     path.write_text("raise RuntimeError('not a project module')\n")
     result = CliRunner().invoke(validate_command, [str(path)])
@@ -161,7 +160,6 @@ machine = StateMachine.of(pause.next(done), done)
 
 
 def test_python_module_points_at_the_line_that_built_the_state(tmp_path: Path) -> None:
-    pytest.importorskip("phalanx.project", reason="phalanx.project.load_file has not landed yet")
     path = tmp_path / "flow.py"
     path.write_text(PYTHON_FLOW)
     result = CliRunner().invoke(validate_command, [str(path)])

@@ -1,11 +1,11 @@
-"""Agreement with the labelled validation corpus (/work/shared/validation), measured.
+"""Agreement with the labelled validation corpus (../shared/validation), measured.
 
 The corpus is measurement data: one parametrised pass over every case, no case
 special-cased. Cases marked `doubtful` are scored apart.
 
 The issue's targets are >= 99% on aws-recorded cases, >= 97% overall and false
 accepts under 1% of the invalid cases. The first holds (100%). The other two
-floors are set at what AWS's own rules reach (95.5%, 1.5%): the 36 remaining
+floors are set at what AWS's own rules reach (95.7%, 1.5%): the 36 remaining
 disagreements are labels that contradict AWS (docs/validate.md lists them by
 reason: `Parameters` that is not an object, resources that are not ARNs,
 `Credentials` without `RoleArn`, JSONata delimiters AWS accepts, ...), and
@@ -21,12 +21,9 @@ from typing import Any
 import pytest
 
 from phalanx.validation import validate
-
-from .corpora import shared
+from tests.corpora import shared
 
 CORPUS = shared("validation")
-
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="validation corpus not present")
 
 
 def _cases() -> list[dict[str, Any]]:
@@ -107,6 +104,6 @@ def test_false_accepts_stay_under_1_5_percent_of_invalid_cases(
     assert row["false accepts"] / row["invalid"] < 0.015, _table(scores)
 
 
-def test_agreement_overall_is_at_least_95_5_percent(scores: dict[str, Counter[str]]) -> None:
+def test_agreement_overall_is_at_least_95_7_percent(scores: dict[str, Counter[str]]) -> None:
     row = scores["overall"]
-    assert row["agree"] / row["cases"] >= 0.955, _table(scores)
+    assert row["agree"] / row["cases"] >= 0.957, _table(scores)

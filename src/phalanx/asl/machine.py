@@ -100,12 +100,15 @@ class StateMachine:
         """
         from phalanx.asl.codec import decode_machine
 
-        if isinstance(definition, str | bytes):
-            try:
-                definition = json.loads(definition)
-            except json.JSONDecodeError as error:
-                raise DefinitionError("", f"not valid JSON: {error}") from None
-        return decode_machine(definition)
+        try:
+            if isinstance(definition, str | bytes):
+                try:
+                    definition = json.loads(definition)
+                except json.JSONDecodeError as error:
+                    raise DefinitionError("", f"not valid JSON: {error}") from None
+            return decode_machine(definition)
+        except RecursionError:
+            raise DefinitionError("", "the definition is nested too deeply to read") from None
 
     def to_asl(self, resource_arn: ResourceArn | None = None) -> dict[str, JSON]:
         """The definition as a JSON-ready dict.
