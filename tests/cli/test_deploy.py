@@ -146,3 +146,27 @@ def test_provision_and_delete_follow_the_stack_for_timeout_seconds(
     result = CliRunner().invoke(cli, [*argv, "--timeout", "90"])
     assert result.exit_code == 0, result.output
     assert timeouts and set(timeouts) == {90.0}
+
+
+def test_build_refuses_a_file_with_no_function(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.py"
+    empty.write_text("x = 1\n")
+    result = CliRunner().invoke(cli, ["build", str(empty), "-o", str(tmp_path / "e.zip")])
+    assert result.exit_code == 1
+    assert "nothing to package" in result.output
+    assert not (tmp_path / "e.zip").exists()
+
+
+def test_template_output_into_a_new_folder_is_created(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "dir" / "template.json"
+    result = CliRunner().invoke(cli, ["template", str(ROLL_DIE), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "Resources" in json.loads(target.read_text())
+
+
+def test_unwritable_output_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = CliRunner().invoke(cli, ["template", str(ROLL_DIE), "-o", str(blocker / "t.json")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "Error:" in result.output

@@ -225,3 +225,9 @@ def test_python_built_machines_point_at_the_line_that_built_the_state() -> None:
         "flows/roll.py:12:1: error MISSING_TRANSITION_TARGET /States/A/Next [roll]: "
         in "\n".join(lines)
     )
+
+
+def test_a_directory_is_unusable_input_named_as_such(tmp_path: Path) -> None:
+    result = CliRunner().invoke(validate_command, [str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is a directory" in result.output

@@ -84,6 +84,9 @@ def friendly_errors() -> Iterator[None]:
 
         if is_aws_error(error):
             raise click.ClickException(explain(error)) from None
+        if isinstance(error, OSError):
+            where = f"{error.filename}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from None
         raise
 
 
@@ -184,7 +187,9 @@ def template_command(file: str, output: str | None, stack_name: str | None) -> N
     if output is None:
         click.echo(render(built.template), nl=False)
         return
-    Path(output).write_text(render(built.template, format_for(output)), encoding="utf-8")
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(built.template, format_for(output)), encoding="utf-8")
     click.echo(f"{output}: {len(built.template['Resources'])} resources", err=True)
 
 

@@ -299,11 +299,17 @@ def _template_targets(
             yield Target(str(asl), logical_id, definition, kind, True, asl_positions)
 
 
+def _require_file(file: Path) -> None:
+    if file.is_dir():
+        raise Unusable(f"{file}: is a directory, not a file")
+    if not file.is_file():
+        raise Unusable(f"{file}: no such file")
+
+
 def _read_asl(path: str) -> tuple[object, dict[str, Position]]:
     """A file's contents for `validate`: JSON text as it is, YAML as a document."""
     file = Path(path)
-    if not file.is_file():
-        raise Unusable(f"{path}: no such file")
+    _require_file(file)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -324,8 +330,7 @@ def _read_asl(path: str) -> tuple[object, dict[str, Position]]:
 def load_targets(path: str, machine_type: str, placeholders: bool) -> list[Target]:
     """Every state machine in one file; raises `Unusable` when there is none to check."""
     if path.endswith(".py"):
-        if not Path(path).is_file():
-            raise Unusable(f"{path}: no such file")
+        _require_file(Path(path))
         return _python_targets(path, machine_type)
     content, positions = _read_asl(path)
     document: object = content

@@ -121,8 +121,11 @@ def build(project: Project, *, pip: Iterable[str] | None = None) -> Package:
     """Build the deployment zip of `project` (a loaded `.py` file).
 
     `pip` is the command that runs pip (default: this interpreter's).
-    Raises `DeployError` when the dependencies cannot be resolved for Lambda.
+    Raises `DeployError` when there is nothing to deploy or the dependencies
+    cannot be resolved for Lambda.
     """
+    if not project.functions:
+        raise DeployError(f"{project.path}: declares no phalanx.function: nothing to package")
     module = find_module(project)
     folder = project.path.resolve().parent
     files: dict[str, bytes] = {}
