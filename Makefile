@@ -23,7 +23,10 @@ lint: $(BIN)/.installed  ## ruff and mypy (strict on src/)
 	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/mypy
 
-bench: $(BIN)/.installed  ## benchmarks under bench/
+bench: $(BIN)/.installed  ## benchmarks under bench/: tables with ratios against peers
+	$(BIN)/python bench/conformance.py
+	$(BIN)/python bench/engine_bench.py
+	$(BIN)/python bench/validate_bench.py
 	$(BIN)/python bench/cli_startup.py
 
 clean:
