@@ -7,14 +7,14 @@ and other integrations give `TaskScheduled/Started/Succeeded|Failed|TimedOut`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from phalanx.asl import Task
 from phalanx.engine import io
 from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
 from phalanx.engine.failures import Failure, TimedOut
 from phalanx.engine.history import data, error_details, from_text, to_text
-from phalanx.engine.interpreter import Steps
+from phalanx.engine.run import StateRun, Steps
 from phalanx.engine.task import (
     MAX_PAYLOAD_BYTES,
     Resource,
@@ -27,11 +27,8 @@ from phalanx.engine.task import (
 from phalanx.errors import StatesError
 from phalanx.functions import DEFAULT_REGION
 
-if TYPE_CHECKING:
-    from phalanx.engine.interpreter import _StateRun
 
-
-def _seconds(run: _StateRun, value: Any, path: str | None, field: str) -> float | None:
+def _seconds(run: StateRun, value: Any, path: str | None, field: str) -> float | None:
     if run.jsonata and isinstance(value, str):
         value = run.jsonata_value(value, field)
     elif path is not None:
@@ -48,7 +45,7 @@ def _seconds(run: _StateRun, value: Any, path: str | None, field: str) -> float 
     return float(value)
 
 
-def run_task(run: _StateRun, state: Task) -> Steps:
+def run_task(run: StateRun, state: Task) -> Steps:
     """Run the Task's work (one attempt); returns `(next, output)` via `run.finish`."""
     if run.jsonata:
         arguments = state.arguments
@@ -72,7 +69,7 @@ def run_task(run: _StateRun, state: Task) -> Steps:
     return run.finish(run.next_of(), output, assigned)
 
 
-def _limit(run: _StateRun, timeout: float | None) -> tuple[float | None, bool]:
+def _limit(run: StateRun, timeout: float | None) -> tuple[float | None, bool]:
     """The effective timeout, and whether it is the execution's deadline."""
     remaining = run.interpreter.remaining()
     if remaining is not None and (timeout is None or remaining < timeout):
@@ -81,7 +78,7 @@ def _limit(run: _StateRun, timeout: float | None) -> tuple[float | None, bool]:
 
 
 def _invoke_function(
-    run: _StateRun, resource: Resource, payload: Any, timeout: float | None
+    run: StateRun, resource: Resource, payload: Any, timeout: float | None
 ) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
@@ -142,7 +139,7 @@ def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Fai
 
 
 def _integration(
-    run: _StateRun,
+    run: StateRun,
     resource: Resource,
     parameters: Any,
     timeout: float | None,
