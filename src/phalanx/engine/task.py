@@ -70,10 +70,6 @@ def function_arn(function: str) -> str:
     return f"arn:aws:lambda:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:function:{function}"
 
 
-def payload_bytes(value: Any) -> int:
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-
-
 def parse_payload(response: LambdaResponse) -> Any:
     """The JSON value of a successful invocation's payload text.
 
