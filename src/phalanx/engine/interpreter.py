@@ -28,9 +28,8 @@ from phalanx.engine.failures import EventLimit, Failure, TimedOut
 from phalanx.engine.history import MAX_EVENTS, History, Thread, entered, error_details
 from phalanx.engine.history import to_text as _to_text
 from phalanx.engine.run import StateRun, Steps, iso_time, size_of
-from phalanx.engine.task import MAX_PAYLOAD_BYTES
+from phalanx.engine.task import LOCAL_ACCOUNT, LOCAL_REGION, MAX_PAYLOAD_BYTES
 from phalanx.errors import DefinitionError, PhalanxError, StatesError
-from phalanx.functions import DEFAULT_ACCOUNT, DEFAULT_REGION
 from phalanx.query.intrinsics import Sources
 
 EXPRESS_MAX_SECONDS = 300
@@ -43,9 +42,9 @@ class ExecutionInfo:
 
     name: str = "local-execution"
     state_machine_name: str = "local-machine"
-    role_arn: str = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/phalanx-local"
-    region: str = DEFAULT_REGION
-    account: str = DEFAULT_ACCOUNT
+    role_arn: str = f"arn:aws:iam::{LOCAL_ACCOUNT}:role/phalanx-local"
+    region: str = LOCAL_REGION
+    account: str = LOCAL_ACCOUNT
     machine_type: str = "STANDARD"
 
     @property

@@ -25,7 +25,6 @@ from phalanx.engine.task import (
     parse_resource,
 )
 from phalanx.errors import StatesError
-from phalanx.functions import DEFAULT_REGION
 
 
 def _seconds(run: StateRun, value: Any, path: str | None, field: str) -> float | None:
@@ -57,7 +56,8 @@ def run_task(run: StateRun, state: Task) -> Steps:
     heartbeat = _seconds(
         run, state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds"
     )
-    resource = parse_resource(state.resource)
+    info = run.interpreter.info
+    resource = parse_resource(state.resource, info.region, info.account)
     if resource.kind == "function":
         result = yield from _invoke_function(run, resource, request, timeout)
     else:
@@ -82,7 +82,8 @@ def _invoke_function(
 ) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
-    arn = function_arn(resource.arn)
+    info = interpreter.info
+    arn = function_arn(resource.arn, info.region, info.account)
     scheduled: dict[str, Any] = {"resource": arn, **data("input", payload)}
     if timeout is not None:
         scheduled["timeoutInSeconds"] = int(timeout)
@@ -152,7 +153,7 @@ def _integration(
         kind["resource"] = f"{resource.action}.{resource.pattern}"
     scheduled: dict[str, Any] = {
         **kind,
-        "region": DEFAULT_REGION,
+        "region": interpreter.info.region,
         "parameters": to_text(parameters),
     }
     if timeout is not None:
@@ -201,7 +202,9 @@ def _integration(
                 raise TimedOut()
             interpreter.add("TaskTimedOut", thread, {**kind, "error": "States.Timeout"})
             raise Failure("States.Timeout", None)
-        invoke_failure = _failure(response, function_arn(parameters["FunctionName"]), "lambda")
+        info = interpreter.info
+        arn = function_arn(parameters["FunctionName"], info.region, info.account)
+        invoke_failure = _failure(response, arn, "lambda")
         if invoke_failure is not None:
             interpreter.add(
                 "TaskTimedOut" if invoke_failure.error in TIMEOUT_ERRORS else "TaskFailed",
