@@ -172,3 +172,31 @@ def test_invalid_machine_is_refused_with_its_diagnostics(tmp_path: Path) -> None
     assert "error MISSING_TRANSITION_TARGET /States/a/Next" in result.output
     assert "nothing was run" in result.output
     assert "Entered" not in result.output
+
+
+def _write_bytes(tmp_path: Path, data: bytes) -> str:
+    (tmp_path / "input.json").write_bytes(data)
+    return "@" + str(tmp_path / "input.json")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(b'{"name": "\xff\xfe"}', "not UTF-8 text", id="not-utf8-file"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, "nested too deeply", id="deep-file"),
+    ],
+)
+def test_input_file_that_cannot_be_read_as_json_is_a_usage_error(
+    files: Path, data: bytes, message: str
+) -> None:
+    result = invoke(str(files / "machine.json"), "--fast", "--input", _write_bytes(files, data))
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --input" in result.output and message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_deeply_nested_inline_input_is_a_usage_error(files: Path) -> None:
+    result = invoke(str(files / "machine.json"), "--fast", "--input", "[" * 100_000)
+    assert result.exit_code == 2, result.output
+    assert "nested too deeply" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
