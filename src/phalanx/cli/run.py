@@ -119,7 +119,7 @@ def _refuse_invalid(machine: Any, machine_type: str) -> None:
 @click.option(
     "--type",
     "machine_type",
-    type=click.Choice(["STANDARD", "EXPRESS"]),
+    type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
     default="STANDARD",
     show_default=True,
     help="Workflow type.",
@@ -157,6 +157,7 @@ def run_command(
     """
     from phalanx.runtime.local import run
 
+    machine_type = machine_type.upper()
     execution_input, raw_input = _read_input(input_text)
     try:
         project = load_file(file)
