@@ -146,8 +146,9 @@ def test_handler_prints_do_not_corrupt_json_output(files: Path) -> None:
     assert "hello from lambda" in result.stderr
 
 
+@pytest.mark.parametrize("machine_type", ["EXPRESS", "express", "Express"])
 def test_express_machine_with_a_callback_task_is_refused_without_traceback(
-    tmp_path: Path,
+    tmp_path: Path, machine_type: str
 ) -> None:
     task = {
         "Type": "Task",
@@ -156,7 +157,7 @@ def test_express_machine_with_a_callback_task_is_refused_without_traceback(
         "End": True,
     }
     (tmp_path / "m.json").write_text(json.dumps({"StartAt": "A", "States": {"A": task}}))
-    result = invoke(str(tmp_path / "m.json"), "--type", "EXPRESS", "--fast")
+    result = invoke(str(tmp_path / "m.json"), "--type", machine_type, "--fast")
     assert result.exit_code == 1
     assert "Express" in result.output and result.exception is not None
     assert isinstance(result.exception, SystemExit)
@@ -172,3 +173,48 @@ def test_invalid_machine_is_refused_with_its_diagnostics(tmp_path: Path) -> None
     assert "error MISSING_TRANSITION_TARGET /States/a/Next" in result.output
     assert "nothing was run" in result.output
     assert "Entered" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("given", "arn_part"),
+    [
+        pytest.param("standard", ":execution:", id="standard"),
+        pytest.param("express", ":express:", id="express"),
+        pytest.param("eXpReSs", ":express:", id="mixed-case"),
+    ],
+)
+def test_type_is_case_insensitive_like_validate(tmp_path: Path, given: str, arn_part: str) -> None:
+    state = {"Type": "Pass", "Parameters": {"id.$": "$$.Execution.Id"}, "End": True}
+    (tmp_path / "m.json").write_text(json.dumps({"StartAt": "P", "States": {"P": state}}))
+    args = ["--type", given, "--fast", "--format", "json"]
+    result = invoke(str(tmp_path / "m.json"), *args)
+    assert result.exit_code == 0, result.output
+    assert arn_part in json.loads(result.output)["output"]["id"]
+
+
+def _write_bytes(tmp_path: Path, data: bytes) -> str:
+    (tmp_path / "input.json").write_bytes(data)
+    return "@" + str(tmp_path / "input.json")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        pytest.param(b'{"name": "\xff\xfe"}', "not UTF-8 text", id="not-utf8-file"),
+        pytest.param(b"[" * 100_000 + b"]" * 100_000, "nested too deeply", id="deep-file"),
+    ],
+)
+def test_input_file_that_cannot_be_read_as_json_is_a_usage_error(
+    files: Path, data: bytes, message: str
+) -> None:
+    result = invoke(str(files / "machine.json"), "--fast", "--input", _write_bytes(files, data))
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for --input" in result.output and message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_deeply_nested_inline_input_is_a_usage_error(files: Path) -> None:
+    result = invoke(str(files / "machine.json"), "--fast", "--input", "[" * 100_000)
+    assert result.exit_code == 2, result.output
+    assert "nested too deeply" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

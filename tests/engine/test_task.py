@@ -5,6 +5,13 @@ from typing import Any
 import pytest
 
 import phalanx
+from phalanx.asl import StateMachine, Task
+from phalanx.engine import ExecutionInfo, Interpreter
+from phalanx.engine.task import LOCAL_ACCOUNT, LOCAL_REGION
+from phalanx.functions import DEFAULT_ACCOUNT, DEFAULT_REGION
+from phalanx.runtime.clock import VirtualClock
+from phalanx.runtime.lambdas import FunctionInvoker
+from phalanx.runtime.local import collect_functions, drive
 from phalanx.testing import Throws
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:f"
@@ -109,3 +116,32 @@ def test_input_over_the_quota_after_parameters_is_data_limit_exceeded(state: Any
     assert execution.error == "States.DataLimitExceeded"
     assert "'A' has an input with a size exceeding" in (execution.cause or "")
     assert calls == []
+
+
+def _scheduled(machine: StateMachine, info: ExecutionInfo) -> dict[str, Any]:
+    invoker = FunctionInvoker(collect_functions(machine, None), VirtualClock())
+    outcome = drive(Interpreter(machine, {}, info), VirtualClock(), invoker)
+    assert outcome.status == "SUCCEEDED", outcome.cause
+    return next(e for e in outcome.history if e["type"] == "LambdaFunctionScheduled")
+
+
+def test_a_function_resource_is_named_in_the_executions_region_and_account() -> None:
+    @phalanx.function
+    def roll(event: Any, context: Any) -> int:
+        return 4
+
+    machine = StateMachine.of(Task("A", roll))
+    info = ExecutionInfo(region="eu-west-1", account="222222222222")
+    details = _scheduled(machine, info)["lambdaFunctionScheduledEventDetails"]
+    assert details["resource"] == "arn:aws:lambda:eu-west-1:222222222222:function:roll"
+
+
+def test_a_function_resource_defaults_to_the_local_region_and_account() -> None:
+    @phalanx.function
+    def roll(event: Any, context: Any) -> int:
+        return 4
+
+    details = _scheduled(StateMachine.of(Task("A", roll)), ExecutionInfo())
+    expected = roll.arn(DEFAULT_REGION, DEFAULT_ACCOUNT)
+    assert details["lambdaFunctionScheduledEventDetails"]["resource"] == expected
+    assert (LOCAL_REGION, LOCAL_ACCOUNT) == (DEFAULT_REGION, DEFAULT_ACCOUNT)

@@ -4,7 +4,6 @@ import gc
 import json
 import sys
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -147,26 +146,70 @@ def test_keyboard_interrupt_in_a_handler_propagates() -> None:
         phalanx.run(FUNCTION_TASK, {}, fast=True, functions={"f": interrupted})
 
 
-def test_handler_blocked_for_real_is_abandoned_at_its_timeout_on_a_virtual_clock() -> None:
+class FakeMonotonic:
+    """Real elapsed time as a handler sees it: it moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("real", "virtual", "timed_out"),
+    [
+        pytest.param(0.04, 0, False, id="real-time-within"),
+        pytest.param(0.05, 0, False, id="real-time-exactly-at"),
+        pytest.param(0.06, 0, True, id="real-time-beyond"),
+        pytest.param(1.5, 3, False, id="real-plus-virtual-within"),
+        pytest.param(2.5, 3, True, id="real-plus-virtual-beyond"),
+    ],
+)
+def test_real_and_virtual_time_a_handler_spends_count_against_its_timeout(
+    real: float, virtual: float, timed_out: bool
+) -> None:
+    monotonic = FakeMonotonic()
+    virtual_clock = VirtualClock()
+    timeout = 5.0 if virtual else 0.05
+
+    def handler(event: Any, context: Any) -> Any:
+        clock.sleep(virtual)
+        monotonic.now += real
+        return "done"
+
+    invoker = FunctionInvoker({"f": handler}, virtual_clock, monotonic=monotonic)
+    start = virtual_clock.now()
+    response = invoker.invoke(InvokeLambda("S", "f", {}, timeout))
+    assert response.timed_out is timed_out
+    if timed_out:
+        # The execution's clock stops at the timeout, not after the handler's return.
+        assert virtual_clock.now() == start + timeout
+    else:
+        assert response.payload == '"done"'
+        assert virtual_clock.now() == start + virtual
+
+
+def test_handler_blocked_for_real_is_abandoned_at_its_timeout() -> None:
+    """The one test on real time: the backstop abandons a handler that never returns."""
     release = threading.Event()
+    handler_threads: list[threading.Thread] = []
 
     def blocked(event: Any, context: Any) -> Any:
+        handler_threads.append(threading.current_thread())
         release.wait()
-        return "done"
+        return "late"
 
+    invoker = FunctionInvoker({"blocked": blocked, "quick": lambda e, c: "ok"}, VirtualClock())
     try:
-        response = invoke(blocked, {}, timeout=0.05)
+        assert invoker.invoke(InvokeLambda("S", "blocked", {}, 0.2)).timed_out
+        # The abandoned handler does not block the next call: it gets a new thread.
+        assert invoker.invoke(InvokeLambda("S", "quick", {}, 5)).payload == '"ok"'
     finally:
         release.set()
-    assert response.timed_out
-
-
-def test_handler_real_time_counts_against_the_timeout_on_a_virtual_clock() -> None:
-    def slow(event: Any, context: Any) -> Any:
-        time.sleep(0.06)
-        return "done"
-
-    assert invoke(slow, {}, timeout=0.05).timed_out
+    (abandoned,) = handler_threads
+    abandoned.join(5)
+    assert not abandoned.is_alive()
 
 
 def test_handler_prints_go_to_stderr_not_stdout(capsys: pytest.CaptureFixture[str]) -> None:
@@ -230,18 +273,3 @@ def test_handler_threads_end_with_their_runs() -> None:
     for thread in workers:
         thread.join(5)
     assert not any(t.is_alive() for t in workers)
-
-
-def test_an_abandoned_handler_does_not_block_the_next_call() -> None:
-    release = threading.Event()
-
-    def blocked(event: Any, context: Any) -> Any:
-        release.wait()
-        return "late"
-
-    invoker = FunctionInvoker({"blocked": blocked, "quick": lambda e, c: "ok"}, VirtualClock())
-    try:
-        assert invoker.invoke(InvokeLambda("S", "blocked", {}, 0.05)).timed_out
-        assert invoker.invoke(InvokeLambda("S", "quick", {}, 5)).payload == '"ok"'
-    finally:
-        release.set()

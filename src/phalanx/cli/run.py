@@ -20,15 +20,22 @@ def _read_input(value: str | None) -> tuple[Any, str | None]:
         return {}, None
     text = value
     if value.startswith("@"):
+        path = value[1:]
         try:
-            text = Path(value[1:]).read_text(encoding="utf-8")
+            text = Path(path).read_text(encoding="utf-8")
         except OSError as error:
-            message = f"cannot read {value[1:]}: {error}"
+            message = f"cannot read {path}: {error}"
+            raise click.BadParameter(message, param_hint="--input") from None
+        except UnicodeDecodeError as error:
+            # JSON text is UTF-8 (RFC 8259), as StartExecution's input is.
+            message = f"cannot read {path}: not UTF-8 text (byte {error.start}: {error.reason})"
             raise click.BadParameter(message, param_hint="--input") from None
     try:
         value = json.loads(text, parse_constant=_not_json_constant, parse_float=_finite_float)
     except ValueError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint="--input") from None
+    except RecursionError:
+        raise click.BadParameter(_TOO_DEEP, param_hint="--input") from None
     from phalanx.runtime.local import check_input
 
     try:
@@ -37,7 +44,12 @@ def _read_input(value: str | None) -> tuple[Any, str | None]:
         # A lone surrogate (\ud800) is not UTF-8 JSON; over 256 KiB is too big:
         # StartExecution refuses both.
         raise click.BadParameter(error.message, param_hint="--input") from None
+    except RecursionError:
+        raise click.BadParameter(_TOO_DEEP, param_hint="--input") from None
     return value, text
+
+
+_TOO_DEEP = "not JSON that can be read: arrays and objects are nested too deeply"
 
 
 def _not_json_constant(name: str) -> Any:
@@ -107,7 +119,7 @@ def _refuse_invalid(machine: Any, machine_type: str) -> None:
 @click.option(
     "--type",
     "machine_type",
-    type=click.Choice(["STANDARD", "EXPRESS"]),
+    type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
     default="STANDARD",
     show_default=True,
     help="Workflow type.",
@@ -145,6 +157,7 @@ def run_command(
     """
     from phalanx.runtime.local import run
 
+    machine_type = machine_type.upper()
     execution_input, raw_input = _read_input(input_text)
     try:
         project = load_file(file)

@@ -20,8 +20,8 @@ from phalanx.engine.history import to_text as _to_text
 from phalanx.errors import StatesError
 from phalanx.query import json_type, jsonpath
 
-if TYPE_CHECKING:
-    from phalanx.engine.interpreter import _StateRun
+if TYPE_CHECKING:  # run.py imports this module: only the type is needed here
+    from phalanx.engine.run import StateRun
 
 _MISSING = object()
 
@@ -160,7 +160,7 @@ def _glob(pattern: str, text: str) -> bool:
     return re.fullmatch("".join(parts), text, flags=re.DOTALL) is not None
 
 
-def choose_jsonpath(run: _StateRun, state: Choice, value: Any) -> tuple[str | None, Any]:
+def choose_jsonpath(run: StateRun, state: Choice, value: Any) -> tuple[str | None, Any]:
     """Run a JSONPath Choice state: first rule that holds, else Default, else NoChoiceMatched."""
     matched = None
     for rule in state.choices:
@@ -181,7 +181,7 @@ def choose_jsonpath(run: _StateRun, state: Choice, value: Any) -> tuple[str | No
     return run.finish(target, output, assigned)
 
 
-def choose_jsonata(run: _StateRun, state: Choice) -> tuple[str | None, Any]:
+def choose_jsonata(run: StateRun, state: Choice) -> tuple[str | None, Any]:
     """Run a JSONata Choice state: the first `Condition` that is true."""
     matched = None
     for rule in state.choices:

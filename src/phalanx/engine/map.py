@@ -13,22 +13,19 @@ from __future__ import annotations
 
 import math
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from phalanx.asl import Map
 from phalanx.engine import expressions, io
 from phalanx.engine.effects import CallService, ServiceResponse
 from phalanx.engine.failures import Failure
 from phalanx.engine.history import History, Thread, to_text
-from phalanx.engine.interpreter import Steps
 from phalanx.engine.item_reader import ITEM_READER_FAILED, parse_items
+from phalanx.engine.run import StateRun, Steps, iso_time
 from phalanx.errors import StatesError
 
-if TYPE_CHECKING:
-    from phalanx.engine.interpreter import _StateRun
 
-
-def _items(run: _StateRun, state: Map, value: Any) -> list[Any]:
+def _items(run: StateRun, state: Map, value: Any) -> list[Any]:
     if run.jsonata:
         items = value
         if state.items is not None:
@@ -44,7 +41,7 @@ def _items(run: _StateRun, state: Map, value: Any) -> list[Any]:
     return items
 
 
-def _number(run: _StateRun, literal: Any, path: str | None, field: str, value: Any) -> Any:
+def _number(run: StateRun, literal: Any, path: str | None, field: str, value: Any) -> Any:
     if run.jsonata and isinstance(literal, str):
         return run.jsonata_value(literal, field)
     if path is not None:
@@ -52,7 +49,7 @@ def _number(run: _StateRun, literal: Any, path: str | None, field: str, value: A
     return literal
 
 
-def _batches(run: _StateRun, state: Map, items: list[Any], value: Any) -> list[Any]:
+def _batches(run: StateRun, state: Map, items: list[Any], value: Any) -> list[Any]:
     batcher = state.item_batcher
     if batcher is None:
         return items
@@ -76,7 +73,7 @@ def _batches(run: _StateRun, state: Map, items: list[Any], value: Any) -> list[A
     return batches
 
 
-def _selector(run: _StateRun, state: Map, value: Any, index: int, item: Any) -> Any:
+def _selector(run: StateRun, state: Map, value: Any, index: int, item: Any) -> Any:
     selector = state.item_selector if state.item_selector is not None else state.parameters
     if selector is None:
         return item
@@ -93,7 +90,7 @@ def _selector(run: _StateRun, state: Map, value: Any, index: int, item: Any) -> 
     return io.template(dict(selector), value, scope, field)
 
 
-def _integer_path(run: _StateRun, path: str | None, field: str, value: Any) -> Any:
+def _integer_path(run: StateRun, path: str | None, field: str, value: Any) -> Any:
     """A `...Path` field's value, which must be an integer (AWS's message otherwise)."""
     if path is None:
         return None
@@ -117,7 +114,7 @@ def _integer_path(run: _StateRun, path: str | None, field: str, value: Any) -> A
     return found
 
 
-def _tolerance(run: _StateRun, state: Map, value: Any, total: int) -> float:
+def _tolerance(run: StateRun, state: Map, value: Any, total: int) -> float:
     count = _number(
         run,
         state.tolerated_failure_count,
@@ -150,7 +147,7 @@ def _tolerance(run: _StateRun, state: Map, value: Any, total: int) -> float:
     return allowed
 
 
-def _read_items(run: _StateRun, state: Map, value: Any) -> Steps:
+def _read_items(run: StateRun, state: Map, value: Any) -> Steps:
     """Items from the ItemReader: ask the runtime for the object, parse it here."""
     reader = dict(state.item_reader or {})
     resource = str(reader.get("Resource", ""))
@@ -177,8 +174,6 @@ def _child_context(
     parent: dict[str, Any], map_run_arn: str, index: int, item: Any, now: float
 ) -> dict[str, Any]:
     """`$$.Execution` of a distributed Map's child execution for item `index`."""
-    from phalanx.engine.interpreter import iso_time
-
     name = str(uuid.uuid5(uuid.NAMESPACE_URL, f"{map_run_arn}/{index}"))
     prefix, _, run_part = map_run_arn.partition(":mapRun:")
     label = run_part.rsplit(":", 1)[0]
@@ -194,7 +189,7 @@ def _child_context(
     return context
 
 
-def run_map(run: _StateRun, state: Map) -> Steps:
+def run_map(run: StateRun, state: Map) -> Steps:
     interpreter = run.interpreter
     value = run.raw_input if run.jsonata else run.effective_input()
     if state.item_reader is not None:

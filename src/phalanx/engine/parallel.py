@@ -7,18 +7,15 @@ the outer variables, and its assignments stay inside it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from phalanx.asl import Parallel
 from phalanx.engine.failures import Failure
 from phalanx.engine.history import Thread
-from phalanx.engine.interpreter import Steps
-
-if TYPE_CHECKING:
-    from phalanx.engine.interpreter import _StateRun
+from phalanx.engine.run import StateRun, Steps
 
 
-def run_parallel(run: _StateRun, state: Parallel) -> Steps:
+def run_parallel(run: StateRun, state: Parallel) -> Steps:
     interpreter = run.interpreter
     if run.jsonata:
         arguments = state.arguments

@@ -2,9 +2,9 @@
 
 Two Lambda forms (AWS "Invoke an AWS Lambda function with Step Functions"):
 
-* a function ARN (or a `phalanx.function`): the state's effective parameters
-  are the event; the result is the function's parsed response; history has
-  `LambdaFunction*` events;
+* a function ARN (or a `phalanx.function`, seen here as a `FunctionResource`):
+  the state's effective parameters are the event; the result is the
+  function's parsed response; history has `LambdaFunction*` events;
 * `arn:aws:states:::lambda:invoke`: `Parameters` carry `FunctionName` and
   `Payload`; the result is the Invoke API response (`Payload`, `StatusCode`,
   `ExecutedVersion`, `SdkHttpMetadata`, `SdkResponseMetadata`); history has
@@ -20,14 +20,34 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-from typing import Any
+from typing import Any, Protocol
 
 from phalanx.engine.effects import LambdaResponse
 from phalanx.engine.history import from_text
-from phalanx.functions import DEFAULT_ACCOUNT, DEFAULT_REGION, LambdaFunction
 
 MAX_PAYLOAD_BYTES = 256 * 1024
 """Step Functions' payload quota: 256 KiB of UTF-8 JSON text."""
+
+LOCAL_REGION = "us-east-1"
+LOCAL_ACCOUNT = "111111111111"
+"""The region and account a local execution's ARNs name (`ExecutionInfo`'s defaults).
+
+The same values as `phalanx.functions.DEFAULT_REGION`/`DEFAULT_ACCOUNT`
+(pinned by a test): the engine does not import that module.
+"""
+
+
+class FunctionResource(Protocol):
+    """A Task resource given as a function object rather than an ARN.
+
+    `phalanx.function` makes these; the engine needs only its name (what the
+    runtime invokes) and its ARN (what the history shows).
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    def arn(self, region: str, account: str) -> str: ...
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -47,10 +67,12 @@ class Resource:
     pattern: str | None = None
 
 
-def parse_resource(resource: str | LambdaFunction) -> Resource:
-    if isinstance(resource, LambdaFunction):
-        arn = resource.arn()
-        return Resource("function", arn, function=resource.name)
+def parse_resource(
+    resource: str | FunctionResource, region: str = LOCAL_REGION, account: str = LOCAL_ACCOUNT
+) -> Resource:
+    """What `resource` names; a function object's ARN is in `region` under `account`."""
+    if not isinstance(resource, str):
+        return Resource("function", resource.arn(region, account), function=resource.name)
     if resource.startswith("arn:") and ":states:::" in resource:
         rest = resource.split(":states:::", 1)[1]
         service, _, action = rest.partition(":")
@@ -63,15 +85,11 @@ def parse_resource(resource: str | LambdaFunction) -> Resource:
     return Resource("function", resource, function=resource)
 
 
-def function_arn(function: str) -> str:
+def function_arn(function: str, region: str = LOCAL_REGION, account: str = LOCAL_ACCOUNT) -> str:
     """A full function ARN for a name or ARN (Lambda accepts both)."""
     if function.startswith("arn:"):
         return function
-    return f"arn:aws:lambda:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:function:{function}"
-
-
-def payload_bytes(value: Any) -> int:
-    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    return f"arn:aws:lambda:{region}:{account}:function:{function}"
 
 
 def parse_payload(response: LambdaResponse) -> Any:

@@ -7,14 +7,14 @@ and other integrations give `TaskScheduled/Started/Succeeded|Failed|TimedOut`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from phalanx.asl import Task
 from phalanx.engine import io
 from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
 from phalanx.engine.failures import Failure, TimedOut
 from phalanx.engine.history import data, error_details, from_text, to_text
-from phalanx.engine.interpreter import Steps
+from phalanx.engine.run import StateRun, Steps
 from phalanx.engine.task import (
     MAX_PAYLOAD_BYTES,
     Resource,
@@ -25,13 +25,9 @@ from phalanx.engine.task import (
     parse_resource,
 )
 from phalanx.errors import StatesError
-from phalanx.functions import DEFAULT_REGION
-
-if TYPE_CHECKING:
-    from phalanx.engine.interpreter import _StateRun
 
 
-def _seconds(run: _StateRun, value: Any, path: str | None, field: str) -> float | None:
+def _seconds(run: StateRun, value: Any, path: str | None, field: str) -> float | None:
     if run.jsonata and isinstance(value, str):
         value = run.jsonata_value(value, field)
     elif path is not None:
@@ -48,7 +44,7 @@ def _seconds(run: _StateRun, value: Any, path: str | None, field: str) -> float 
     return float(value)
 
 
-def run_task(run: _StateRun, state: Task) -> Steps:
+def run_task(run: StateRun, state: Task) -> Steps:
     """Run the Task's work (one attempt); returns `(next, output)` via `run.finish`."""
     if run.jsonata:
         arguments = state.arguments
@@ -60,7 +56,8 @@ def run_task(run: _StateRun, state: Task) -> Steps:
     heartbeat = _seconds(
         run, state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds"
     )
-    resource = parse_resource(state.resource)
+    info = run.interpreter.info
+    resource = parse_resource(state.resource, info.region, info.account)
     if resource.kind == "function":
         result = yield from _invoke_function(run, resource, request, timeout)
     else:
@@ -72,7 +69,7 @@ def run_task(run: _StateRun, state: Task) -> Steps:
     return run.finish(run.next_of(), output, assigned)
 
 
-def _limit(run: _StateRun, timeout: float | None) -> tuple[float | None, bool]:
+def _limit(run: StateRun, timeout: float | None) -> tuple[float | None, bool]:
     """The effective timeout, and whether it is the execution's deadline."""
     remaining = run.interpreter.remaining()
     if remaining is not None and (timeout is None or remaining < timeout):
@@ -81,11 +78,12 @@ def _limit(run: _StateRun, timeout: float | None) -> tuple[float | None, bool]:
 
 
 def _invoke_function(
-    run: _StateRun, resource: Resource, payload: Any, timeout: float | None
+    run: StateRun, resource: Resource, payload: Any, timeout: float | None
 ) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
-    arn = function_arn(resource.arn)
+    info = interpreter.info
+    arn = function_arn(resource.arn, info.region, info.account)
     scheduled: dict[str, Any] = {"resource": arn, **data("input", payload)}
     if timeout is not None:
         scheduled["timeoutInSeconds"] = int(timeout)
@@ -142,7 +140,7 @@ def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Fai
 
 
 def _integration(
-    run: _StateRun,
+    run: StateRun,
     resource: Resource,
     parameters: Any,
     timeout: float | None,
@@ -155,7 +153,7 @@ def _integration(
         kind["resource"] = f"{resource.action}.{resource.pattern}"
     scheduled: dict[str, Any] = {
         **kind,
-        "region": DEFAULT_REGION,
+        "region": interpreter.info.region,
         "parameters": to_text(parameters),
     }
     if timeout is not None:
@@ -204,7 +202,9 @@ def _integration(
                 raise TimedOut()
             interpreter.add("TaskTimedOut", thread, {**kind, "error": "States.Timeout"})
             raise Failure("States.Timeout", None)
-        invoke_failure = _failure(response, function_arn(parameters["FunctionName"]), "lambda")
+        info = interpreter.info
+        arn = function_arn(parameters["FunctionName"], info.region, info.account)
+        invoke_failure = _failure(response, arn, "lambda")
         if invoke_failure is not None:
             interpreter.add(
                 "TaskTimedOut" if invoke_failure.error in TIMEOUT_ERRORS else "TaskFailed",

@@ -14,8 +14,8 @@ from phalanx.engine.history import to_text as _to_text
 from phalanx.errors import StatesError
 from phalanx.query import json_type
 
-if TYPE_CHECKING:
-    from phalanx.engine.interpreter import _StateRun
+if TYPE_CHECKING:  # run.py imports this module: only the type is needed here
+    from phalanx.engine.run import StateRun
 
 MAX_WAIT_SECONDS = 2**31 - 1
 """Longest Wait AWS accepts (a Java int of seconds; corpus `base/test_wait` boundary)."""
@@ -29,7 +29,7 @@ def _shown(value: Any) -> str:
     return value if isinstance(value, str) else _to_text(value)
 
 
-def wait_seconds(run: _StateRun, state: Wait) -> float:
+def wait_seconds(run: StateRun, state: Wait) -> float:
     """Seconds the Wait state waits: Seconds, Timestamp or their Path/JSONata forms."""
     now = run.interpreter.history.now
     seconds: Any = state.seconds

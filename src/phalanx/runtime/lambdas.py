@@ -98,14 +98,15 @@ class LambdaContext:
 class _Elapsed:
     """Time a handler has spent: real time, plus virtual time on a `VirtualClock`."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self.virtual = isinstance(clock, VirtualClock)
         self.clock_start = clock.now()
-        self.real_start = time.monotonic()
+        self.monotonic = monotonic
+        self.real_start = monotonic()
 
     def seconds(self) -> float:
-        real = time.monotonic() - self.real_start
+        real = self.monotonic() - self.real_start
         if self.virtual:
             return real + (self.clock.now() - self.clock_start)
         return real
@@ -240,7 +241,8 @@ class FunctionInvoker:
     """Runs registered Python handlers in-process.
 
     `functions` maps a function name to a `phalanx.function` or a plain
-    `handler(event, context)` callable.
+    `handler(event, context)` callable. `monotonic` measures the real time a
+    handler spends (tests pass a fake one instead of sleeping).
     """
 
     def __init__(
@@ -248,10 +250,13 @@ class FunctionInvoker:
         functions: Mapping[str, LambdaFunction | Callable[[Any, Any], Any]],
         clock: Clock | None = None,
         request_ids: Callable[[], str] | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.functions = dict(functions)
         self.clock = clock or RealClock()
         self.request_ids = request_ids or (lambda: str(uuid.uuid4()))
+        self.monotonic = monotonic
         self._worker_box: list[_Worker] = []
 
     def _worker(self) -> _Worker:
@@ -278,7 +283,7 @@ class FunctionInvoker:
         lambda_timeout = timeout is None or function_timeout < timeout
         if lambda_timeout:
             timeout = function_timeout
-        elapsed = _Elapsed(self.clock)
+        elapsed = _Elapsed(self.clock, self.monotonic)
         day = datetime.datetime.fromtimestamp(elapsed.clock_start, datetime.UTC)
         context = LambdaContext(
             name,

@@ -38,7 +38,7 @@ from phalanx.functions import LambdaFunction
 from phalanx.query.intrinsics import Sources
 from phalanx.runtime.clock import Clock, RealClock, VirtualClock
 from phalanx.runtime.lambdas import FunctionInvoker, Invoker
-from phalanx.testing import Mocks, StateMocks
+from phalanx.runtime.mocks import Mocks, StateMocks
 
 ServiceHandler = Callable[[CallService], ServiceResponse]
 
