@@ -170,3 +170,12 @@ def test_unwritable_output_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["template", str(ROLL_DIE), "-o", str(blocker / "t.json")])
     assert result.exit_code == 1
     assert "Traceback" not in result.output and "Error:" in result.output
+
+
+def test_execute_reads_input_from_a_file_like_run(tmp_path: Path) -> None:
+    missing = CliRunner().invoke(cli, ["execute", "--stack-name", "s", "--input", "@nope.json"])
+    assert missing.exit_code == 2 and "cannot read nope.json" in missing.output
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"x": NaN}')
+    result = CliRunner().invoke(cli, ["execute", "--stack-name", "s", "--input", f"@{bad}"])
+    assert result.exit_code == 2 and "NaN is not a JSON value" in result.output

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -297,7 +296,9 @@ def delete_command(
 @click.command("execute")
 @stack_options
 @click.option("--machine", help="Which machine, when the stack has several.")
-@click.option("--input", "payload", default="{}", show_default=True, help="Input JSON.")
+@click.option(
+    "--input", "payload", default="{}", show_default=True, help="Input: JSON text, or @file.json."
+)
 @click.option("--name", help="Execution name (default: generated).")
 @click.option("--timeout", type=float, default=300, show_default=True, help="Seconds to follow.")
 @connection_options
@@ -316,13 +317,11 @@ def execute_command(
     """Start the deployed state machine and follow its history live."""
     import dataclasses
 
+    from phalanx.cli.inputs import read_json_option
     from phalanx.deploy.aws import Connection, Pace
     from phalanx.deploy.execute import execute, machine_arn
 
-    try:
-        json.loads(payload)
-    except json.JSONDecodeError as error:
-        raise click.BadParameter(f"not JSON: {error}", param_hint="--input") from None
+    _, payload = read_json_option(payload)
     if machine is None and file is not None and file.endswith(".py"):
         machines = _load(file).machines
         machine = next(iter(machines)) if len(machines) == 1 else None

@@ -4,64 +4,32 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
+from phalanx.cli.inputs import TOO_DEEP, read_json_option
 from phalanx.engine.history import details_key
 from phalanx.errors import DefinitionError, LoadError
 from phalanx.project import load_file
 
 
 def _read_input(value: str | None) -> tuple[Any, str | None]:
-    """The input's JSON value and its text as given."""
+    """The input's JSON value and its text as given, checked as StartExecution checks it."""
     if value is None:
         return {}, None
-    text = value
-    if value.startswith("@"):
-        path = value[1:]
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as error:
-            message = f"cannot read {path}: {error}"
-            raise click.BadParameter(message, param_hint="--input") from None
-        except UnicodeDecodeError as error:
-            # JSON text is UTF-8 (RFC 8259), as StartExecution's input is.
-            message = f"cannot read {path}: not UTF-8 text (byte {error.start}: {error.reason})"
-            raise click.BadParameter(message, param_hint="--input") from None
-    try:
-        value = json.loads(text, parse_constant=_not_json_constant, parse_float=_finite_float)
-    except ValueError as error:
-        raise click.BadParameter(f"not JSON: {error}", param_hint="--input") from None
-    except RecursionError:
-        raise click.BadParameter(_TOO_DEEP, param_hint="--input") from None
+    parsed, text = read_json_option(value)
     from phalanx.runtime.local import check_input
 
     try:
-        check_input(value)
+        check_input(parsed)
     except DefinitionError as error:
         # A lone surrogate (\ud800) is not UTF-8 JSON; over 256 KiB is too big:
         # StartExecution refuses both.
         raise click.BadParameter(error.message, param_hint="--input") from None
     except RecursionError:
-        raise click.BadParameter(_TOO_DEEP, param_hint="--input") from None
-    return value, text
-
-
-_TOO_DEEP = "not JSON that can be read: arrays and objects are nested too deeply"
-
-
-def _not_json_constant(name: str) -> Any:
-    """Python's json reads NaN and Infinity; JSON, and so StartExecution, does not."""
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"{text} is out of range for a JSON number")
-    return value
+        raise click.BadParameter(TOO_DEEP, param_hint="--input") from None
+    return parsed, text
 
 
 class TextReport:
