@@ -138,7 +138,12 @@ class StateMachine:
         return best[1]
 
     def validate(self, **options: Any) -> Any:
-        """Validate this machine; see `phalanx.validation`."""
+        """Validate this machine; see `phalanx.validation`.
+
+        The one upward reference from `asl`: imported when called, so the model
+        itself never depends on the validator (the builder API asks for this
+        method; `phalanx.validate(machine)` is the same call).
+        """
         from phalanx.validation import validate
 
         return validate(self, **options)
