@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from phalanx.query import json_type as query_json_type
+
 Severity = Literal["ERROR", "WARNING"]
 
 ERROR: Severity = "ERROR"
@@ -124,19 +126,11 @@ def quote(value: object) -> str:
 
 
 def json_type(value: object) -> str:
-    """The JSON name of a Python value's type, for "expected X, got Y" messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
+    """The JSON name of a Python value's type, for "expected X, got Y" messages.
+
+    As the query layer names types, except that whole numbers are `integer`:
+    AWS's schema messages tell integers from other numbers.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
         return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
+    return query_json_type(value)
