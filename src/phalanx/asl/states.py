@@ -81,7 +81,7 @@ def target_name(target: str | State) -> str:
     return target if isinstance(target, str) else target.name
 
 
-def _linking(state: S, target: str | State) -> tuple[State, ...]:
+def _linking(state: State, target: str | State) -> tuple[State, ...]:
     """`state.linked`, plus `target` when it is a State the machine can find through it."""
     return state.linked if isinstance(target, str) else (*state.linked, target)
 
