@@ -5,6 +5,7 @@
      ├── FunctionError (ValueError)     a Lambda function declared with bad options
      ├── QuerySyntaxError (ValueError)  a JSONPath, intrinsic or JSONata text that does not parse
      ├── LoadError                      a user's file that cannot be loaded
+     ├── MockError (LookupError)        a mock naming a state the machine does not have
      ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
      └── StatesError                    an AWS runtime error (`States.Runtime`, ...) raised while
                                         evaluating; the engine turns it into a failed Outcome,
@@ -40,6 +41,13 @@ class FunctionError(PhalanxError, ValueError):
 
 class LoadError(PhalanxError):
     """A user's file (module or JSON) that cannot be loaded."""
+
+
+class MockError(PhalanxError, LookupError):
+    """A mock naming a state the machine does not have (or one that runs no task).
+
+    Such a mock would never answer: the real task would run instead, silently.
+    """
 
 
 class QuerySyntaxError(PhalanxError, ValueError):

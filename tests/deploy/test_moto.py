@@ -192,11 +192,11 @@ def test_invalid_machine_is_refused_with_its_diagnostics(
     run: Callable[..., Result], roll_die_file: Path
 ) -> None:
     source = roll_die_file.read_text(encoding="utf-8")
-    roll_die_file.write_text(source.replace(".otherwise(success)", '.otherwise("nowhere")'))
+    roll_die_file.write_text(source.replace("seconds=3", "seconds=-3"))
     result = run("provision", str(roll_die_file), "--s3-bucket", BUCKET, "--stack-name", "bad")
     assert result.exit_code == 1
     assert "validate: RollDie FAIL" in result.output
-    assert "ERROR MISSING_TRANSITION_TARGET /States/checkRoll/Default" in result.output
+    assert "ERROR SCHEMA_VALIDATION_FAILED /States/tryAgainShortly/Seconds" in result.output
     assert "Error: a state machine is not valid" in result.output
     assert "build:" not in result.output
 

@@ -335,7 +335,7 @@ def run(
         invoker,
         service_handler,
         rng,
-        mocks=StateMocks(mocks) if mocks is not None else None,
+        mocks=StateMocks(mocks, machine) if mocks is not None else None,
         on_event=on_event,
     )
     return Execution(
