@@ -253,3 +253,22 @@ def test_declared_deployment_options_provision(run: Callable[..., Result], aws: 
     assert properties["StateMachineType"] == "EXPRESS"
     assert properties["LoggingConfiguration"]["Level"] == "ALL"
     assert properties["TracingConfiguration"] == {"Enabled": True}
+
+
+def test_a_declared_express_machine_is_validated_as_express(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    source = tmp_path / "callback.py"
+    source.write_text(
+        "from phalanx import StateMachine, Task\n"
+        "machine = StateMachine.of(\n"
+        '    Task("ask", "arn:aws:states:::sqs:sendMessage.waitForTaskToken",\n'
+        '         parameters={"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}),\n'
+        '    name="Callback", type="EXPRESS",\n'
+        ")\n"
+    )
+    result = run("provision", str(source), "--s3-bucket", BUCKET, "--stack-name", "callback")
+    assert result.exit_code == 1
+    assert "validate: Callback FAIL" in result.output
+    assert "Express state machine does not support '.waitForTaskToken'" in result.output
+    assert "build:" not in result.output
