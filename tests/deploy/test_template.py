@@ -528,3 +528,27 @@ def test_a_definition_with_nothing_to_substitute_is_plain_text() -> None:
         "StartAt": "note",
         "States": {"note": {"Type": "Pass", "End": True}},
     }
+
+
+@pytest.mark.parametrize(
+    ("options", "noted"),
+    [
+        pytest.param('type="EXPRESS"', True, id="express-without-logging"),
+        pytest.param(
+            'type="EXPRESS", logging=Logging(level="OFF")', True, id="express-logging-off"
+        ),
+        pytest.param('type="EXPRESS", logging=Logging(level="ERROR")', False, id="express-logging"),
+        pytest.param("logging=None", False, id="standard"),
+    ],
+)
+def test_an_express_machine_without_logging_is_noted(
+    tmp_path: Path, options: str, noted: bool
+) -> None:
+    file = tmp_path / "flow.py"
+    file.write_text(
+        "from phalanx import Logging, Pass, StateMachine\n"
+        f'machine = StateMachine.of(Pass("p"), name="Flow", {options})\n'
+    )
+    notes = build_template(load_file(file)).notes
+    expected = "state machine Flow: an EXPRESS machine without logging keeps no history"
+    assert any(note.startswith(expected) for note in notes) is noted

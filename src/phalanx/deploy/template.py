@@ -130,6 +130,15 @@ def build_template(
                 "package: assign them to module-level names"
             )
         notes += [f"state machine {name}: {note}" for note in found.notes]
+        if machine.type == "EXPRESS" and (
+            machine.logging is None or machine.logging.level == "OFF"
+        ):
+            # "Express Workflows don't record execution history in AWS Step Functions"
+            # (developer guide, "Using CloudWatch Logs to log execution history").
+            notes.append(
+                f"state machine {name}: an EXPRESS machine without logging keeps no history; "
+                'declare logging=Logging(level="ALL") to see its executions'
+            )
         policy = _with_statements(
             iam.machine_policy(found, functions), iam.observability_statements(machine)
         )
