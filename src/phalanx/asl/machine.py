@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from phalanx.asl.assembly import assemble
+from phalanx.asl.deployment import Logging, check_options
 from phalanx.asl.fields import JSON, Kind, asl_field, extra_field, pointer
 from phalanx.asl.states import Map, Parallel, SourceLocation, State, _Chainable
 from phalanx.errors import DefinitionError
@@ -56,7 +57,11 @@ class Branch:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class StateMachine:
-    """A whole ASL definition. `name` is not part of ASL: it names the deployed machine."""
+    """A whole ASL definition.
+
+    `name`, `type`, `logging`, `tracing` and `tags` are not part of ASL: they
+    name and configure the deployed machine (see `phalanx.asl.deployment`).
+    """
 
     comment: str | None = asl_field("Comment", Kind.STRING)
     query_language: str | None = asl_field("QueryLanguage", Kind.STRING)
@@ -68,6 +73,13 @@ class StateMachine:
     )
     extra: Mapping[str, JSON] = extra_field()
     name: str | None = dataclasses.field(default=None, kw_only=True)
+    type: str | None = dataclasses.field(default=None, kw_only=True)
+    logging: Logging | None = dataclasses.field(default=None, kw_only=True)
+    tracing: bool = dataclasses.field(default=False, kw_only=True)
+    tags: Mapping[str, str] = dataclasses.field(default_factory=dict, kw_only=True)
+
+    def __post_init__(self) -> None:
+        check_options(self.type, self.logging, self.tracing, self.tags)
 
     @classmethod
     def of(
@@ -78,16 +90,22 @@ class StateMachine:
         comment: str | None = None,
         timeout_seconds: int | None = None,
         query_language: str | None = None,
+        type: str | None = None,
+        logging: Logging | None = None,
+        tracing: bool = False,
+        tags: Mapping[str, str] | None = None,
     ) -> StateMachine:
         """Build a machine from its states, the start first unless `start_at` says.
 
         The first state alone is enough: every state reachable from it through
         the State objects given to `.next()`, `.when()`, `.otherwise()` and
         `.catching()` is found. States may also be listed (a state named only
-        by a string must be). A state that neither names a `Next` nor ends gets `"End": true`: the
-        order of `states` never implies transitions (use `chain(...)` for a
-        sequence). State names must be unique across the machine, nested
-        branches included.
+        by a string must be). A state that neither names a `Next` nor ends
+        gets `"End": true`: the order of `states` never implies transitions
+        (use `chain(...)` for a sequence). State names must be unique across the machine, nested
+        branches included. `type` (STANDARD, the default, or EXPRESS),
+        `logging`, `tracing` (X-Ray) and `tags` configure the deployed machine;
+        `phalanx.run` and `phalanx.validate` follow its `type`.
         """
         start, table = assemble(states, start_at, "StateMachine.of")
         machine = cls(
@@ -97,6 +115,10 @@ class StateMachine:
             timeout_seconds=timeout_seconds,
             states=table,
             name=name,
+            type=type,
+            logging=logging,
+            tracing=tracing,
+            tags={} if tags is None else tags,
         )
         _require_unique_names(machine)
         return machine

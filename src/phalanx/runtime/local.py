@@ -267,7 +267,7 @@ def run(
     invoker: Invoker | None = None,
     services: ServiceHandler | None = None,
     name: str | None = None,
-    machine_type: str = "STANDARD",
+    machine_type: str | None = None,
     include_execution_data: bool = True,
     seed: int | None = None,
     mocks: Mocks | None = None,
@@ -284,7 +284,9 @@ def run(
     registration. `services` answers non-Lambda integrations; `mocks` (by
     state name, see `phalanx.testing`) answer the tasks of the states they
     name, per call. `on_event` sees each history event as it happens.
-    `input_text` is the input as the caller wrote it (shown in ExecutionStarted).
+    `machine_type` (STANDARD or EXPRESS) defaults to the machine's declared
+    `type`, else STANDARD. `input_text` is the input as the caller wrote it
+    (shown in ExecutionStarted).
     Input that is not JSON (NaN, Infinity, a set, a lone surrogate) raises
     `phalanx.errors.DefinitionError` before anything runs, as StartExecution
     refuses it. `items_root` serves a distributed Map's ItemReader (`s3:getObject` of
@@ -297,6 +299,7 @@ def run(
     if input is None:
         input = {}
     check_input(input)
+    machine_type = machine_type or machine.type or "STANDARD"
     check_machine_type(machine, machine_type)
     if clock is None:
         clock = VirtualClock() if fast else RealClock()
