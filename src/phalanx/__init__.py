@@ -40,7 +40,13 @@ if TYPE_CHECKING:
         jsonata,
         path,
     )
-    from phalanx.errors import DefinitionError, FunctionError, LoadError, PhalanxError
+    from phalanx.errors import (
+        DefinitionError,
+        FunctionError,
+        InvalidMachineError,
+        LoadError,
+        PhalanxError,
+    )
     from phalanx.functions import LambdaFunction, function
     from phalanx.naming import user_scoped_name
     from phalanx.runtime.local import run
@@ -80,7 +86,8 @@ _LAZY: dict[str, str] = {
         )
     },
     **dict.fromkeys(
-        ("DefinitionError", "FunctionError", "LoadError", "PhalanxError"), "phalanx.errors"
+        ("DefinitionError", "FunctionError", "InvalidMachineError", "LoadError", "PhalanxError"),
+        "phalanx.errors",
     ),
     "LambdaFunction": "phalanx.functions",
     "function": "phalanx.functions",
@@ -106,6 +113,7 @@ __all__ = [
     "Diagnostic",
     "Fail",
     "FunctionError",
+    "InvalidMachineError",
     "LambdaFunction",
     "LoadError",
     "Map",

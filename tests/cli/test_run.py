@@ -98,7 +98,8 @@ def test_unreadable_file_is_an_error_without_traceback(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{")
     result = invoke(str(tmp_path / "bad.json"))
     assert result.exit_code == 1
-    assert "Error" in result.output and "Traceback" not in result.output
+    assert f"{tmp_path / 'bad.json'}:1:2: error INVALID_JSON_DESCRIPTION" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_python_module_with_phalanx_function_resource() -> None:

@@ -173,7 +173,10 @@ def test_large_templates_go_through_s3(
 def test_missing_bucket_is_one_line(run: Callable[..., Result], roll_die_file: Path) -> None:
     result = run("provision", str(roll_die_file), "--s3-bucket", "no-such-bucket")
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1].startswith("Error: the bucket does not exist")
+    assert result.output.splitlines()[-1] == (
+        "Error: bucket no-such-bucket does not exist: create it in the stack's region "
+        "(aws s3 mb s3://no-such-bucket) or pass another --s3-bucket"
+    )
     assert "Traceback" not in result.output
 
 
