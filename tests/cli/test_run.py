@@ -219,3 +219,39 @@ def test_deeply_nested_inline_input_is_a_usage_error(files: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "nested too deeply" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def _start_time_machine(tmp_path: Path) -> str:
+    state = {"Type": "Pass", "Parameters": {"start.$": "$$.Execution.StartTime"}, "End": True}
+    (tmp_path / "clock.json").write_text(json.dumps({"StartAt": "P", "States": {"P": state}}))
+    return str(tmp_path / "clock.json")
+
+
+def test_start_time_fixes_the_virtual_clock_for_reproducible_runs(tmp_path: Path) -> None:
+    args = ["--fast", "--start-time", "2030-01-02T03:04:05Z", "--format", "json"]
+    first = invoke(_start_time_machine(tmp_path), *args)
+    second = invoke(_start_time_machine(tmp_path), *args)
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["output"] == {"start": "2030-01-02T03:04:05.000Z"}
+    assert json.loads(first.output)["history"] == json.loads(second.output)["history"]
+
+
+def test_without_start_time_the_virtual_clock_starts_now(tmp_path: Path) -> None:
+    result = invoke(_start_time_machine(tmp_path), "--fast", "--format", "json")
+    start = json.loads(result.output)["output"]["start"]
+    assert start != "2024-01-01T00:00:00.000Z" and start > "2025"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--fast", "--start-time", "soon"], "not an ISO 8601 time", id="not-iso"),
+        pytest.param(["--start-time", "2030-01-01T00:00:00Z"], "needs --fast", id="no-fast"),
+    ],
+)
+def test_start_time_that_cannot_be_used_is_a_usage_error(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = invoke(_start_time_machine(tmp_path), *args)
+    assert result.exit_code == 2
+    assert "Invalid value for '--start-time'" in result.output and message in result.output

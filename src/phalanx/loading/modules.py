@@ -76,12 +76,17 @@ def import_error(file: Path, error: BaseException) -> LoadError:
         line, column = error.lineno, error.offset
         text = f"{type(error).__name__}: {error.msg}"
     else:
-        for frame in traceback.extract_tb(error.__traceback__):
+        frames = traceback.extract_tb(error.__traceback__)
+        for frame in frames:
             if _same(frame.filename, resolved):
                 line = frame.lineno
                 colno = getattr(frame, "colno", None)
                 column = colno + 1 if isinstance(colno, int) else None
         text = f"{type(error).__name__}: {error}"
+        deepest = frames[-1] if frames else None
+        if line is not None and deepest is not None and not _same(deepest.filename, resolved):
+            # Raised in a module the user's file imports: say where, too.
+            text += f" (raised at {display_path(deepest.filename)}:{deepest.lineno})"
     return LoadError(
         f"importing it failed: {text}", file=display_path(file), line=line, column=column
     )
