@@ -199,7 +199,7 @@ def test_invalid_machine_is_refused_with_its_diagnostics(
     result = run("provision", str(roll_die_file), "--s3-bucket", BUCKET, "--stack-name", "bad")
     assert result.exit_code == 1
     assert "validate: RollDie FAIL" in result.output
-    assert "ERROR MISSING_TRANSITION_TARGET /States/checkRoll/Default" in result.output
+    assert "error MISSING_TRANSITION_TARGET /States/checkRoll/Default [RollDie]" in result.output
     assert "Error: a state machine is not valid" in result.output
     assert "build:" not in result.output
 

@@ -26,7 +26,7 @@ def render_text(source: Source, diagnostics: Iterable[Diagnostic]) -> list[str]:
     placed.sort(
         key=lambda item: (
             item[1].severity != "ERROR",
-            item[0].file,
+            display_path(item[0].file),
             item[0].line or 0,
             item[0].column or 0,
         )
