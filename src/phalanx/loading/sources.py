@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from phalanx.asl import StateMachine
+from phalanx.asl.states import SourceLocation
 from phalanx.errors import DefinitionError, LoadError
 from phalanx.functions import LambdaFunction
 from phalanx.loading import cloudformation
@@ -43,20 +44,16 @@ class Source:
     machine_type: str = "STANDARD"
     placeholders: bool = False
     positions: Mapping[str, Position] = dataclasses.field(default_factory=dict)
-    locate: Callable[[str], object] | None = None
+    locate: Callable[[str], SourceLocation | tuple[str, int] | None] | None = None
 
     def where(self, pointer: str) -> Location:
         """The file, line and column of `pointer`, or of the nearest enclosing value."""
         if self.locate is not None:
             found = self.locate(pointer)
-            if found is not None:
-                # `phalanx.asl` answers a SourceLocation(file, line); a (file, line) pair works too.
-                file, line = (
-                    (getattr(found, "file"), getattr(found, "line"))  # noqa: B009
-                    if hasattr(found, "file")
-                    else (found[0], found[1])  # type: ignore[index]
-                )
-                return Location(str(file), int(line), 1)
+            if isinstance(found, SourceLocation):
+                return Location(found.file, found.line, 1)
+            if isinstance(found, tuple):  # a (file, line) pair works too
+                return Location(str(found[0]), int(found[1]), 1)
         probe = pointer
         while True:
             if probe in self.positions:
