@@ -11,7 +11,7 @@ import click
 
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
 from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, unusable_input
-from phalanx.errors import DefinitionError
+from phalanx.errors import DefinitionError, InvalidMachineError
 
 
 def _read_input(value: str | None) -> tuple[Any, str | None]:
@@ -104,7 +104,7 @@ def run_command(
     execution succeeds, 1 when it fails or the machine is not valid, 2 when
     FILE or an option cannot be used.
     """
-    from phalanx.loading import choose, load, machine_of
+    from phalanx.loading import choose, load, runnable_machine
     from phalanx.loading.report import render_text
     from phalanx.project import load_file
     from phalanx.runtime.local import run
@@ -118,22 +118,14 @@ def run_command(
         functions = dict(loaded.functions)
         if functions_file is not None:
             functions.update(load_file(functions_file).functions)
-        # Refused with its diagnostics at their lines, as `phalanx validate` shows them.
-        from phalanx.validation import validate
-
-        result = validate(
-            source.definition, machine_type=machine_type, placeholders=source.placeholders
-        )
-        if not result.ok:
-            for line in render_text(source, result.errors):
+        try:
+            machine = runnable_machine(source, machine_type)
+        except InvalidMachineError as error:
+            # At their lines, as `phalanx validate` shows them.
+            for line in render_text(source, error.diagnostics):
                 click.echo(line, err=True)
             click.echo("the state machine is not valid; nothing was run", err=True)
             sys.exit(EXIT_FAIL)
-        name, machine = machine_of(source)
-    if machine.name is None:
-        import dataclasses
-
-        machine = dataclasses.replace(machine, name=name)
     report = PathReport() if output_format == "text" else None
 
     def show(event: dict[str, Any]) -> None:
@@ -151,7 +143,7 @@ def run_command(
             on_event=show if report is not None else None,
             input_text=raw_input,
             start_time=start_time,
-            validate=False,
+            validate=False,  # done above, with the file's positions
         )
     except DefinitionError as error:
         # Refused before starting, as CreateStateMachine/StartExecution would.

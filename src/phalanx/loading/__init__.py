@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from phalanx.loading.locations import Location, Position, display_path
 from phalanx.loading.positions import json_positions
-from phalanx.loading.sources import Loaded, Source, choose, load, load_sources, machine_of
+from phalanx.loading.sources import (
+    Loaded,
+    Source,
+    choose,
+    load,
+    load_sources,
+    machine_of,
+    runnable_machine,
+)
 
 __all__ = [
     "Loaded",
@@ -22,4 +30,5 @@ __all__ = [
     "load",
     "load_sources",
     "machine_of",
+    "runnable_machine",
 ]

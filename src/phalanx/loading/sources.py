@@ -19,7 +19,7 @@ from pathlib import Path
 
 from phalanx.asl import StateMachine
 from phalanx.asl.states import SourceLocation
-from phalanx.errors import DefinitionError, LoadError
+from phalanx.errors import DefinitionError, InvalidMachineError, LoadError
 from phalanx.functions import LambdaFunction
 from phalanx.loading import cloudformation
 from phalanx.loading.locations import Location, Position, display_path
@@ -208,3 +208,22 @@ def machine_of(source: Source) -> tuple[str, StateMachine]:
                 str(error), file=display_path(where.file), line=where.line, column=where.column
             ) from None
     return source.name or machine.name or Path(source.file).stem.removesuffix(".asl"), machine
+
+
+def runnable_machine(source: Source, machine_type: str) -> StateMachine:
+    """The model of `source`, named, once the validator passes it.
+
+    Raises `InvalidMachineError` (the validator's errors, to be shown with
+    `source.where`) as CreateStateMachine would refuse it, and `LoadError`
+    when the definition cannot be read into the model.
+    """
+    # Imported here: a deployed zip holds `loading` (for `project`), not the validator.
+    from phalanx.validation import validate
+
+    result = validate(
+        source.definition, machine_type=machine_type, placeholders=source.placeholders
+    )
+    if not result.ok:
+        raise InvalidMachineError(result.errors)
+    name, machine = machine_of(source)
+    return machine if machine.name is not None else dataclasses.replace(machine, name=name)
