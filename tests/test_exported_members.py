@@ -28,3 +28,11 @@ def test_unknown_attribute_raises_attribute_error() -> None:
 
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = phalanx.nope  # type: ignore[attr-defined]
+
+
+def test_errors_a_user_catches_are_exported() -> None:
+    from phalanx import errors
+
+    for name in ("DefinitionError", "InvalidMachineError", "LoadError", "PhalanxError"):
+        assert getattr(phalanx, name) is getattr(errors, name)
+    assert issubclass(phalanx.InvalidMachineError, phalanx.DefinitionError)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from phalanx.errors import (
         DefinitionError,
         FunctionError,
+        InvalidMachineError,
         LoadError,
         MachineOptionError,
         PhalanxError,
@@ -91,6 +92,7 @@ _LAZY: dict[str, str] = {
         (
             "DefinitionError",
             "FunctionError",
+            "InvalidMachineError",
             "LoadError",
             "MachineOptionError",
             "PhalanxError",
@@ -121,6 +123,7 @@ __all__ = [
     "Diagnostic",
     "Fail",
     "FunctionError",
+    "InvalidMachineError",
     "LambdaFunction",
     "LoadError",
     "Logging",

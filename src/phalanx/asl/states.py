@@ -22,6 +22,7 @@ from phalanx.asl.dynamic import is_jsonata, resolve_template
 from phalanx.asl.fields import JSON, Kind, Null, asl_field, extra_field
 from phalanx.asl.handling import Catcher, Retrier
 from phalanx.asl.rules import BooleanExpression, ChoiceRule
+from phalanx.paths import display_path
 
 if TYPE_CHECKING:
     from phalanx.asl.machine import Branch
@@ -48,7 +49,7 @@ class SourceLocation:
     line: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{display_path(self.file)}:{self.line}"
 
 
 def _caller_location() -> SourceLocation | None:

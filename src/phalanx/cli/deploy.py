@@ -1,7 +1,9 @@
 """Deploy commands: build, template, provision, describe, status, execute, delete.
 
 Thin: each parses options, builds a `Connection` and calls `phalanx.deploy`.
-Errors come back as one line (`Error: ...`, exit 1), never a traceback.
+Errors come back as one line, never a traceback: a FILE that cannot be
+loaded as `path:line:col: message` (exit 2), a failed deploy as
+`Error: ...` (exit 1).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
-from phalanx.errors import PhalanxError
+from phalanx.cli.problems import UnusableInput
+from phalanx.errors import LoadError, PhalanxError
 from phalanx.naming import user_scoped_name
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,6 +74,8 @@ def friendly_errors() -> Iterator[None]:
     """Phalanx's and AWS's errors as one line; Ctrl-C leaves AWS working."""
     try:
         yield
+    except LoadError as error:
+        raise UnusableInput(str(error)) from None
     except PhalanxError as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
@@ -216,9 +221,11 @@ def provision_command(
     log = _log()
     name = stack_name_for(file, stack_name)
     project = _load(file)
+    from phalanx.loading import display_path
+
     log.step(
         "load",
-        f"{file}: {len(project.functions)} function(s), "
+        f"{display_path(file)}: {len(project.functions)} function(s), "
         f"{len(project.machines)} machine(s); stack {name}",
     )
     provision(

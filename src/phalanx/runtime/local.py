@@ -16,6 +16,7 @@ import random
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,10 @@ from phalanx.engine.effects import (
 from phalanx.engine.history import MAX_EVENTS, to_text
 from phalanx.engine.interpreter import ExecutionInfo, Interpreter
 from phalanx.engine.task import MAX_PAYLOAD_BYTES, parse_resource
-from phalanx.errors import DefinitionError
+from phalanx.errors import DefinitionError, InvalidMachineError
 from phalanx.functions import LambdaFunction
 from phalanx.query.intrinsics import Sources
-from phalanx.runtime.clock import Clock, RealClock, VirtualClock
+from phalanx.runtime.clock import Clock, RealClock, VirtualClock, epoch_seconds
 from phalanx.runtime.lambdas import FunctionInvoker, Invoker
 from phalanx.runtime.mocks import Mocks, StateMocks
 
@@ -235,6 +236,15 @@ def check_machine_type(machine: StateMachine, machine_type: str) -> None:
             )
 
 
+def refuse_invalid(machine: StateMachine, machine_type: str) -> None:
+    """`InvalidMachineError` with the validator's errors when AWS would refuse `machine`."""
+    from phalanx.validation import validate
+
+    result = validate(machine, machine_type=machine_type)
+    if not result.ok:
+        raise InvalidMachineError(result.errors)
+
+
 def collect_functions(
     machine: StateMachine,
     functions: Mapping[str, LambdaFunction | Callable[[Any, Any], Any]]
@@ -275,15 +285,20 @@ def run(
     max_events: int = MAX_EVENTS,
     items_root: str | Path | None = None,
     input_text: str | None = None,
+    start_time: datetime | str | None = None,
+    validate: bool = True,
 ) -> Execution:
     """Run `machine` on `input` in this process and return the finished execution.
 
     `fast=True` uses a virtual clock: waits, backoffs and timeouts pass
-    instantly. `functions` registers Lambda handlers by name (for ARN
-    resources); `phalanx.function`s used directly as resources need no
-    registration. `services` answers non-Lambda integrations; `mocks` (by
-    state name, see `phalanx.testing`) answer the tasks of the states they
-    name, per call. `on_event` sees each history event as it happens.
+    instantly. It starts at the current time; `start_time` (a datetime or
+    ISO 8601 text, UTC when it has no zone) fixes it, so `$$.Execution.StartTime`
+    and every timestamp are the same from run to run. `functions` registers
+    Lambda handlers by name (for ARN resources); `phalanx.function`s used
+    directly as resources need no registration. `services` answers non-Lambda
+    integrations; `mocks` (by state name, see `phalanx.testing`) answer the
+    tasks of the states they name, per call. `on_event` sees each history
+    event as it happens.
     `machine_type` (STANDARD or EXPRESS) defaults to the machine's declared
     `type`, else STANDARD. `input_text` is the input as the caller wrote it
     (shown in ExecutionStarted).
@@ -293,6 +308,11 @@ def run(
     `Bucket`/`Key` reads `items_root/Bucket/Key`). `max_events` is AWS's
     25,000-event history limit (raise it only to
     measure, as bench/engine_bench.py does).
+
+    The machine is validated first, as CreateStateMachine would:
+    `phalanx.errors.InvalidMachineError` carries the validator's diagnostics
+    and nothing runs. `validate=False` runs it anyway (to see how an invalid
+    machine fails).
     """
     if not isinstance(machine, StateMachine):
         machine = StateMachine.from_asl(machine)
@@ -300,7 +320,13 @@ def run(
         input = {}
     check_input(input)
     machine_type = machine_type or machine.type or "STANDARD"
+    if validate:
+        refuse_invalid(machine, machine_type)
     check_machine_type(machine, machine_type)
+    if start_time is not None:
+        if clock is not None or not fast:
+            raise ValueError("start_time sets the virtual clock: give it with fast=True, no clock")
+        clock = VirtualClock(epoch_seconds(start_time))
     if clock is None:
         clock = VirtualClock() if fast else RealClock()
     if invoker is None:
