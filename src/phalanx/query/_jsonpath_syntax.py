@@ -48,7 +48,6 @@ _VARIABLE_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY
 _VARIABLE_CHARS = _VARIABLE_START | frozenset("0123456789")
 _BARE_WORD_STOP = _FILTER_NAME_STOP | frozenset("@$/{}:;?*")
 _BARE_WORD_START_REFUSED = frozenset("-.+") | frozenset(_DIGITS)
-_JAYWAY_NUMBER_CHARS = frozenset(_DIGITS + "-.eE")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,29 +14,6 @@ STATE_TYPES = ("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", 
 COMMON = frozenset({"Type", "Comment", "QueryLanguage"})
 _TRANSITION = frozenset({"Next", "End"})
 
-# Fields valid only in JSONPath states (their JSONata replacements follow).
-JSONPATH_ONLY = frozenset(
-    {
-        "InputPath",
-        "OutputPath",
-        "ResultPath",
-        "Parameters",
-        "ResultSelector",
-        "TimeoutSecondsPath",
-        "HeartbeatSecondsPath",
-        "SecondsPath",
-        "TimestampPath",
-        "ErrorPath",
-        "CausePath",
-        "ItemsPath",
-        "MaxConcurrencyPath",
-        "ToleratedFailureCountPath",
-        "ToleratedFailurePercentagePath",
-        "Result",
-    }
-)
-JSONATA_ONLY = frozenset({"Arguments", "Output", "Items"})
-
 _JSONPATH_FIELDS: dict[str, frozenset[str]] = {
     "Pass": _TRANSITION
     | {"InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign"},
