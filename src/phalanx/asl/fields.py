@@ -16,6 +16,7 @@ from enum import Enum
 from typing import Any
 
 from phalanx.errors import DefinitionError
+from phalanx.query import is_number
 
 JSON = Any
 """Any JSON value: dict, list, str, int, float, bool or None."""
@@ -104,14 +105,10 @@ def _describe(value: JSON) -> str:
     return type(value).__name__
 
 
-def _is_number(value: JSON) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 _ACCEPTS: dict[Kind, Callable[[JSON], bool]] = {
     Kind.STRING: lambda v: isinstance(v, str),
     Kind.PATH: lambda v: v is NULL or isinstance(v, str),
-    Kind.NUMBER: lambda v: _is_number(v) or isinstance(v, str),
+    Kind.NUMBER: lambda v: is_number(v) or isinstance(v, str),
     Kind.BOOLEAN: lambda v: isinstance(v, bool),
     Kind.OBJECT: lambda v: isinstance(v, dict),
     Kind.OBJECT_OR_STRING: lambda v: isinstance(v, dict | str),

@@ -21,6 +21,7 @@ from phalanx.engine import expressions, io, limits, retry, wait
 from phalanx.engine.effects import Effect, Random
 from phalanx.engine.failures import Failure
 from phalanx.engine.history import Thread, exited
+from phalanx.engine.limits import size_of as size_of  # interpreter.py imports it from here
 from phalanx.engine.task import MAX_PAYLOAD_BYTES
 from phalanx.errors import StatesError
 
@@ -38,10 +39,6 @@ def iso_time(epoch: float) -> str:
     """`2024-03-06T10:29:14.123Z`, the context object's time format."""
     moment = datetime.datetime.fromtimestamp(epoch, datetime.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def size_of(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 class StateRun:
@@ -123,11 +120,7 @@ class StateRun:
         """Apply assignments, check the output's size, record the exit."""
         output_text = self.interpreter.text(output)
         if size_of(output_text) > MAX_PAYLOAD_BYTES:
-            raise Failure(
-                "States.DataLimitExceeded",
-                f"The state/task '{self.state.name}' returned a result with a size exceeding "
-                "the maximum number of bytes service limit.",
-            )
+            raise limits.result_too_large(self.state.name)
         if assigned:
             limits.check_variable_sizes(self.state.name, assigned, self.variables)
             self.variables.update(assigned)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from phalanx.asl import Task
-from phalanx.engine import io
+from phalanx.engine import io, limits
 from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
 from phalanx.engine.failures import Failure, TimedOut
 from phalanx.engine.history import data, error_details, from_text, to_text
@@ -130,12 +130,8 @@ def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Fai
     if response.function_error is not None:
         error, cause = function_error(response)
         return Failure(error, cause)
-    if len(response.payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:
-        return Failure(
-            "States.DataLimitExceeded",
-            f"The state/task '{task or arn}' returned a result with a size exceeding "
-            "the maximum number of bytes service limit.",
-        )
+    if limits.size_of(response.payload) > MAX_PAYLOAD_BYTES:
+        return limits.result_too_large(task or arn)
     return None
 
 
