@@ -16,7 +16,6 @@ from enum import Enum
 from typing import Any
 
 from phalanx.errors import DefinitionError
-from phalanx.query import is_number
 
 JSON = Any
 """Any JSON value: dict, list, str, int, float, bool or None."""
@@ -103,6 +102,15 @@ def _describe(value: JSON) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def is_number(value: JSON) -> bool:
+    """A JSON number: an int or float, not a bool (which Python counts as an int).
+
+    Here rather than in `phalanx.query` because a deployed function's bundle
+    ships `asl` without `query`.
+    """
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 _ACCEPTS: dict[Kind, Callable[[JSON], bool]] = {

@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import And, BooleanExpression, Choice, Comparison, Not, Or
+from phalanx.asl.fields import is_number
 from phalanx.engine import io
 from phalanx.engine.failures import Failure
-from phalanx.query import is_number, jsonata, jsonpath
+from phalanx.query import jsonata, jsonpath
 
 if TYPE_CHECKING:  # run.py imports this module: only the type is needed here
     from phalanx.engine.run import StateRun

@@ -20,6 +20,6 @@ time JSONata's `$now()` / `$millis()` read come from an injectable
 
 from __future__ import annotations
 
-from phalanx.query._json import is_number, json_type
+from phalanx.query._json import json_type
 
-__all__ = ["is_number", "json_type"]
+__all__ = ["json_type"]

@@ -31,8 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from phalanx.asl.fields import is_number
 from phalanx.errors import StatesError
-from phalanx.query._json import is_number, java_text, to_json
+from phalanx.query._json import java_text, to_json
 
 MAX_ARRAY_RANGE_ITEMS = 1_000
 MAX_ENCODE_LENGTH = 10_000

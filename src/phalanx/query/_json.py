@@ -59,11 +59,6 @@ def java_text(value: Any) -> str:
     return str(value)
 
 
-def is_number(value: Any) -> bool:
-    """A JSON number: an int or float, not a bool (which Python counts as an int)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def json_type(value: Any) -> str:
     """The JSON type name AWS uses in messages: `object`, `array`, `string`..."""
     if value is None:

@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from phalanx.asl.fields import is_number
 from phalanx.errors import QuerySyntaxError, StatesError
-from phalanx.query._json import is_number, java_text, to_json
+from phalanx.query._json import java_text, to_json
 from phalanx.query._jsonpath_syntax import (
     BareWord,
     BoolOp,
