@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from phalanx.deploy import iam
 from phalanx.deploy.errors import DeployError
 from phalanx.deploy.template import build_template, logical_id, render
 from phalanx.project import load_file
@@ -426,3 +427,17 @@ def test_an_environment_over_lambdas_4_kb_is_refused(tmp_path: Path) -> None:
         "function heavy: its environment holds 4,104 bytes of names and values, over Lambda's "
         "4,096 (4 KB); keep big values in S3 or SSM Parameter Store and pass their names"
     )
+
+
+@pytest.mark.parametrize(
+    ("resource", "invokes"),
+    [
+        pytest.param("arn:aws:states:::lambda:invoke", True, id="invoke"),
+        pytest.param("arn:aws:states:::lambda:invoke.waitForTaskToken", True, id="callback"),
+        pytest.param("arn:aws:states:us-east-1:123456789012:lambda:invoke", True, id="regional"),
+        pytest.param("arn:aws:states:us-east-1:123456789012:activity:a", False, id="activity"),
+        pytest.param("arn:aws:states:::sns:publish", False, id="other-service"),
+    ],
+)
+def test_lambda_invoke_is_recognised_in_every_form(resource: str, invokes: bool) -> None:
+    assert iam.is_lambda_invoke(resource) is invokes

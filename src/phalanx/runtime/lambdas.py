@@ -39,6 +39,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
+from phalanx.asl.resources import parse_function_name
 from phalanx.engine.effects import InvokeLambda, LambdaResponse
 from phalanx.engine.task import function_arn
 from phalanx.functions import LambdaFunction
@@ -51,9 +52,7 @@ class Invoker(Protocol):
 
 def function_name(function: str) -> str:
     """`name` from a name, `arn:...:function:name[:qualifier]` or `account:function:name`."""
-    if ":function:" in function:
-        return function.split(":function:", 1)[1].split(":", 1)[0]
-    return function.split(":", 1)[0]
+    return parse_function_name(function).name
 
 
 MAX_FUNCTION_TIMEOUT = 900
