@@ -63,18 +63,61 @@ def asl_field(
     kw_only: bool = True,
     nested: str | None = None,
     required: bool = False,
+    only: str | None = None,
 ) -> Any:
     """Declare a dataclass field that maps to the ASL key `key`.
 
     `nested` names the codec that reads the value into model objects;
-    `required` makes a definition without the key unreadable.
+    `required` makes a definition without the key unreadable; `only` is the
+    query language (`"JSONPath"` or `"JSONata"`) that alone allows the field.
     """
-    metadata = {"asl": key, "kind": kind, "nested": nested, "required": required}
+    metadata = {"asl": key, "kind": kind, "nested": nested, "required": required, "only": only}
     if isinstance(default, dict):
         return dataclasses.field(
             default_factory=lambda: dict(default), kw_only=kw_only, metadata=metadata
         )
     return dataclasses.field(default=default, kw_only=kw_only, metadata=metadata)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """What `asl_field` declared for one dataclass field."""
+
+    attr: str
+    key: str
+    kind: Kind
+    nested: str | None
+    required: bool
+    only: str | None
+
+
+def field_specs(cls: type) -> tuple[FieldSpec, ...]:
+    """The ASL fields a model class declares, in declaration order.
+
+    The one table of which keys each state type (and machine, branch, rule)
+    has: the codec reads and writes by it, the validator checks by it.
+    """
+    return tuple(
+        FieldSpec(
+            f.name,
+            f.metadata["asl"],
+            f.metadata["kind"],
+            f.metadata["nested"],
+            f.metadata["required"],
+            f.metadata["only"],
+        )
+        for f in dataclasses.fields(cls)
+        if "asl" in f.metadata
+    )
+
+
+def asl_keys(cls: type, query_language: str | None = None) -> frozenset[str]:
+    """The ASL keys of `cls`; with `query_language`, only those it allows."""
+    return frozenset(
+        spec.key
+        for spec in field_specs(cls)
+        if query_language is None or spec.only in (None, query_language)
+    )
 
 
 def extra_field() -> Any:
