@@ -131,28 +131,38 @@ def pointer(location: str, key: str | int) -> str:
     return f"{location}/{token}"
 
 
-def _describe(value: JSON) -> str:
+def json_type(value: JSON) -> str:
+    """The JSON type name AWS uses in messages: `object`, `array`, `string`...
+
+    Here rather than in `phalanx.query` (which re-exports it) because a
+    deployed function's bundle ships `asl` without `query`.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return "boolean"
     if isinstance(value, int | float):
-        return "a number"
+        return "number"
     if isinstance(value, str):
-        return "a string"
+        return "string"
     if isinstance(value, list):
-        return "an array"
+        return "array"
     if isinstance(value, dict):
-        return "an object"
+        return "object"
     return type(value).__name__
 
 
-def is_number(value: JSON) -> bool:
-    """A JSON number: an int or float, not a bool (which Python counts as an int).
+_WITH_ARTICLE = {"boolean": "a boolean", "number": "a number", "string": "a string"}
+_WITH_ARTICLE |= {"array": "an array", "object": "an object"}
 
-    Here rather than in `phalanx.query` because a deployed function's bundle
-    ships `asl` without `query`.
-    """
+
+def _describe(value: JSON) -> str:
+    name = json_type(value)
+    return _WITH_ARTICLE.get(name, name)
+
+
+def is_number(value: JSON) -> bool:
+    """A JSON number: an int or float, not a bool (which Python counts as an int)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
