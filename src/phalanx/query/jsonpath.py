@@ -107,10 +107,6 @@ class JsonPath:
         """True for a Reference Path: single names and single indexes only."""
         return all(_is_definite(step) for step in self.steps)
 
-    @property
-    def is_variable(self) -> bool:
-        return self.root not in ("$", "$$")
-
 
 def _is_definite(step: Step) -> bool:
     if isinstance(step, Field):
