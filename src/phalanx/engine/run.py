@@ -41,7 +41,7 @@ from phalanx.engine.effects import Effect, Random
 from phalanx.engine.failures import Failure
 from phalanx.engine.history import Thread, exited
 from phalanx.engine.limits import size_of as size_of  # interpreter.py imports it from here
-from phalanx.engine.task import MAX_PAYLOAD_BYTES
+from phalanx.engine.task import MAX_PAYLOAD_BYTES, parse_resource
 from phalanx.errors import StatesError
 
 if TYPE_CHECKING:
@@ -149,11 +149,7 @@ class StateRun:
         self.context = interpreter.context(
             state, entered_time, 0 if isinstance(state, Task) else None
         )
-        if (
-            isinstance(state, Task)
-            and isinstance(state.resource, str)
-            and state.resource.endswith(".waitForTaskToken")
-        ):
+        if isinstance(state, Task) and parse_resource(state.resource).pattern == "waitForTaskToken":
             # $$.Task.Token: a deterministic token per state entry.
             token = f"{interpreter.info.name}-{state.name}-{entered_id}"
             self.context["Task"] = {"Token": token}
