@@ -27,7 +27,12 @@ def test_a_fallible_states_data_fields_are_read_typed() -> None:
         output_path="$.o",
     ).next("Then")
     assert kind_of(task).fields(task) == DataFields(
-        "$.in", {"a": 1}, {"b.$": "$.c"}, "$.r", "$.o", next_state="Then"
+        input_path="$.in",
+        parameters={"a": 1},
+        result_selector={"b.$": "$.c"},
+        result_path="$.r",
+        output_path="$.o",
+        next_state="Then",
     )
 
 

@@ -66,6 +66,7 @@ class DataFields:
 
     input_path: str | Null | None = None
     parameters: Mapping[str, Any] | None = None
+    arguments: Any = None
     result_selector: Mapping[str, Any] | None = None
     result_path: str | Null | None = None
     output_path: str | Null | None = None
@@ -99,6 +100,10 @@ def _fallible_fields(state: Task | Parallel | Map) -> DataFields:
         retry=state.retry or (),
         catch=state.catch or (),
     )
+
+
+def _arguments_fields(state: Task | Parallel) -> DataFields:
+    return dataclasses.replace(_fallible_fields(state), arguments=state.arguments)
 
 
 def _assigning_fields(state: Choice | WaitState) -> DataFields:
@@ -217,6 +222,19 @@ class StateRun:
         if parameters is None:
             return value
         return io.template(dict(parameters), value, self.scope, "Parameters")
+
+    def effective_parameters(self) -> Any:
+        """What a Task or Parallel works on: `Arguments` (JSONata; the input when absent),
+        else InputPath then Parameters; `States.DataLimitExceeded` over the payload quota."""
+        arguments = self.fields.arguments
+        if self.jsonata:
+            value = self.raw_input
+            if arguments is not None:
+                value = self.jsonata_value(arguments, "Arguments")
+        else:
+            value = self.parameters(self.effective_input())
+        self.check_input_size(value)
+        return value
 
     def jsonpath_output(self, result: Any) -> tuple[Any, dict[str, Any] | None]:
         """ResultSelector -> Assign -> ResultPath -> OutputPath, for a result."""
@@ -398,14 +416,14 @@ class StateKind:
 
 STATE_KINDS: Mapping[type[State], StateKind] = {
     Pass: StateKind(_pass_fields, _run_pass),
-    Task: StateKind(_fallible_fields),
+    Task: StateKind(_arguments_fields),
     Choice: StateKind(_assigning_fields, _run_choice),
     WaitState: StateKind(
         _wait_fields, _run_flow, delay=wait.wait_seconds, evaluates_after_entry=True
     ),
     Succeed: StateKind(_succeed_fields, _run_flow),
     Fail: StateKind(_no_fields, _run_fail),
-    Parallel: StateKind(_fallible_fields, records_failure=True),
+    Parallel: StateKind(_arguments_fields, records_failure=True),
     Map: StateKind(_fallible_fields, records_failure=True),
 }
 """Each state type's data fields and handling."""

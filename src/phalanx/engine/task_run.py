@@ -46,12 +46,7 @@ def _seconds(run: StateRun, value: Any, path: str | None, field: str) -> float |
 
 def run_task(run: StateRun, state: Task) -> Steps:
     """Run the Task's work (one attempt); returns `(next, output)` via `run.finish`."""
-    if run.jsonata:
-        arguments = state.arguments
-        request = run.raw_input if arguments is None else run.jsonata_value(arguments, "Arguments")
-    else:
-        request = run.parameters(run.effective_input())
-    run.check_input_size(request)
+    request = run.effective_parameters()
     timeout = _seconds(run, state.timeout_seconds, state.timeout_seconds_path, "TimeoutSeconds")
     heartbeat = _seconds(
         run, state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds"
