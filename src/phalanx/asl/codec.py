@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any
 from phalanx.asl.fields import (
     JSON,
     NULL,
+    FieldSpec,
     Kind,
     check_kind,
     expect_array,
     expect_object,
+    field_specs,
     pointer,
 )
 from phalanx.asl.handling import Catcher, Retrier
@@ -43,35 +45,15 @@ _OPERATORS = frozenset(COMPARISON_OPERATORS)
 _RULE_KEYS = ("Next", "Comment", "Assign", "Output")
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Spec:
-    attr: str
-    key: str
-    kind: Kind
-    nested: str | None
-    required: bool
-
-
 @functools.cache
-def _specs(cls: Any) -> tuple[_Spec, ...]:
+def _specs(cls: Any) -> tuple[FieldSpec, ...]:
     """The ASL fields of `cls` in writing order: Comment first, Next and End last."""
-    specs = [
-        _Spec(
-            f.name,
-            f.metadata["asl"],
-            f.metadata["kind"],
-            f.metadata["nested"],
-            f.metadata["required"],
-        )
-        for f in dataclasses.fields(cls)
-        if "asl" in f.metadata
-    ]
     rank = {"Comment": 0, "Next": 2, "End": 2}
-    return tuple(sorted(specs, key=lambda s: rank.get(s.key, 1)))
+    return tuple(sorted(field_specs(cls), key=lambda s: rank.get(s.key, 1)))
 
 
 @functools.cache
-def _specs_by_key(cls: Any) -> Mapping[str, _Spec]:
+def _specs_by_key(cls: Any) -> Mapping[str, FieldSpec]:
     return {spec.key: spec for spec in _specs(cls)}
 
 
@@ -101,7 +83,7 @@ def _decode(cls: Any, obj: Mapping[str, JSON], location: str, **fixed: Any) -> A
     return cls(**kwargs, extra=extra)
 
 
-def _decode_value(spec: _Spec, value: JSON, location: str) -> Any:
+def _decode_value(spec: FieldSpec, value: JSON, location: str) -> Any:
     if spec.nested is not None:
         return _NESTED_DECODERS[spec.nested](value, location)
     if value is None and spec.kind in (Kind.PATH, Kind.ANY, Kind.OBJECT_OR_STRING):
@@ -262,7 +244,7 @@ def _encode(obj: Any, resource_arn: ResourceArn) -> dict[str, JSON]:
     return out
 
 
-def _encode_value(spec: _Spec, value: Any, resource_arn: ResourceArn) -> JSON:
+def _encode_value(spec: FieldSpec, value: Any, resource_arn: ResourceArn) -> JSON:
     if value is NULL:
         return None
     if spec.nested == "states":

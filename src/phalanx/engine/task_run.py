@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from phalanx.asl import Task
-from phalanx.engine import io
+from phalanx.engine import io, limits
 from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
 from phalanx.engine.failures import Failure, TimedOut
 from phalanx.engine.history import data, error_details, from_text, to_text
@@ -46,12 +46,7 @@ def _seconds(run: StateRun, value: Any, path: str | None, field: str) -> float |
 
 def run_task(run: StateRun, state: Task) -> Steps:
     """Run the Task's work (one attempt); returns `(next, output)` via `run.finish`."""
-    if run.jsonata:
-        arguments = state.arguments
-        request = run.raw_input if arguments is None else run.jsonata_value(arguments, "Arguments")
-    else:
-        request = run.parameters(run.effective_input())
-    run.check_input_size(request)
+    request = run.effective_parameters()
     timeout = _seconds(run, state.timeout_seconds, state.timeout_seconds_path, "TimeoutSeconds")
     heartbeat = _seconds(
         run, state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds"
@@ -130,12 +125,8 @@ def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Fai
     if response.function_error is not None:
         error, cause = function_error(response)
         return Failure(error, cause)
-    if len(response.payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:
-        return Failure(
-            "States.DataLimitExceeded",
-            f"The state/task '{task or arn}' returned a result with a size exceeding "
-            "the maximum number of bytes service limit.",
-        )
+    if limits.size_of(response.payload) > MAX_PAYLOAD_BYTES:
+        return limits.result_too_large(task or arn)
     return None
 
 

@@ -5,7 +5,6 @@
   error whose payload is `{"errorMessage", "errorType", "requestId",
   "stackTrace"}`, a result that is not JSON becomes `Runtime.MarshalError`,
   `bytes` are returned as the raw payload.
-* `MockInvoker` answers from canned results per function and call.
 
 Handlers run in a daemon thread, joined with the timeout as a real-time
 backstop: a handler stuck in `while True:` is abandoned when its timeout
@@ -37,9 +36,10 @@ import time
 import traceback
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
+from phalanx.asl.resources import parse_function_name
 from phalanx.engine.effects import InvokeLambda, LambdaResponse
 from phalanx.engine.task import function_arn
 from phalanx.functions import LambdaFunction
@@ -52,9 +52,7 @@ class Invoker(Protocol):
 
 def function_name(function: str) -> str:
     """`name` from a name, `arn:...:function:name[:qualifier]` or `account:function:name`."""
-    if ":function:" in function:
-        return function.split(":function:", 1)[1].split(":", 1)[0]
-    return function.split(":", 1)[0]
+    return parse_function_name(function).name
 
 
 MAX_FUNCTION_TIMEOUT = 900
@@ -362,52 +360,3 @@ class FunctionInvoker:
         if kind == "interrupt":
             raise value
         return kind, value
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class MockedResult:
-    """One canned invocation result: a `value` returned, or an error raised."""
-
-    value: Any = None
-    error: str | None = None
-    cause: str | None = None
-    timed_out: bool = False
-
-
-class MockInvoker:
-    """Answers each call to a function with the next of its canned results.
-
-    The last result repeats once the list is spent. Functions without
-    results fall through to `fallback` (if any) or are not found.
-    """
-
-    def __init__(
-        self,
-        results: Mapping[str, Sequence[MockedResult]],
-        fallback: Invoker | None = None,
-    ) -> None:
-        self.results = {name: list(values) for name, values in results.items()}
-        self.calls: dict[str, int] = {}
-        self.fallback = fallback
-
-    def invoke(self, request: InvokeLambda) -> LambdaResponse:
-        name = function_name(request.function)
-        canned = self.results.get(name)
-        if not canned:
-            if self.fallback is not None:
-                return self.fallback.invoke(request)
-            return LambdaResponse(not_found=True)
-        count = self.calls.get(name, 0)
-        self.calls[name] = count + 1
-        result = canned[min(count, len(canned) - 1)]
-        if result.timed_out:
-            return LambdaResponse(timed_out=True)
-        if result.error is not None:
-            document = {
-                "errorMessage": result.cause or "",
-                "errorType": result.error,
-                "requestId": "mock",
-                "stackTrace": [],
-            }
-            return LambdaResponse(payload=json.dumps(document), function_error="Unhandled")
-        return _marshal(result.value, "mock")
