@@ -6,6 +6,8 @@
      ├── QuerySyntaxError (ValueError)  a JSONPath, intrinsic or JSONata text that does not parse
      ├── LoadError                      a user's file that cannot be loaded
      ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
+     ├── ReplayError                    a journal that does not match the execution it
+     │                                  is replayed into, or an execution nothing can advance
      └── StatesError                    an AWS runtime error (`States.Runtime`, ...) raised while
                                         evaluating; the engine turns it into a failed Outcome,
                                         it never reaches a user as a traceback
@@ -53,6 +55,14 @@ class QuerySyntaxError(PhalanxError, ValueError):
         self.position = position
         self.message = message
         super().__init__(f"{message} at position {position} in {text!r}")
+
+
+class ReplayError(PhalanxError):
+    """A journal entry that does not answer what the interpreter asks, naming the state.
+
+    Also raised when an execution waits on something nothing will answer (a
+    task token no one sends) and the caller did not ask to park it.
+    """
 
 
 class StatesError(PhalanxError):

@@ -69,12 +69,15 @@ class History:
 
     `include_data=False` leaves inputs, outputs and assigned variables out of
     the details, as `GetExecutionHistory(includeExecutionData=false)` does.
+    A child execution's history (distributed Map) takes its time from the
+    parent's: `clock`.
     """
 
-    def __init__(self, include_data: bool = True) -> None:
+    def __init__(self, include_data: bool = True, clock: History | None = None) -> None:
         self.events: list[dict[str, Any]] = []
         self.include_data = include_data
         self.now = 0.0
+        self._clock = self if clock is None else clock
 
     def __len__(self) -> int:
         return len(self.events)
@@ -90,7 +93,7 @@ class History:
         """Append an event; returns its id. `previous` overrides the thread's link."""
         event_id = len(self.events) + 1
         event: dict[str, Any] = {
-            "timestamp": self.now,
+            "timestamp": self._clock.now,
             "type": event_type,
             "id": event_id,
             "previousEventId": thread.last if previous is None else previous,

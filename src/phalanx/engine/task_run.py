@@ -91,7 +91,9 @@ def _invoke_function(
     interpreter.add("LambdaFunctionStarted", thread)
     limit, is_deadline = _limit(run, timeout)
     assert resource.function is not None
-    response = yield InvokeLambda(run.state.name, resource.function, payload, limit)
+    response = yield from interpreter.ask(
+        InvokeLambda(run.state.name, resource.function, payload, limit, id=run.effect_id())
+    )
     yield from interpreter.tick()
     assert isinstance(response, LambdaResponse)
     if response.timed_out:
@@ -194,7 +196,11 @@ def _integration(
                     "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
                 )
                 raise failure from None
-        response = yield InvokeLambda(run.state.name, parameters["FunctionName"], payload, limit)
+        response = yield from interpreter.ask(
+            InvokeLambda(
+                run.state.name, parameters["FunctionName"], payload, limit, id=run.effect_id()
+            )
+        )
         yield from interpreter.tick()
         assert isinstance(response, LambdaResponse)
         if response.timed_out:
@@ -214,7 +220,9 @@ def _integration(
             raise invoke_failure
         result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
     else:
-        answer = yield CallService(run.state.name, resource.arn, parameters)
+        answer = yield from interpreter.ask(
+            CallService(run.state.name, resource.arn, parameters, limit, id=run.effect_id())
+        )
         yield from interpreter.tick()
         assert isinstance(answer, ServiceResponse)
         if answer.error is not None:
