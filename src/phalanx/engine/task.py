@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import re
 from typing import Any, Protocol
 
 from phalanx.engine.effects import LambdaResponse
@@ -55,7 +56,8 @@ class Resource:
     """A parsed Task resource.
 
     `kind` is "function" (Lambda ARN or phalanx.function), "invoke"
-    (`lambda:invoke`) or "service"; `service`/`action`/`pattern` come from a
+    (`lambda:invoke`), "activity" (an activity ARN) or "service";
+    `service`/`action`/`pattern` come from a
     `arn:aws:states:::service:action[.pattern]` ARN.
     """
 
@@ -73,6 +75,9 @@ def parse_resource(
     """What `resource` names; a function object's ARN is in `region` under `account`."""
     if not isinstance(resource, str):
         return Resource("function", resource.arn(region, account), function=resource.name)
+    if _ACTIVITY.match(resource):
+        # arn:aws:states:<region>:<account>:activity:<name>: a worker's task, not a function.
+        return Resource("activity", resource, service="states", action="activity")
     if resource.startswith("arn:") and ":states:::" in resource:
         rest = resource.split(":states:::", 1)[1]
         service, _, action = rest.partition(":")
@@ -83,6 +88,9 @@ def parse_resource(
             "service", resource, service=service, action=action, pattern=pattern or None
         )
     return Resource("function", resource, function=resource)
+
+
+_ACTIVITY = re.compile(r"^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:activity:[^:]+$")
 
 
 def function_arn(function: str, region: str = LOCAL_REGION, account: str = LOCAL_ACCOUNT) -> str:

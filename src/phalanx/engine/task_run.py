@@ -3,15 +3,27 @@
 Events follow the recorded histories: a function ARN gives
 `LambdaFunctionScheduled/Started/Succeeded|Failed|TimedOut`; `lambda:invoke`
 and other integrations give `TaskScheduled/Started/Succeeded|Failed|TimedOut`.
+A `.waitForTaskToken` task and an Activity task wait for someone else (a
+`Callback` effect) with TimeoutSeconds and HeartbeatSeconds enforced here,
+in engine time.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from phalanx.asl import Task
 from phalanx.engine import io
-from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
+from phalanx.engine.effects import (
+    Callback,
+    CallbackResponse,
+    CallService,
+    InvokeLambda,
+    LambdaResponse,
+    ServiceResponse,
+)
 from phalanx.engine.failures import Failure, TimedOut
 from phalanx.engine.history import data, error_details, from_text, to_text
 from phalanx.engine.run import StateRun, Steps
@@ -58,8 +70,12 @@ def run_task(run: StateRun, state: Task) -> Steps:
     )
     info = run.interpreter.info
     resource = parse_resource(state.resource, info.region, info.account)
-    if resource.kind == "function":
-        result = yield from _invoke_function(run, resource, request, timeout)
+    if resource.kind == "activity":
+        result = yield from _activity(run, resource, request, timeout, heartbeat)
+    elif resource.pattern == "waitForTaskToken":
+        result = yield from _wait_for_token(run, resource, request, timeout, heartbeat)
+    elif resource.kind == "function":
+        result = yield from _invoke_function(run, resource, request, timeout, heartbeat)
     else:
         result = yield from _integration(run, resource, request, timeout, heartbeat)
     if run.jsonata:
@@ -78,7 +94,7 @@ def _limit(run: StateRun, timeout: float | None) -> tuple[float | None, bool]:
 
 
 def _invoke_function(
-    run: StateRun, resource: Resource, payload: Any, timeout: float | None
+    run: StateRun, resource: Resource, payload: Any, timeout: float | None, heartbeat: float | None
 ) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
@@ -92,7 +108,9 @@ def _invoke_function(
     limit, is_deadline = _limit(run, timeout)
     assert resource.function is not None
     response = yield from interpreter.ask(
-        InvokeLambda(run.state.name, resource.function, payload, limit, id=run.effect_id())
+        InvokeLambda(
+            run.state.name, resource.function, payload, limit, heartbeat, id=run.effect_id()
+        )
     )
     yield from interpreter.tick()
     assert isinstance(response, LambdaResponse)
@@ -198,7 +216,12 @@ def _integration(
                 raise failure from None
         response = yield from interpreter.ask(
             InvokeLambda(
-                run.state.name, parameters["FunctionName"], payload, limit, id=run.effect_id()
+                run.state.name,
+                parameters["FunctionName"],
+                payload,
+                limit,
+                heartbeat,
+                id=run.effect_id(),
             )
         )
         yield from interpreter.tick()
@@ -220,10 +243,10 @@ def _integration(
             raise invoke_failure
         result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
     else:
-        answer = yield from interpreter.ask(
-            CallService(run.state.name, resource.arn, parameters, limit, id=run.effect_id())
+        call = CallService(
+            run.state.name, resource.arn, parameters, limit, heartbeat, id=run.effect_id()
         )
-        yield from interpreter.tick()
+        answer = yield from _within(run, call, limit, is_deadline)
         assert isinstance(answer, ServiceResponse)
         if answer.error is not None:
             details = {**kind, **error_details(answer.error, answer.cause)}
@@ -235,3 +258,160 @@ def _integration(
         result = answer.output
     interpreter.add("TaskSucceeded", thread, {**kind, **data("output", result)})
     return result
+
+
+def _within(run: StateRun, effect: Any, limit: float | None, is_deadline: bool) -> Steps:
+    """The answer to `effect`, or `States.Timeout` once `limit` seconds pass first.
+
+    Every task kind has the same limits: a service call that outlives the
+    state's TimeoutSeconds times out as a Lambda call does.
+    """
+    interpreter = run.interpreter
+    if limit is None:
+        answer = yield from interpreter.ask(effect)
+        yield from interpreter.tick()
+        return answer
+    index, answer = yield from interpreter.first_of([effect, interpreter.sleep_effect(limit)])
+    yield from interpreter.tick()
+    if index == 1:
+        if is_deadline:
+            raise TimedOut()
+        return ServiceResponse(error="States.Timeout")
+    return answer
+
+
+def _token(run: StateRun) -> str:
+    task = run.context.get("Task")
+    if isinstance(task, dict) and isinstance(task.get("Token"), str):
+        return str(task["Token"])
+    return run.interpreter.token(f"{run.interpreter.current.strand.path}{run.entered_id}")
+
+
+def _wait_for_token(
+    run: StateRun,
+    resource: Resource,
+    parameters: Any,
+    timeout: float | None,
+    heartbeat: float | None,
+) -> Steps:
+    """`.waitForTaskToken`: hand the request over, then wait for SendTask* with the token.
+
+    Events (AWS "Wait for a Callback with Task Token"): TaskScheduled,
+    TaskStarted, TaskSubmitted, then TaskSucceeded, TaskFailed or TaskTimedOut.
+    """
+    interpreter = run.interpreter
+    thread = run.thread
+    kind = {"resourceType": resource.service, "resource": f"{resource.action}.{resource.pattern}"}
+    scheduled: dict[str, Any] = {
+        **kind,
+        "region": interpreter.info.region,
+        "parameters": to_text(parameters),
+    }
+    _limits(scheduled, timeout, heartbeat)
+    interpreter.add("TaskScheduled", thread, scheduled)
+    interpreter.add("TaskStarted", thread, dict(kind))
+    interpreter.add("TaskSubmitted", thread, dict(kind))
+    callback = Callback(run.state.name, _token(run), resource.arn, parameters)
+    response = yield from _await_callback(run, callback, timeout, heartbeat, lambda worker: None)
+    if response.error is not None:
+        event = "TaskTimedOut" if response.error in TIMEOUT_ERRORS else "TaskFailed"
+        interpreter.add(event, thread, {**kind, **error_details(response.error, response.cause)})
+        raise Failure(response.error, response.cause)
+    interpreter.add("TaskSucceeded", thread, {**kind, **data("output", response.output)})
+    return response.output
+
+
+def _activity(
+    run: StateRun,
+    resource: Resource,
+    parameters: Any,
+    timeout: float | None,
+    heartbeat: float | None,
+) -> Steps:
+    """An Activity task: scheduled for a worker, started when one takes it, then its result.
+
+    Events: ActivityScheduled, ActivityStarted (workerName), then
+    ActivitySucceeded, ActivityFailed or ActivityTimedOut.
+    """
+    interpreter = run.interpreter
+    thread = run.thread
+    scheduled: dict[str, Any] = {"resource": resource.arn, **data("input", parameters)}
+    _limits(scheduled, timeout, heartbeat)
+    interpreter.add("ActivityScheduled", thread, scheduled)
+    started: list[bool] = []
+
+    def start(worker: str | None) -> None:
+        if not started:
+            started.append(True)
+            details = {} if worker is None else {"workerName": worker}
+            interpreter.add("ActivityStarted", thread, details)
+
+    callback = Callback(run.state.name, _token(run), resource.arn, parameters, resource.arn)
+    response = yield from _await_callback(run, callback, timeout, heartbeat, start)
+    if response.error is not None:
+        if response.error in TIMEOUT_ERRORS:
+            interpreter.add("ActivityTimedOut", thread, error_details(response.error, None))
+        else:
+            start(response.worker)
+            interpreter.add("ActivityFailed", thread, error_details(response.error, response.cause))
+        raise Failure(response.error, response.cause)
+    start(response.worker)
+    interpreter.add("ActivitySucceeded", thread, data("output", response.output))
+    return response.output
+
+
+def _limits(details: dict[str, Any], timeout: float | None, heartbeat: float | None) -> None:
+    if timeout is not None:
+        details["timeoutInSeconds"] = int(timeout)
+    if heartbeat is not None:
+        details["heartbeatInSeconds"] = int(heartbeat)
+
+
+def _await_callback(
+    run: StateRun,
+    callback: Callback,
+    timeout: float | None,
+    heartbeat: float | None,
+    on_started: Callable[[str | None], None],
+) -> Steps:
+    """Wait for the callback's answer, racing TimeoutSeconds and HeartbeatSeconds.
+
+    A heartbeat (or a worker taking an activity task) restarts the
+    heartbeat clock and the wait goes on with a fresh effect for the same
+    token. Returns the final `CallbackResponse`; a timeout is a response
+    with `States.Timeout` / `States.HeartbeatTimeout`.
+    """
+    interpreter = run.interpreter
+    now = interpreter.history.now
+    ends = None if timeout is None else now + timeout
+    beat = None if heartbeat is None else now + heartbeat
+    while True:
+        limits = [
+            (moment, error)
+            for moment, error in ((ends, "States.Timeout"), (beat, "States.HeartbeatTimeout"))
+            if moment is not None
+        ]
+        deadline = interpreter.deadline
+        if deadline is not None and (not limits or deadline < min(m for m, _ in limits)):
+            limits = [(deadline, "")]
+        waiting = dataclasses.replace(
+            callback, timeout=timeout, heartbeat=heartbeat, id=run.effect_id()
+        )
+        effects: list[Any] = [waiting]
+        first = min(limits) if limits else None
+        if first is not None:
+            effects.append(interpreter.sleep_effect(max(0.0, first[0] - interpreter.history.now)))
+        index, answer = yield from interpreter.first_of(effects)
+        yield from interpreter.tick()
+        if index == 1:
+            assert first is not None
+            if not first[1]:
+                raise TimedOut()
+            return CallbackResponse(error=first[1])
+        assert isinstance(answer, CallbackResponse)
+        if answer.heartbeat or answer.started:
+            on_started(answer.worker)
+            if heartbeat is not None:
+                beat = interpreter.history.now + heartbeat
+            continue
+        return answer

@@ -101,8 +101,22 @@ def unmocked_service(request: CallService) -> ServiceResponse:
 
 
 def nobody_answers(request: Callback) -> CallbackResponse | None:
-    """The default for task tokens and activities: no one answers (timeouts still apply)."""
+    """No one answers task tokens or activities (yet): timeouts apply, or the execution parks."""
     return None
+
+
+def unanswered_callback(request: Callback) -> CallbackResponse:
+    """`phalanx.run()`'s default for task tokens and activities: a clear failure."""
+    what = f"a task token ({request.resource})"
+    if request.activity:
+        what = f"activity {request.activity}"
+    return CallbackResponse(
+        error="States.Runtime",
+        cause=(
+            f"State '{request.state}' waits for {what}, which nothing answers: mock the "
+            "state or give run() a callbacks= function"
+        ),
+    )
 
 
 class _Work:

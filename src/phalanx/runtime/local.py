@@ -32,7 +32,7 @@ from phalanx.runtime.driver import (
     ServiceHandler,
     advance,
     drive,
-    nobody_answers,
+    unanswered_callback,
     unmocked_service,
 )
 from phalanx.runtime.lambdas import FunctionInvoker, Invoker
@@ -262,7 +262,7 @@ def run(
         rng,
         mocks=StateMocks(mocks) if mocks is not None else None,
         on_event=on_event,
-        callbacks=callbacks or nobody_answers,
+        callbacks=callbacks or unanswered_callback,
     )
     return Execution(
         outcome.status,
