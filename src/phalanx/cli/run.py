@@ -9,9 +9,9 @@ from typing import Any
 import click
 
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
-from phalanx.engine.history import details_key
 from phalanx.errors import DefinitionError, LoadError
 from phalanx.project import load_file
+from phalanx.runtime.trace import TextTrace
 
 
 def _read_input(value: str | None) -> tuple[Any, str | None]:
@@ -33,38 +33,14 @@ def _read_input(value: str | None) -> tuple[Any, str | None]:
 
 
 class TextReport:
-    """Prints each state as it is entered and left, with durations and transitions."""
+    """Prints the lines of the text trace (`runtime.trace.TextTrace`) as events happen."""
 
     def __init__(self) -> None:
-        self.start: float | None = None
-        self.entered: dict[str, float] = {}
-        self.last_exit: str | None = None
+        self.trace = TextTrace()
 
-    def __call__(self, event: dict[str, Any]) -> None:
-        kind = event["type"]
-        now = float(event["timestamp"])
-        if self.start is None:
-            self.start = now
-        offset = f"{now - self.start:8.3f}s"
-        details = event.get(details_key(kind), {})
-        if kind.endswith("StateEntered"):
-            name = details.get("name", "?")
-            if self.last_exit is not None:
-                click.echo(f"{offset}    {self.last_exit} -> {name}")
-                self.last_exit = None
-            self.entered[name] = now
-            click.echo(f"{offset}  > {name} ({kind.removesuffix('StateEntered')})")
-        elif kind.endswith("StateExited"):
-            name = details.get("name", "?")
-            took = now - self.entered.get(name, now)
-            click.echo(f"{offset}  < {name} after {took:.3f}s")
-            self.last_exit = name
-        elif kind in ("MapIterationStarted", "MapIterationFailed"):
-            click.echo(f"{offset}    {details.get('name')}[{details.get('index')}] {kind[12:]}")
-        elif kind.endswith("Failed") or kind.endswith("TimedOut"):
-            error = details.get("error")
-            if error is not None and not kind.startswith("Execution"):
-                click.echo(f"{offset}    {kind}: {error}")
+    def __call__(self, event: dict[str, Any], label: str = "") -> None:
+        for line in self.trace(event, label):
+            click.echo(line)
 
 
 def _refuse_invalid(machine: Any, machine_type: str) -> None:
@@ -148,7 +124,7 @@ def run_command(
             functions=functions,
             fast=fast,
             machine_type=machine_type,
-            on_event=report,
+            trace=report,
             input_text=raw_input,
         )
     except DefinitionError as error:

@@ -243,7 +243,7 @@ def run_map(run: StateRun, state: Map) -> Steps:
         if selected is not item:
             # An item as it comes is part of the state's input, already measured.
             run.check_input_size(selected)
-        thread = Thread(run.thread.last)
+        thread = Thread(run.thread.last, f"{run.thread.label}{name}[{index}] ")
         variables = dict(run.variables)
         if distributed:
             # Each item runs as a child execution, whose events are not in this

@@ -29,7 +29,10 @@ def run_parallel(run: StateRun, state: Parallel) -> Steps:
     started = interpreter.add("ParallelStateStarted", run.thread)
     outputs: list[Any] = [None] * len(state.branches)
     language = run.state.query_language or run.language
-    threads = [Thread(started) for _ in state.branches]
+    threads = [
+        Thread(started, f"{run.thread.label}{run.state.name}[{index}] ")
+        for index in range(len(state.branches))
+    ]
 
     def start(index: int, strand: Strand) -> Steps:
         branch = state.branches[index]

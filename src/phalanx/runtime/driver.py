@@ -52,6 +52,7 @@ from phalanx.engine.effects import (
     ServiceResponse,
     Sleep,
 )
+from phalanx.engine.history import History
 from phalanx.engine.interpreter import Interpreter
 from phalanx.errors import ReplayError
 from phalanx.runtime.clock import Clock, VirtualClock
@@ -325,11 +326,13 @@ def drive(
     mocks: StateMocks | None = None,
     on_event: Callable[[dict[str, Any]], None] | None = None,
     callbacks: CallbackHandler = nobody_answers,
+    trace: Callable[[dict[str, Any], str], None] | None = None,
 ) -> Outcome:
     """Run the interpreter to its outcome, answering each effect (module docstring).
 
     `mocks` answers the task effects of mocked states; `on_event` sees each
-    history event as soon as the step that produced it is done. An
+    history event as soon as the step that produced it is done; `trace` too,
+    with the label of its branch (`Thread.label`: `"Fulfil[1] "`). An
     execution left waiting on something nobody answers is a `ReplayError`.
     """
     result = advance(
@@ -343,6 +346,7 @@ def drive(
         mocks,
         on_event,
         callbacks,
+        trace=trace,
     )
     if isinstance(result, Waiting):
         waits = ", ".join(f"{_kind(e)} of state {e.state!r}" for e in result.effects)
@@ -363,6 +367,7 @@ def advance(
     callbacks: CallbackHandler = nobody_answers,
     *,
     park: bool = False,
+    trace: Callable[[dict[str, Any], str], None] | None = None,
 ) -> Outcome | Waiting:
     """Drive until the outcome, or until the execution waits on others.
 
@@ -385,21 +390,19 @@ def advance(
     reply: Any = None
     position = 0
     seen = 0
-    events = interpreter.history.events
+    history = interpreter.history
+    watched = on_event is not None or trace is not None
     try:
         while True:
             try:
                 request = steps.send(reply)
             except StopIteration as stop:
                 outcome: Outcome = stop.value
-                if on_event is not None:
-                    for event in outcome.history[seen:]:
-                        on_event(event)
+                if watched:
+                    _emit(history, seen, on_event, trace)
                 return outcome
-            if on_event is not None and len(events) > seen:
-                for event in events[seen:]:
-                    on_event(event)
-                seen = len(events)
+            if watched and len(history.events) > seen:
+                seen = _emit(history, seen, on_event, trace)
             if isinstance(request, Await):
                 if position < len(replay):
                     entry = replay[position]
@@ -451,6 +454,22 @@ def advance(
     finally:
         steps.close()
         pending.close()
+
+
+def _emit(
+    history: History,
+    seen: int,
+    on_event: Callable[[dict[str, Any]], None] | None,
+    trace: Callable[[dict[str, Any], str], None] | None,
+) -> int:
+    """Show the events after the first `seen`; returns how many have been shown."""
+    events = history.events
+    for index in range(seen, len(events)):
+        if on_event is not None:
+            on_event(events[index])
+        if trace is not None:
+            trace(events[index], history.labels[index])
+    return len(events)
 
 
 def _immediate(request: Now | Random | Seed, clock: Clock, rng: random.Random) -> Any:

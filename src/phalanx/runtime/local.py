@@ -201,6 +201,7 @@ def run(
     items_root: str | Path | None = None,
     input_text: str | None = None,
     callbacks: CallbackHandler | None = None,
+    trace: Callable[[dict[str, Any], str], None] | None = None,
 ) -> Execution:
     """Run `machine` on `input` in this process and return the finished execution.
 
@@ -209,7 +210,9 @@ def run(
     resources); `phalanx.function`s used directly as resources need no
     registration. `services` answers non-Lambda integrations; `mocks` (by
     state name, see `phalanx.testing`) answer the tasks of the states they
-    name, per call. `on_event` sees each history event as it happens.
+    name, per call. `on_event` sees each history event as it happens; `trace`
+    sees it with the label of its branch or iteration (`"Fulfil[1] "`, `""` at
+    the top level; `runtime.trace.TextTrace` renders them).
     `input_text` is the input as the caller wrote it (shown in ExecutionStarted).
     `callbacks` answers `.waitForTaskToken` tasks and activities that no mock
     answers: called with the `Callback` (its token, activity, parameters), it
@@ -263,6 +266,7 @@ def run(
         mocks=StateMocks(mocks) if mocks is not None else None,
         on_event=on_event,
         callbacks=callbacks or unanswered_callback,
+        trace=trace,
     )
     return Execution(
         outcome.status,
