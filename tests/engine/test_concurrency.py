@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from phalanx.runtime import clock
 from phalanx.runtime.local import Execution, run
 from tests.corpora import cases
 
@@ -255,3 +256,41 @@ def test_recorded_parallel_executions_keep_aws_event_order(case: dict[str, Any])
     kept_ids = {e["id"] for e in kept}
     rest = collections.Counter(e["type"] for e in execution.history if e["id"] not in kept_ids)
     assert not masked - rest
+
+
+def napping_lambdas() -> dict[str, Any]:
+    arn = "arn:aws:lambda:us-east-1:111111111111:function:nap"
+    return {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "End": True,
+                "Branches": [
+                    {
+                        "StartAt": f"T{i}",
+                        "States": {f"T{i}": {"Type": "Task", "Resource": arn, "End": True}},
+                    }
+                    for i in range(2)
+                ],
+            }
+        },
+    }
+
+
+def nap(event: Any, context: Any) -> Any:
+    clock.sleep(2)
+    return event
+
+
+def test_lambda_calls_in_branches_overlap_on_the_virtual_clock() -> None:
+    execution = run(napping_lambdas(), {"x": 1}, fast=True, functions={"nap": nap})
+    assert execution.succeeded and execution.output == [{"x": 1}, {"x": 1}]
+    assert duration(execution) == 2.0
+
+
+def test_lambda_calls_in_branches_overlap_on_the_real_clock() -> None:
+    start = time.monotonic()
+    execution = run(napping_lambdas(), {}, functions={"nap": nap})
+    assert execution.succeeded
+    assert time.monotonic() - start < 3.5  # one after the other: 4 s
