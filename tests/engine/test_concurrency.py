@@ -294,3 +294,54 @@ def test_lambda_calls_in_branches_overlap_on_the_real_clock() -> None:
     execution = run(napping_lambdas(), {}, functions={"nap": nap})
     assert execution.succeeded
     assert time.monotonic() - start < 3.5  # one after the other: 4 s
+
+
+def test_a_failure_in_a_nested_parallel_aborts_the_other_iterations_inside_out() -> None:
+    branches = [
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$", "End": True}}},
+        {
+            "StartAt": "C",
+            "States": {
+                "C": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "F"}],
+                    "Default": "W2",
+                },
+                "W2": {"Type": "Wait", "Seconds": 5, "End": True},
+                "F": {"Type": "Fail", "Error": "Two"},
+            },
+        },
+    ]
+    definition = {
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "End": True,
+                "ItemProcessor": {
+                    "StartAt": "P",
+                    "States": {"P": {"Type": "Parallel", "End": True, "Branches": branches}},
+                },
+            }
+        },
+    }
+    execution = run(definition, [3, 2], fast=True)
+    assert (execution.status, execution.error) == ("FAILED", "Two")
+    by_id = {e["id"]: e for e in execution.history}
+    tail = [t for _, _, t in events(execution)][-10:-1]
+    assert tail == [
+        "FailStateEntered",
+        "WaitStateAborted",  # the failing iteration's other branch
+        "ParallelStateFailed",
+        "MapIterationFailed",
+        "WaitStateAborted",  # iteration 0, both branches
+        "WaitStateAborted",
+        "ParallelStateAborted",
+        "MapIterationAborted",
+        "MapStateFailed",
+    ]
+    failed = next(e for e in execution.history if e["type"] == "ParallelStateFailed")
+    map_failed = by_id[len(execution.history) - 1]
+    assert map_failed["type"] == "MapStateFailed"
+    # MapStateFailed follows the failed iteration, not the ones it aborted.
+    assert map_failed["previousEventId"] == failed["id"]

@@ -322,4 +322,6 @@ def _end_iteration(
         return
     last = thread.last
     run.interpreter.add(event, thread, {"index": index, "name": run.state.name})
-    run.thread.last = last
+    if event != "MapIterationAborted":
+        # MapStateFailed follows the failed iteration, not those it aborted.
+        run.thread.last = last
