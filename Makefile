@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench corpora clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ bench: $(BIN)/.installed  ## benchmarks under bench/: tables with ratios against
 	$(BIN)/python bench/engine_bench.py
 	$(BIN)/python bench/validate_bench.py
 	$(BIN)/python bench/cli_startup.py
+
+corpora: $(BIN)/.installed  ## refresh tests/data from ../shared (licence rule: tests/data/README.md)
+	$(BIN)/python tests/data/refresh.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

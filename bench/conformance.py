@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("PHALANX_SHARED", ROOT.parent / "shared")) / "conformance"
+# The corpus copy in the repository (tests/data/README.md); PHALANX_CORPORA points elsewhere.
+CORPUS = Path(os.environ.get("PHALANX_CORPORA") or ROOT / "tests" / "data") / "conformance"
 sys.path.insert(0, str(ROOT / "src"))
 
 from phalanx.asl import StateMachine  # noqa: E402

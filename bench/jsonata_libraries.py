@@ -28,10 +28,10 @@ import timeit
 from collections.abc import Callable
 from typing import Any
 
-_SHARED = os.environ.get(
-    "PHALANX_SHARED", os.path.join(os.path.dirname(__file__), "..", "..", "shared")
+_CORPORA = os.environ.get("PHALANX_CORPORA") or os.path.join(
+    os.path.dirname(__file__), "..", "tests", "data"
 )
-CASES = sys.argv[1] if len(sys.argv) > 1 else os.path.join(_SHARED, "conformance", "cases")
+CASES = sys.argv[1] if len(sys.argv) > 1 else os.path.join(_CORPORA, "conformance", "cases")
 
 TYPICAL = [
     (

@@ -1,10 +1,12 @@
-"""The shared measurement corpora, found in one place for every test.
+"""The measurement corpora, found in one place for every test.
 
-They sit in `shared/` beside the checkout, as CI lays them out
-(`PHALANX_SHARED` points elsewhere). A missing corpus fails the run rather
-than skipping it: a silent skip would turn the headline numbers green on a
-broken setup. Cases are data: tests iterate over them and never look at
-names or content to decide an outcome.
+They live in the repository, under tests/data/<corpus>/ (provenance and
+licences in tests/data/README.md; `make corpora` refreshes them from
+`../shared`), so a clone tests itself. `PHALANX_CORPORA` points at another
+folder laid out the same way. A missing corpus fails the run rather than
+skipping it: a silent skip would turn the headline numbers green on a broken
+setup. Cases are data: tests iterate over them and never look at names or
+content to decide an outcome.
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ from typing import Any
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("PHALANX_SHARED", REPOSITORY.parent / "shared"))
+CORPORA = ("conformance", "validation", "realworld")
+DATA = Path(os.environ.get("PHALANX_CORPORA") or REPOSITORY / "tests" / "data")
 
 
 def shared(corpus: str) -> Path:
-    """The `cases` folder of `corpus`; fails the test run when it is missing."""
-    folder = SHARED / corpus / "cases"
-    if not folder.is_dir():
-        pytest.fail(f"corpus {folder} is missing (set PHALANX_SHARED)", pytrace=False)
+    """The `cases` folder of `corpus`; fails the test run when it is missing or empty."""
+    folder = DATA / corpus / "cases"
+    if not any(folder.glob("*.json")):
+        pytest.fail(
+            f"corpus {folder} is missing or empty (see tests/data/README.md)", pytrace=False
+        )
     return folder
 
 

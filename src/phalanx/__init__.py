@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         ChoiceRule,
         Comparison,
         Fail,
+        Logging,
         Map,
         Not,
         Or,
@@ -40,7 +41,13 @@ if TYPE_CHECKING:
         jsonata,
         path,
     )
-    from phalanx.errors import DefinitionError, FunctionError, LoadError, PhalanxError
+    from phalanx.errors import (
+        DefinitionError,
+        FunctionError,
+        LoadError,
+        MachineOptionError,
+        PhalanxError,
+    )
     from phalanx.functions import LambdaFunction, function
     from phalanx.naming import user_scoped_name
     from phalanx.runtime.local import run
@@ -61,6 +68,7 @@ _LAZY: dict[str, str] = {
             "ChoiceRule",
             "Comparison",
             "Fail",
+            "Logging",
             "Map",
             "Not",
             "Or",
@@ -80,7 +88,14 @@ _LAZY: dict[str, str] = {
         )
     },
     **dict.fromkeys(
-        ("DefinitionError", "FunctionError", "LoadError", "PhalanxError"), "phalanx.errors"
+        (
+            "DefinitionError",
+            "FunctionError",
+            "LoadError",
+            "MachineOptionError",
+            "PhalanxError",
+        ),
+        "phalanx.errors",
     ),
     "LambdaFunction": "phalanx.functions",
     "function": "phalanx.functions",
@@ -108,6 +123,8 @@ __all__ = [
     "FunctionError",
     "LambdaFunction",
     "LoadError",
+    "Logging",
+    "MachineOptionError",
     "Map",
     "Not",
     "Or",

@@ -3,8 +3,10 @@
     PhalanxError
      ├── DefinitionError (ValueError)   a state machine definition that cannot be read
      ├── FunctionError (ValueError)     a Lambda function declared with bad options
+ ├── MachineOptionError (ValueError) a state machine declared with a bad deployment option
      ├── QuerySyntaxError (ValueError)  a JSONPath, intrinsic or JSONata text that does not parse
      ├── LoadError                      a user's file that cannot be loaded
+     ├── MockError (LookupError)        a mock naming a state the machine does not have
      ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
      ├── ReplayError                    a journal that does not match the execution it
      │                                  is replayed into, or an execution nothing can advance
@@ -13,7 +15,7 @@
                                         it never reaches a user as a traceback
 
 Every error says where the problem is: the JSON location (`/States/Foo/Next`)
-for definitions, the option for functions, the file for loads.
+for definitions, the option for functions and machine options, the file for loads.
 """
 
 from __future__ import annotations
@@ -40,8 +42,19 @@ class FunctionError(PhalanxError, ValueError):
     """A Lambda function declared with an option AWS would refuse."""
 
 
+class MachineOptionError(PhalanxError, ValueError):
+    """A state machine declared with a deployment option AWS would refuse (type, logging, tags)."""
+
+
 class LoadError(PhalanxError):
     """A user's file (module or JSON) that cannot be loaded."""
+
+
+class MockError(PhalanxError, LookupError):
+    """A mock naming a state the machine does not have (or one that runs no task).
+
+    Such a mock would never answer: the real task would run instead, silently.
+    """
 
 
 class QuerySyntaxError(PhalanxError, ValueError):

@@ -19,6 +19,9 @@ ranges like `"1-2"`) to a `Return` or a `Throw`. The n-th call of a state
 A mocked Lambda state's `Return` is the function's result (for
 `lambda:invoke`, a `Return` holding `Payload` uses that payload). A mocked
 state of any other integration returns `Return` as the task result.
+
+A mock naming a state the machine does not have raises `MockError` before
+the run starts, with the closest state name and the machine's states.
 """
 
 from __future__ import annotations
@@ -29,11 +32,20 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from phalanx.errors import LoadError
-from phalanx.runtime.mocks import MockedCall, Mocks, Returns, StateMocks, Throws
+from phalanx.asl import StateMachine
+from phalanx.errors import LoadError, MockError
+from phalanx.runtime.mocks import (
+    MockedCall,
+    Mocks,
+    Returns,
+    StateMocks,
+    Throws,
+    check_mocked_states,
+)
 
 __all__ = [
     "MockConfigFile",
+    "MockError",
     "MockedCall",
     "Mocks",
     "Returns",
@@ -83,8 +95,22 @@ class MockConfigFile:
         except (OSError, ValueError) as error:
             raise LoadError(f"{source}: cannot read the mock config: {error}") from None
 
-    def test_case(self, machine: str, case: str) -> dict[str, list[MockedCall]]:
-        """The mocks of one test case, by state name."""
+    def test_case(self, machine: str | StateMachine, case: str) -> dict[str, list[MockedCall]]:
+        """The mocks of one test case, by state name.
+
+        Given the `StateMachine` itself (rather than its name), the test case's
+        state names are checked against it now: `MockError` names the test case.
+        """
+        if isinstance(machine, StateMachine):
+            if not machine.name:
+                raise LoadError("mock config: the state machine has no name to look it up by")
+            found = self.test_case(machine.name, case)
+            try:
+                check_mocked_states(found, machine)
+            except MockError as error:
+                where = f"StateMachines.{machine.name}.TestCases.{case}"
+                raise MockError(f"mock config {where}: {error}") from None
+            return found
         machines = self.document.get("StateMachines", {})
         if machine not in machines:
             raise LoadError(f"mock config: no state machine {machine!r} (has {sorted(machines)})")

@@ -1,4 +1,4 @@
-"""ASL JSON -> model -> ASL JSON is lossless on every shared corpus."""
+"""ASL JSON -> model -> ASL JSON is lossless on every corpus under tests/data."""
 
 from __future__ import annotations
 

@@ -218,3 +218,28 @@ def test_deeply_nested_inline_input_is_a_usage_error(files: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "nested too deeply" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+DECLARED_EXPRESS = """
+from phalanx import Pass, StateMachine
+
+machine = StateMachine.of(
+    Pass("P", parameters={"id.$": "$$.Execution.Id"}), name="Orders", type="EXPRESS"
+)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "arn_part"),
+    [
+        pytest.param([], ":express:", id="declared"),
+        pytest.param(["--type", "standard"], ":execution:", id="overridden"),
+    ],
+)
+def test_run_uses_the_declared_type_unless_told_otherwise(
+    tmp_path: Path, args: list[str], arn_part: str
+) -> None:
+    (tmp_path / "orders.py").write_text(DECLARED_EXPRESS)
+    result = invoke(str(tmp_path / "orders.py"), *args, "--fast", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert arn_part in json.loads(result.output)["output"]["id"]

@@ -192,11 +192,11 @@ def test_invalid_machine_is_refused_with_its_diagnostics(
     run: Callable[..., Result], roll_die_file: Path
 ) -> None:
     source = roll_die_file.read_text(encoding="utf-8")
-    roll_die_file.write_text(source.replace(".otherwise(success)", '.otherwise("nowhere")'))
+    roll_die_file.write_text(source.replace("seconds=3", "seconds=-3"))
     result = run("provision", str(roll_die_file), "--s3-bucket", BUCKET, "--stack-name", "bad")
     assert result.exit_code == 1
     assert "validate: RollDie FAIL" in result.output
-    assert "ERROR MISSING_TRANSITION_TARGET /States/checkRoll/Default" in result.output
+    assert "ERROR SCHEMA_VALIDATION_FAILED /States/tryAgainShortly/Seconds" in result.output
     assert "Error: a state machine is not valid" in result.output
     assert "build:" not in result.output
 
@@ -216,3 +216,59 @@ def test_distributed_map_and_service_grants_deploy(run: Callable[..., Result], a
     )["StackResourceDetail"]["PhysicalResourceId"]
     target = definition["States"]["byName"]["Parameters"]["FunctionName"]
     assert target.endswith(f":function:{function}")
+
+
+def test_declared_deployment_options_provision(run: Callable[..., Result], aws: Any) -> None:
+    """An Express machine with logging, tracing and tags, and its log group, deploy end to end.
+
+    moto's CloudFormation keeps the machine's tags but not its type, logging or
+    tracing: those are read back from the deployed template.
+    """
+    fixture = Path(__file__).parent / "fixtures" / "observed.py"
+    stack_name = "observed"
+    result = run("provision", str(fixture), "--s3-bucket", BUCKET, "--stack-name", stack_name)
+    assert result.exit_code == 0, result.output
+    assert "validate: Orders OK" in result.output
+    assert f"done: stack {stack_name} CREATE_COMPLETE" in result.output
+
+    found = aws("cloudformation").describe_stack_resource(
+        StackName=stack_name, LogicalResourceId="OrdersStateMachineLogGroup"
+    )["StackResourceDetail"]["PhysicalResourceId"]
+    assert found == f"/aws/vendedlogs/states/{stack_name}-OrdersStateMachine"
+    [group] = aws("logs").describe_log_groups(logGroupNamePrefix=found)["logGroups"]
+    assert group["retentionInDays"] == 30
+
+    machine_arn = aws("cloudformation").describe_stack_resource(
+        StackName=stack_name, LogicalResourceId="OrdersStateMachine"
+    )["StackResourceDetail"]["PhysicalResourceId"]
+    tags = aws("stepfunctions").list_tags_for_resource(resourceArn=machine_arn)["tags"]
+    assert sorted((t["key"], t["value"]) for t in tags) == [
+        ("cost-center", "42"),
+        ("team", "orders"),
+    ]
+
+    deployed = aws("cloudformation").get_template(StackName=stack_name)["TemplateBody"]
+    deployed = json.loads(deployed) if isinstance(deployed, str) else deployed
+    properties = deployed["Resources"]["OrdersStateMachine"]["Properties"]
+    assert properties["StateMachineType"] == "EXPRESS"
+    assert properties["LoggingConfiguration"]["Level"] == "ALL"
+    assert properties["TracingConfiguration"] == {"Enabled": True}
+
+
+def test_a_declared_express_machine_is_validated_as_express(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    source = tmp_path / "callback.py"
+    source.write_text(
+        "from phalanx import StateMachine, Task\n"
+        "machine = StateMachine.of(\n"
+        '    Task("ask", "arn:aws:states:::sqs:sendMessage.waitForTaskToken",\n'
+        '         parameters={"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}),\n'
+        '    name="Callback", type="EXPRESS",\n'
+        ")\n"
+    )
+    result = run("provision", str(source), "--s3-bucket", BUCKET, "--stack-name", "callback")
+    assert result.exit_code == 1
+    assert "validate: Callback FAIL" in result.output
+    assert "Express state machine does not support '.waitForTaskToken'" in result.output
+    assert "build:" not in result.output

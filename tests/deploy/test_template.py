@@ -22,6 +22,7 @@ TEMPLATE_FILES = [
     *(pytest.param(path, id=path.stem) for path in sorted(EXAMPLES.glob("*.py"))),
     pytest.param(FIXTURES / "every_state.py", id="every_state"),
     pytest.param(FIXTURES / "integrations.py", id="integrations"),
+    pytest.param(FIXTURES / "observed.py", id="observed"),
 ]
 
 
@@ -426,3 +427,128 @@ def test_an_environment_over_lambdas_4_kb_is_refused(tmp_path: Path) -> None:
         "function heavy: its environment holds 4,104 bytes of names and values, over Lambda's "
         "4,096 (4 KB); keep big values in S3 or SSM Parameter Store and pass their names"
     )
+
+
+def test_declared_type_logging_tracing_and_tags_reach_the_machine() -> None:
+    resources = _template(FIXTURES / "observed.py")["Resources"]
+    properties = resources["OrdersStateMachine"]["Properties"]
+    assert properties["StateMachineType"] == "EXPRESS"
+    assert properties["LoggingConfiguration"] == {
+        "Level": "ALL",
+        "IncludeExecutionData": True,
+        "Destinations": [
+            {
+                "CloudWatchLogsLogGroup": {
+                    "LogGroupArn": {"Fn::GetAtt": ["OrdersStateMachineLogGroup", "Arn"]}
+                }
+            }
+        ],
+    }
+    assert properties["TracingConfiguration"] == {"Enabled": True}
+    assert properties["Tags"] == [
+        {"Key": "cost-center", "Value": "42"},
+        {"Key": "team", "Value": "orders"},
+    ]
+
+
+def test_a_machine_that_declares_nothing_gets_aws_defaults() -> None:
+    properties = _template(EXAMPLES / "roll_die.py")["Resources"]["RollDieStateMachine"][
+        "Properties"
+    ]
+    assert set(properties) == {"RoleArn", "DefinitionString"}
+
+
+def test_a_logging_machine_gets_its_own_vended_log_group() -> None:
+    resources = _template(FIXTURES / "observed.py")["Resources"]
+    assert resources["OrdersStateMachineLogGroup"] == {
+        "Type": "AWS::Logs::LogGroup",
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": {
+            "LogGroupName": {
+                "Fn::Sub": "/aws/vendedlogs/states/${AWS::StackName}-OrdersStateMachine"
+            },
+            "RetentionInDays": 30,
+        },
+    }
+    quiet = resources["QuietStateMachine"]["Properties"]
+    assert quiet["LoggingConfiguration"] == {"Level": "OFF", "IncludeExecutionData": False}
+    assert "QuietStateMachineLogGroup" not in resources
+
+
+LOG_DELIVERY = {
+    "Effect": "Allow",
+    "Action": [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+    ],
+    "Resource": ["*"],
+}
+XRAY = {
+    "Effect": "Allow",
+    "Action": [
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+    ],
+    "Resource": ["*"],
+}
+
+
+@pytest.mark.parametrize(
+    ("machine", "expected"),
+    [
+        pytest.param("Orders", ["lambda:InvokeFunction", LOG_DELIVERY, XRAY], id="everything"),
+        pytest.param("Audit", [LOG_DELIVERY], id="logging-only"),
+        pytest.param("Quiet", [XRAY], id="logging-off-tracing-on"),
+    ],
+)
+def test_logging_and_tracing_get_exactly_the_permissions_aws_documents(
+    machine: str, expected: list[object]
+) -> None:
+    resources = _template(FIXTURES / "observed.py")["Resources"]
+    role = resources[f"{machine}StateMachineRole"]["Properties"]
+    statements = role["Policies"][0]["PolicyDocument"]["Statement"]
+    assert [
+        s["Action"] if s["Action"] == "lambda:InvokeFunction" else s for s in statements
+    ] == expected
+
+
+def test_a_definition_with_nothing_to_substitute_is_plain_text() -> None:
+    resources = _template(FIXTURES / "observed.py")["Resources"]
+    text = resources["AuditStateMachine"]["Properties"]["DefinitionString"]
+    assert json.loads(text) == {
+        "StartAt": "note",
+        "States": {"note": {"Type": "Pass", "End": True}},
+    }
+
+
+@pytest.mark.parametrize(
+    ("options", "noted"),
+    [
+        pytest.param('type="EXPRESS"', True, id="express-without-logging"),
+        pytest.param(
+            'type="EXPRESS", logging=Logging(level="OFF")', True, id="express-logging-off"
+        ),
+        pytest.param('type="EXPRESS", logging=Logging(level="ERROR")', False, id="express-logging"),
+        pytest.param("logging=None", False, id="standard"),
+    ],
+)
+def test_an_express_machine_without_logging_is_noted(
+    tmp_path: Path, options: str, noted: bool
+) -> None:
+    file = tmp_path / "flow.py"
+    file.write_text(
+        "from phalanx import Logging, Pass, StateMachine\n"
+        f'machine = StateMachine.of(Pass("p"), name="Flow", {options})\n'
+    )
+    notes = build_template(load_file(file)).notes
+    expected = "state machine Flow: an EXPRESS machine without logging keeps no history"
+    assert any(note.startswith(expected) for note in notes) is noted

@@ -45,3 +45,45 @@ def test_express_machines_refuse_sync_and_callback_resources(resource: str) -> N
     machine = {"StartAt": "A", "States": {"A": task}}
     with pytest.raises(DefinitionError, match=r"/States/A/Resource.*Express"):
         phalanx.run(machine, {}, fast=True, machine_type="EXPRESS")
+
+
+def _express(*states: phalanx.State, **options: Any) -> phalanx.StateMachine:
+    return phalanx.StateMachine.of(*states, type="EXPRESS", **options)
+
+
+def test_a_declared_express_machine_runs_as_express() -> None:
+    machine = _express(phalanx.Wait("W", seconds=400))
+    execution = phalanx.run(machine, {}, fast=True)
+    assert execution.status == "TIMED_OUT"
+    history = execution.history
+    assert history[-1]["timestamp"] - history[0]["timestamp"] == pytest.approx(300)
+
+
+def test_the_declared_type_names_the_execution_and_its_context() -> None:
+    context = phalanx.Pass("P", parameters={"id.$": "$$.Execution.Id", "context.$": "$$.Execution"})
+    execution = phalanx.run(_express(context, name="Orders"), {}, fast=True, name="run1")
+    assert ":express:Orders:run1:" in execution.output["id"]
+    assert "RedriveCount" not in execution.output["context"]
+
+
+def test_an_explicit_type_overrides_the_declared_one() -> None:
+    machine = _express(phalanx.Wait("W", seconds=400))
+    execution = phalanx.run(machine, {}, fast=True, machine_type="STANDARD")
+    assert execution.status == "SUCCEEDED"
+
+
+def test_a_declared_express_machine_refuses_a_callback_task() -> None:
+    task = phalanx.Task(
+        "A",
+        "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        parameters={"FunctionName": "f", "Payload": {"token.$": "$$.Task.Token"}},
+    )
+    with pytest.raises(DefinitionError, match=r"/States/A/Resource.*Express"):
+        phalanx.run(_express(task), {}, fast=True)
+    for result in (phalanx.validate(_express(task)), _express(task).validate()):
+        assert result.result == "FAIL"
+        [diagnostic] = result.diagnostics
+        assert diagnostic.location == "/States/A/Resource"
+        assert "Express state machine does not support '.waitForTaskToken'" in diagnostic.message
+    assert phalanx.validate(_express(task), machine_type="STANDARD").result == "OK"
+    assert phalanx.validate(phalanx.StateMachine.of(task)).result == "OK"

@@ -231,3 +231,19 @@ def test_a_directory_is_unusable_input_named_as_such(tmp_path: Path) -> None:
     result = CliRunner().invoke(validate_command, [str(tmp_path)])
     assert result.exit_code == 2
     assert "is a directory" in result.output
+
+
+def test_python_module_is_validated_as_its_declared_type(tmp_path: Path) -> None:
+    path = tmp_path / "flow.py"
+    path.write_text(
+        "from phalanx import StateMachine, Task\n"
+        "\n"
+        "machine = StateMachine.of(\n"
+        '    Task("Ask", "arn:aws:states:::sqs:sendMessage.waitForTaskToken",\n'
+        '         parameters={"QueueUrl": "q", "MessageBody": {"t.$": "$$.Task.Token"}}),\n'
+        '    type="EXPRESS",\n'
+        ")\n"
+    )
+    result = CliRunner().invoke(validate_command, [str(path)])
+    assert result.exit_code == 1
+    assert "Express state machine does not support '.waitForTaskToken'" in result.stdout

@@ -1,4 +1,4 @@
-"""Agreement with the labelled validation corpus (../shared/validation), measured.
+"""Agreement with the labelled validation corpus (tests/data/validation), measured.
 
 The corpus is measurement data: one parametrised pass over every case, no case
 special-cased. Cases marked `doubtful` are scored apart.

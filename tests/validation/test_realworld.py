@@ -1,4 +1,4 @@
-"""The 314 real-world definitions (../shared/realworld): no ERROR, except the suspects.
+"""The real-world definitions (tests/data/realworld): no ERROR, except the suspects.
 
 `${...}` placeholders are deploy-time substitutions, so these run with
 `placeholders=True`. Warning counts by code are printed for the report.

@@ -1,6 +1,7 @@
 """The Amazon States Language: a frozen model, its builder, and lossless JSON in/out."""
 
 from phalanx.asl import conditions
+from phalanx.asl.deployment import Logging
 from phalanx.asl.dynamic import Expression, jsonata, path
 from phalanx.asl.fields import DISCARD, JSON, NULL
 from phalanx.asl.handling import Catcher, Retrier
@@ -44,6 +45,7 @@ __all__ = [
     "Comparison",
     "Expression",
     "Fail",
+    "Logging",
     "Map",
     "Not",
     "Or",

@@ -2,7 +2,8 @@
 
 `StateMachine(...)` takes the fields as they are (that is what `from_asl`
 does). `StateMachine.of(*states)` is the builder's entry: it names the start,
-ends every state left without a transition, and refuses duplicate names.
+finds every state reachable from the given ones, ends every state left without
+a transition, and refuses duplicate names (see `assembly.py`).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from phalanx.asl.assembly import assemble
+from phalanx.asl.deployment import Logging, check_options
 from phalanx.asl.fields import JSON, Kind, asl_field, extra_field, pointer
-from phalanx.asl.states import Map, Parallel, SourceLocation, State, _Chainable, target_name
+from phalanx.asl.states import Map, Parallel, SourceLocation, State, _Chainable
 from phalanx.errors import DefinitionError
 
 if TYPE_CHECKING:
@@ -43,14 +46,22 @@ class Branch:
         comment: str | None = None,
         processor_config: Mapping[str, JSON] | None = None,
     ) -> Branch:
-        """Build a branch from states in order; the first is the start unless named."""
-        start, table = _assemble(states, start_at, "branch")
+        """Build a branch from its states, the start first unless `start_at` says.
+
+        As in `StateMachine.of`, the first state alone is enough: the states
+        reachable from it through the builder's methods are found.
+        """
+        start, table = assemble(states, start_at, "Branch.of")
         return cls(start, table, comment=comment, processor_config=processor_config)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class StateMachine:
-    """A whole ASL definition. `name` is not part of ASL: it names the deployed machine."""
+    """A whole ASL definition.
+
+    `name`, `type`, `logging`, `tracing` and `tags` are not part of ASL: they
+    name and configure the deployed machine (see `phalanx.asl.deployment`).
+    """
 
     comment: str | None = asl_field("Comment", Kind.STRING)
     query_language: str | None = asl_field("QueryLanguage", Kind.STRING)
@@ -62,6 +73,13 @@ class StateMachine:
     )
     extra: Mapping[str, JSON] = extra_field()
     name: str | None = dataclasses.field(default=None, kw_only=True)
+    type: str | None = dataclasses.field(default=None, kw_only=True)
+    logging: Logging | None = dataclasses.field(default=None, kw_only=True)
+    tracing: bool = dataclasses.field(default=False, kw_only=True)
+    tags: Mapping[str, str] = dataclasses.field(default_factory=dict, kw_only=True)
+
+    def __post_init__(self) -> None:
+        check_options(self.type, self.logging, self.tracing, self.tags)
 
     @classmethod
     def of(
@@ -72,15 +90,24 @@ class StateMachine:
         comment: str | None = None,
         timeout_seconds: int | None = None,
         query_language: str | None = None,
+        type: str | None = None,
+        logging: Logging | None = None,
+        tracing: bool = False,
+        tags: Mapping[str, str] | None = None,
     ) -> StateMachine:
         """Build a machine from its states, the start first unless `start_at` says.
 
-        A state that neither names a `Next` nor ends gets `"End": true`: the
-        order of `states` never implies transitions (use `chain(...)` for a
-        sequence). State names must be unique across the machine, nested
-        branches included.
+        The first state alone is enough: every state reachable from it through
+        the State objects given to `.next()`, `.when()`, `.otherwise()` and
+        `.catching()` is found. States may also be listed (a state named only
+        by a string must be). A state that neither names a `Next` nor ends
+        gets `"End": true`: the order of `states` never implies transitions
+        (use `chain(...)` for a sequence). State names must be unique across the machine, nested
+        branches included. `type` (STANDARD, the default, or EXPRESS),
+        `logging`, `tracing` (X-Ray) and `tags` configure the deployed machine;
+        `phalanx.run` and `phalanx.validate` follow its `type`.
         """
-        start, table = _assemble(states, start_at, "state machine")
+        start, table = assemble(states, start_at, "StateMachine.of")
         machine = cls(
             comment=comment,
             query_language=query_language,
@@ -88,6 +115,10 @@ class StateMachine:
             timeout_seconds=timeout_seconds,
             states=table,
             name=name,
+            type=type,
+            logging=logging,
+            tracing=tracing,
+            tags={} if tags is None else tags,
         )
         _require_unique_names(machine)
         return machine
@@ -189,27 +220,6 @@ def _walk(states: Mapping[str, State], prefix: str) -> Iterator[tuple[str, State
         yield here, state
         for suffix, branch in branches_of(state):
             yield from _walk(branch.states, f"{here}{suffix}/States")
-
-
-def _assemble(
-    states: tuple[State, ...], start_at: str | State | None, what: str
-) -> tuple[str, dict[str, State]]:
-    if not states:
-        raise DefinitionError("/States", f"a {what} needs at least one state")
-    table: dict[str, State] = {}
-    for state in states:
-        if state.name in table:
-            raise DefinitionError(
-                pointer("/States", state.name),
-                f"two states are named {state.name!r}; state names must be unique",
-            )
-        if isinstance(state, _Chainable) and state.next_state is None and state.end is None:
-            state = dataclasses.replace(state, end=True)
-        table[state.name] = state
-    start = states[0].name if start_at is None else target_name(start_at)
-    if start not in table:
-        raise DefinitionError("/StartAt", f"start state {start!r} is not one of the states")
-    return start, table
 
 
 def _require_unique_names(machine: StateMachine) -> None:

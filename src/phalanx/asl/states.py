@@ -47,6 +47,9 @@ class SourceLocation:
     file: str
     line: int
 
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
 
 def _caller_location() -> SourceLocation | None:
     """The first frame outside Phalanx and `dataclasses`: the user's line.
@@ -78,6 +81,11 @@ def target_name(target: str | State) -> str:
     return target if isinstance(target, str) else target.name
 
 
+def _linking(state: State, target: str | State) -> tuple[State, ...]:
+    """`state.linked`, plus `target` when it is a State the machine can find through it."""
+    return state.linked if isinstance(target, str) else (*state.linked, target)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class State:
     """Fields every state has. `name` is its key in `States`."""
@@ -91,6 +99,14 @@ class State:
     defined_at: SourceLocation | None = dataclasses.field(
         default=None, kw_only=True, compare=False, repr=False
     )
+    linked: tuple[State, ...] = dataclasses.field(
+        default=(), kw_only=True, compare=False, repr=False
+    )
+    """The State objects given to `.next()`, `.when()`, `.otherwise()` and `.catching()`.
+
+    Not ASL and not part of equality (the target is written by name): it lets
+    `StateMachine.of(first)` find every state reachable from `first`.
+    """
 
     def __post_init__(self) -> None:
         if self.defined_at is None:
@@ -176,11 +192,13 @@ class Choice(_Assigning):
         rule = ChoiceRule(
             condition, target_name(target), assign=assign, output=output, comment=comment
         )
-        return dataclasses.replace(self, choices=(*self.choices, rule))
+        return dataclasses.replace(
+            self, choices=(*self.choices, rule), linked=_linking(self, target)
+        )
 
     def otherwise(self, target: str | State) -> Choice:
         """Set the `Default` state, taken when no rule holds."""
-        return dataclasses.replace(self, default=target_name(target))
+        return dataclasses.replace(self, default=target_name(target), linked=_linking(self, target))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -192,7 +210,12 @@ class _Chainable(_Assigning):
 
     def next(self: S, target: str | State) -> S:
         """Continue with `target` after this state."""
-        return dataclasses.replace(self, next_state=target_name(target), end=None)  # type: ignore[call-arg]
+        return dataclasses.replace(
+            self,
+            next_state=target_name(target),  # type: ignore[call-arg]
+            end=None,
+            linked=_linking(self, target),
+        )
 
     def ends(self: S) -> S:
         """Make this state the last one (`"End": true`)."""
@@ -271,7 +294,11 @@ class _Fallible(_Chainable):
             assign=assign,
         )
         existing = self.catch or ()  # type: ignore[attr-defined]
-        return dataclasses.replace(self, catch=(*existing, catcher))  # type: ignore[call-arg]
+        return dataclasses.replace(
+            self,
+            catch=(*existing, catcher),  # type: ignore[call-arg]
+            linked=_linking(self, target),
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -64,9 +64,7 @@ def _refuse_invalid(machine: Any, machine_type: str) -> None:
     "--type",
     "machine_type",
     type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
-    default="STANDARD",
-    show_default=True,
-    help="Workflow type.",
+    help="Workflow type  [default: the machine's declared type, else STANDARD]",
 )
 @click.option("--fast", is_flag=True, help="Virtual clock: waits and backoffs pass instantly.")
 @click.option(
@@ -87,7 +85,7 @@ def _refuse_invalid(machine: Any, machine_type: str) -> None:
 def run_command(
     file: str,
     input_text: str | None,
-    machine_type: str,
+    machine_type: str | None,
     fast: bool,
     functions_file: str | None,
     machine_name: str | None,
@@ -101,7 +99,6 @@ def run_command(
     """
     from phalanx.runtime.local import run
 
-    machine_type = machine_type.upper()
     execution_input, raw_input = _read_input(input_text)
     try:
         project = load_file(file)
@@ -111,6 +108,7 @@ def run_command(
             functions.update(load_file(functions_file).functions)
     except (LoadError, DefinitionError) as error:
         raise click.ClickException(str(error)) from None
+    machine_type = (machine_type or machine.type or "STANDARD").upper()
     _refuse_invalid(machine, machine_type)
     report = TextReport() if output_format == "text" else None
     if machine.name is None:

@@ -19,7 +19,8 @@ prefix, a Task's `Credentials.RoleArn`, and the targets of `sns:publish`,
 What cannot be known before run time (`FunctionName.$`, a JSONata value, a
 `.$` bucket or role) and other service integrations get no permission, never
 a wildcard: they are returned as notes, and a template hook can add the
-statements they need.
+statements they need. The one exception is what AWS itself documents on "*":
+log delivery for a machine's declared logging, and X-Ray for its tracing.
 """
 
 from __future__ import annotations
@@ -442,3 +443,40 @@ def _arn_and_versions(name: str) -> list[Json]:
     if len(name.split(":")) > 7:  # qualified ARN: exactly that version or alias
         return [name]
     return [name, f"{name}:*"]
+
+
+# --- the machine's own logging and tracing ----------------------------------------------------
+
+# Step Functions developer guide, "IAM Policies for logging to CloudWatch Logs":
+# Step Functions sets up log delivery with these account-level actions, which
+# take no resource ARN, so the guide grants them on "*".
+LOG_DELIVERY_ACTIONS = [
+    "logs:CreateLogDelivery",
+    "logs:GetLogDelivery",
+    "logs:UpdateLogDelivery",
+    "logs:DeleteLogDelivery",
+    "logs:ListLogDeliveries",
+    "logs:PutResourcePolicy",
+    "logs:DescribeResourcePolicies",
+    "logs:DescribeLogGroups",
+]
+# Step Functions developer guide, "IAM policies for AWS X-Ray in Step Functions".
+XRAY_ACTIONS = [
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+]
+
+
+def observability_statements(machine: StateMachine) -> list[Json]:
+    """What the machine's declared logging and X-Ray tracing need, exactly as AWS documents.
+
+    Nothing when it declares neither (or logging at level OFF).
+    """
+    statements: list[Json] = []
+    if machine.logging is not None and machine.logging.level != "OFF":
+        statements.append(_allow(LOG_DELIVERY_ACTIONS, ["*"]))
+    if machine.tracing:
+        statements.append(_allow(XRAY_ACTIONS, ["*"]))
+    return statements

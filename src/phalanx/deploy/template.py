@@ -3,8 +3,9 @@
 For every `phalanx.function`: an `AWS::Lambda::Function` (code from the
 `CodeBucket`/`CodeKey` parameters, which provision fills in) and its role.
 For every state machine: an `AWS::StepFunctions::StateMachine` and a role that
-may invoke exactly its functions (see `phalanx.deploy.iam`). Outputs give
-every ARN.
+may invoke exactly its functions (see `phalanx.deploy.iam`), with the type,
+logging (and its log group), X-Ray tracing and tags the machine declares
+(`phalanx.asl.deployment`). Outputs give every ARN.
 
 The definition is a `DefinitionString` built with `Fn::Sub`, a phalanx
 function written as `${RollDieFunction.Arn}`: moto's CloudFormation keeps an
@@ -44,8 +45,12 @@ HOOK_MARK = "__phalanx_template_hook__"
 _INTEGRATION_PREFIX = "arn:aws:states:::"
 # Lambda's quota on a function's environment variables, all together.
 ENVIRONMENT_LIMIT = 4096
-# How long each function's logs are kept; a template hook may change it.
+# How long each function's and machine's logs are kept; a template hook may change it.
 LOG_RETENTION_DAYS = 30
+# Step Functions developer guide, "CloudWatch Logs resource policy size
+# restrictions": a log group named under /aws/vendedlogs/ keeps each new
+# machine from growing the account's 5,120-character logs resource policy.
+MACHINE_LOG_PREFIX = "/aws/vendedlogs/states/"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -104,13 +109,7 @@ def build_template(
     outputs: Template = {}
     for name, function in project.functions.items():
         lid = functions[name]
-        resources[f"{lid}LogGroup"] = {
-            "Type": "AWS::Logs::LogGroup",
-            # Said, not defaulted (cfn-lint I3011): the logs go with the stack.
-            "DeletionPolicy": "Delete",
-            "UpdateReplacePolicy": "Delete",
-            "Properties": {"RetentionInDays": LOG_RETENTION_DAYS},
-        }
+        resources[f"{lid}LogGroup"] = _log_group()
         resources[f"{lid}Role"] = _role(
             "lambda.amazonaws.com", iam.function_policy(function, f"{lid}LogGroup")
         )
@@ -131,15 +130,28 @@ def build_template(
                 "package: assign them to module-level names"
             )
         notes += [f"state machine {name}: {note}" for note in found.notes]
-        policy = iam.machine_policy(found, functions)
+        if machine.type == "EXPRESS" and (
+            machine.logging is None or machine.logging.level == "OFF"
+        ):
+            # "Express Workflows don't record execution history in AWS Step Functions"
+            # (developer guide, "Using CloudWatch Logs to log execution history").
+            notes.append(
+                f"state machine {name}: an EXPRESS machine without logging keeps no history; "
+                'declare logging=Logging(level="ALL") to see its executions'
+            )
+        policy = _with_statements(
+            iam.machine_policy(found, functions), iam.observability_statements(machine)
+        )
         resources[f"{lid}Role"] = _role("states.amazonaws.com", policy)
-        resources[lid] = {
-            "Type": "AWS::StepFunctions::StateMachine",
-            "Properties": {
-                "RoleArn": {"Fn::GetAtt": [f"{lid}Role", "Arn"]},
-                "DefinitionString": definition_string(machine, functions, project.functions),
-            },
+        properties = {
+            "RoleArn": {"Fn::GetAtt": [f"{lid}Role", "Arn"]},
+            "DefinitionString": definition_string(machine, functions, project.functions),
+            **deployment_properties(machine, f"{lid}LogGroup"),
         }
+        if "Destinations" in properties.get("LoggingConfiguration", {}):
+            group_name = {"Fn::Sub": f"{MACHINE_LOG_PREFIX}${{AWS::StackName}}-{lid}"}
+            resources[f"{lid}LogGroup"] = _log_group(group_name)
+        resources[lid] = {"Type": "AWS::StepFunctions::StateMachine", "Properties": properties}
         if found.distributed:
             resources[f"{lid}SelfPolicy"] = {
                 "Type": "AWS::IAM::Policy",
@@ -177,8 +189,10 @@ def definition_string(
     machine: StateMachine,
     functions: Mapping[str, str],
     by_name: Mapping[str, LambdaFunction] | None = None,
-) -> dict[str, Any]:
+) -> str | dict[str, Any]:
     """`{"Fn::Sub": <ASL JSON>}`, each phalanx function as `${<LogicalId>.Arn}`.
+
+    The plain ASL JSON when there is nothing to substitute.
 
     A literal `${` in the definition is escaped as `${!` (Fn::Sub's escape).
     A `phalanx.function` given as `FunctionName` of a `lambda:invoke` task
@@ -238,10 +252,38 @@ def definition_string(
     asl = machine.to_asl(token)
     by_function_name(asl.get("States"))
     text = json.dumps(asl, indent=2, ensure_ascii=False, default=encode)
+    if not tokens and "${" not in text:
+        return text  # nothing to substitute: an Fn::Sub without variables is cfn-lint W1020
     text = text.replace("${", "${!")
     for mark, value in tokens.items():
         text = text.replace(json.dumps(mark), json.dumps(value), 1)
     return {"Fn::Sub": text}
+
+
+def deployment_properties(machine: StateMachine, log_group: str) -> dict[str, Any]:
+    """The machine's declared type, logging, tracing and tags as resource properties.
+
+    `log_group` is the logical id of the log group its logging goes to (the
+    caller creates it when `LoggingConfiguration` has `Destinations`).
+    """
+    properties: dict[str, Any] = {}
+    if machine.type is not None:
+        properties["StateMachineType"] = machine.type
+    logging = machine.logging
+    if logging is not None:
+        properties["LoggingConfiguration"] = {
+            "Level": logging.level,
+            "IncludeExecutionData": logging.include_execution_data,
+        }
+        if logging.level != "OFF":
+            # The log group's Arn attribute ends in `:*`, the form Step Functions asks for.
+            group = {"LogGroupArn": {"Fn::GetAtt": [log_group, "Arn"]}}
+            properties["LoggingConfiguration"]["Destinations"] = [{"CloudWatchLogsLogGroup": group}]
+    if machine.tracing:
+        properties["TracingConfiguration"] = {"Enabled": True}
+    if machine.tags:
+        properties["Tags"] = [{"Key": k, "Value": v} for k, v in sorted(machine.tags.items())]
+    return properties
 
 
 def run_template_hooks(template: Template, context: TemplateContext) -> Template:
@@ -312,6 +354,27 @@ def _unique_ids(items: Mapping[str, object], suffix: str, what: str) -> dict[str
         taken[lid] = name
         ids[name] = lid
     return ids
+
+
+def _log_group(name: Any = None) -> dict[str, Any]:
+    properties: dict[str, Any] = {"RetentionInDays": LOG_RETENTION_DAYS}
+    if name is not None:
+        properties = {"LogGroupName": name, **properties}
+    return {
+        "Type": "AWS::Logs::LogGroup",
+        # Said, not defaulted (cfn-lint I3011): the logs go with the stack.
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": properties,
+    }
+
+
+def _with_statements(policy: dict[str, Any] | None, statements: list[Any]) -> dict[str, Any] | None:
+    if not statements:
+        return policy
+    if policy is None:
+        return {"Version": "2012-10-17", "Statement": statements}
+    return {**policy, "Statement": [*policy["Statement"], *statements]}
 
 
 def _role(service: str, policy: dict[str, Any] | None) -> dict[str, Any]:

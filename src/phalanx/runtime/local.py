@@ -192,7 +192,7 @@ def run(
     invoker: Invoker | None = None,
     services: ServiceHandler | None = None,
     name: str | None = None,
-    machine_type: str = "STANDARD",
+    machine_type: str | None = None,
     include_execution_data: bool = True,
     seed: int | None = None,
     mocks: Mocks | None = None,
@@ -213,7 +213,9 @@ def run(
     name, per call. `on_event` sees each history event as it happens; `trace`
     sees it with the label of its branch or iteration (`"Fulfil[1] "`, `""` at
     the top level; `runtime.trace.TextTrace` renders them).
-    `input_text` is the input as the caller wrote it (shown in ExecutionStarted).
+    `machine_type` (STANDARD or EXPRESS) defaults to the machine's declared
+    `type`, else STANDARD. `input_text` is the input as the caller wrote it
+    (shown in ExecutionStarted).
     `callbacks` answers `.waitForTaskToken` tasks and activities that no mock
     answers: called with the `Callback` (its token, activity, parameters), it
     returns a `CallbackResponse` (output, or error and cause), or None when
@@ -230,6 +232,7 @@ def run(
     if input is None:
         input = {}
     check_input(input)
+    machine_type = machine_type or machine.type or "STANDARD"
     check_machine_type(machine, machine_type)
     if clock is None:
         clock = VirtualClock() if fast else RealClock()
@@ -263,7 +266,7 @@ def run(
         invoker,
         service_handler,
         rng,
-        mocks=StateMocks(mocks) if mocks is not None else None,
+        mocks=StateMocks(mocks, machine) if mocks is not None else None,
         on_event=on_event,
         callbacks=callbacks or unanswered_callback,
         trace=trace,

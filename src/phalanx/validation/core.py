@@ -47,7 +47,7 @@ MACHINE_TYPES = ("STANDARD", "EXPRESS")
 def validate(
     definition: object,
     *,
-    machine_type: str = "STANDARD",
+    machine_type: str | None = None,
     severity: Literal["ERROR", "WARNING"] = "ERROR",
     max_results: int = DEFAULT_MAX_RESULTS,
     ignore: Iterable[str] = (),
@@ -56,7 +56,8 @@ def validate(
     """Validate a state machine definition as AWS would, plus Phalanx's own advice.
 
     `definition` is a model (anything with `.to_asl()`), a dict, or JSON text.
-    `machine_type` is `STANDARD` or `EXPRESS` (it changes what AWS allows).
+    `machine_type` is `STANDARD` or `EXPRESS` (it changes what AWS allows);
+    by default a model's declared `type`, else `STANDARD`.
     `severity` is the least severe diagnostic returned: `"ERROR"` (AWS's
     default) leaves warnings out, `"WARNING"` returns both; `max_results` caps the list
     (`truncated` says so); `ignore` drops warnings by code (errors cannot be
@@ -69,6 +70,8 @@ def validate(
     >>> validate('{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}').result
     'OK'
     """
+    if machine_type is None:
+        machine_type = _declared_type(definition)
     if machine_type not in MACHINE_TYPES:
         raise ValueError(f"machine_type must be STANDARD or EXPRESS, got {machine_type!r}")
     report = Report()
@@ -79,6 +82,17 @@ def validate(
         for rule in RULES:
             rule(machine, report)
     return _result(report.diagnostics, severity, max_results, frozenset(ignore))
+
+
+def _declared_type(definition: object) -> str:
+    """A model's own `type` (`StateMachine.of(..., type="EXPRESS")`), else STANDARD.
+
+    Read by attribute, like `to_asl`, so validating JSON never loads the model.
+    """
+    if isinstance(definition, str | bytes | dict):
+        return "STANDARD"
+    declared = getattr(definition, "type", None)
+    return declared if isinstance(declared, str) else "STANDARD"
 
 
 def _read(definition: object, report: Report) -> dict[str, Any] | None:
