@@ -229,3 +229,9 @@ def test_a_callback_nobody_answers_without_a_timeout_is_reported() -> None:
     }
     with pytest.raises(ReplayError, match="'Approve'"):
         drive(interpreter(definition), VirtualClock(), FunctionInvoker({}))
+
+
+def test_a_journal_of_bare_answers_is_refused() -> None:
+    definition = {"StartAt": "Nap", "States": {"Nap": {"Type": "Wait", "Seconds": 1, "End": True}}}
+    with pytest.raises(ReplayError, match="entry 0"):
+        drive(interpreter(definition), VirtualClock(), FunctionInvoker({}), replay=[1.0])

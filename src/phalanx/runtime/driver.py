@@ -378,6 +378,12 @@ def advance(
     """
     rng = rng or random.Random()
     journal = journal if journal is not None else []
+    for position, entry in enumerate(replay):
+        if not isinstance(entry, JournalEntry):
+            raise ReplayError(
+                f"Journal entry {position} is {type(entry).__name__}, not a JournalEntry "
+                "(a journal of bare answers, from before effects had ids?)"
+            )
     work = _Work(invoker, services, callbacks, mocks)
     pending: _VirtualPending | _RealPending = (
         _VirtualPending(clock, work)
