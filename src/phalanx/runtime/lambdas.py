@@ -412,6 +412,8 @@ class MockInvoker:
         self.results = {name: list(values) for name, values in results.items()}
         self.calls: dict[str, int] = {}
         self.fallback = fallback
+        # Branches running at once call from several worker threads.
+        self._lock = threading.Lock()
 
     def invoke(self, request: InvokeLambda) -> LambdaResponse:
         name = function_name(request.function)
@@ -420,8 +422,9 @@ class MockInvoker:
             if self.fallback is not None:
                 return self.fallback.invoke(request)
             return LambdaResponse(not_found=True)
-        count = self.calls.get(name, 0)
-        self.calls[name] = count + 1
+        with self._lock:
+            count = self.calls.get(name, 0)
+            self.calls[name] = count + 1
         result = canned[min(count, len(canned) - 1)]
         if result.timed_out:
             return LambdaResponse(timed_out=True)
