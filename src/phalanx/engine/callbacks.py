@@ -55,6 +55,8 @@ def wait_for_token(
     _limits(scheduled, timeout, heartbeat)
     interpreter.add("TaskScheduled", thread, scheduled)
     interpreter.add("TaskStarted", thread, dict(kind))
+    # AWS puts the service's answer to the submission (an SQS MessageId, ...)
+    # in TaskSubmitted's optional `output`; locally nothing is sent, so it has none.
     interpreter.add("TaskSubmitted", thread, dict(kind))
     callback = Callback(run.state.name, _token(run), resource.arn, parameters)
     response = yield from _await_callback(run, callback, timeout, heartbeat, lambda worker: None)
