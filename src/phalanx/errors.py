@@ -9,6 +9,8 @@
      ├── LoadError                      a user's file that cannot be loaded, at `path:line:col`
      ├── MockError (LookupError)        a mock naming a state the machine does not have
      ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
+     ├── ReplayError                    a journal that does not match the execution it
+     │                                  is replayed into, or an execution nothing can advance
      └── StatesError                    an AWS runtime error (`States.Runtime`, ...) raised while
                                         evaluating; the engine turns it into a failed Outcome,
                                         it never reaches a user as a traceback
@@ -109,6 +111,14 @@ class QuerySyntaxError(PhalanxError, ValueError):
         self.position = position
         self.message = message
         super().__init__(f"{message} at position {position} in {text!r}")
+
+
+class ReplayError(PhalanxError):
+    """A journal entry that does not answer what the interpreter asks, naming the state.
+
+    Also raised when an execution waits on something nothing will answer (a
+    task token no one sends) and the caller did not ask to park it.
+    """
 
 
 class StatesError(PhalanxError):

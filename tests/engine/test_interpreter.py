@@ -9,6 +9,7 @@ import pytest
 
 from phalanx.asl import StateMachine
 from phalanx.engine import Interpreter, InvokeLambda, LambdaResponse, Now, Sleep
+from phalanx.engine.effects import AWAIT, PENDING, Answer, Seed
 from phalanx.runtime.clock import VirtualClock
 from phalanx.runtime.lambdas import FunctionInvoker
 from phalanx.runtime.local import drive, run
@@ -277,13 +278,15 @@ def test_interpreter_only_asks_the_runtime_for_time_and_work() -> None:
         "T": {"Type": "Task", "Resource": ARN + "f", "End": True},
     }
     steps = Interpreter(machine(states), {}).run()
-    effects = [steps.send(None)]
-    effects.append(steps.send(100.0))  # Now -> next effect
-    assert isinstance(effects[0], Now)
-    assert effects[1] == Sleep(3.0)
     assert isinstance(steps.send(None), Now)
+    assert isinstance(steps.send(100.0), Seed)
+    sleep = steps.send("00" * 32)
+    assert sleep == Sleep(3.0, 103.0, sleep.id, "W")
+    assert steps.send(PENDING) is AWAIT
+    assert isinstance(steps.send(Answer(sleep.id, None)), Now)
     invoke = steps.send(103.0)
     assert isinstance(invoke, InvokeLambda) and invoke.function == ARN + "f"
+    assert invoke.state == "T" and invoke.id not in ("", sleep.id)
     assert isinstance(steps.send(LambdaResponse(payload='{"ok": true}')), Now)
     with pytest.raises(StopIteration) as stop:
         steps.send(104.0)

@@ -106,7 +106,7 @@ def run_command(
     from phalanx.loading.report import render_text
     from phalanx.project import load_file
     from phalanx.runtime.local import run
-    from phalanx.runtime.progress import PathReport, outcome_text
+    from phalanx.runtime.trace import TextTrace, outcome_text
 
     execution_input, raw_input = _read_input(input_text)
     with unusable_input():
@@ -125,11 +125,11 @@ def run_command(
                 click.echo(line, err=True)
             click.echo("the state machine is not valid; nothing was run", err=True)
             sys.exit(failure_status(error.diagnostics))
-    report = PathReport() if output_format == "text" else None
+    report = TextTrace() if output_format == "text" else None
 
-    def show(event: dict[str, Any]) -> None:
+    def show(event: dict[str, Any], label: str) -> None:
         assert report is not None
-        for line in report.lines(event):
+        for line in report(event, label):
             click.echo(line)
 
     try:
@@ -139,7 +139,7 @@ def run_command(
             functions=functions,
             fast=fast,
             machine_type=machine_type,
-            on_event=show if report is not None else None,
+            trace=show if report is not None else None,
             input_text=raw_input,
             start_time=start_time,
             validate=False,  # done above, with the file's positions

@@ -37,7 +37,7 @@ from phalanx.asl import Wait as WaitState
 from phalanx.asl.fields import Null
 from phalanx.engine import choice as choice_rules
 from phalanx.engine import expressions, io, limits, retry, wait
-from phalanx.engine.effects import Effect, Random
+from phalanx.engine.effects import Request
 from phalanx.engine.failures import Failure
 from phalanx.engine.history import Thread, exited
 from phalanx.engine.limits import size_of as size_of  # interpreter.py imports it from here
@@ -47,7 +47,7 @@ from phalanx.errors import StatesError
 if TYPE_CHECKING:
     from phalanx.engine.interpreter import Interpreter
 
-Steps = Generator[Effect, Any, Any]
+Steps = Generator[Request, Any, Any]
 """A generator that yields effects, is sent their answers, and returns a value."""
 
 JSONATA = "JSONata"
@@ -155,8 +155,8 @@ class StateRun:
             state, entered_time, 0 if isinstance(state, Task) else None
         )
         if isinstance(state, Task) and parse_resource(state.resource).pattern == "waitForTaskToken":
-            # $$.Task.Token: a deterministic token per state entry.
-            token = f"{interpreter.info.name}-{state.name}-{entered_id}"
+            # $$.Task.Token: unguessable, and the same when the journal is replayed.
+            token = interpreter.token(f"{interpreter.current.strand.path}{entered_id}")
             self.context["Task"] = {"Token": token}
         self.scope = io.Scope(self.context, variables, interpreter.sources)
 
@@ -204,6 +204,10 @@ class StateRun:
         details = exited(self.state.name, output, assigned, output_text)
         self.interpreter.add(event_type, self.thread, details)
         return next_state, output
+
+    def effect_id(self) -> str:
+        """A fresh effect id on the strand running this state."""
+        return self.interpreter.current.strand.next_id()
 
     def check_input_size(self, value: Any) -> None:
         if value is not self.raw_input:
@@ -337,7 +341,7 @@ class StateRun:
                     if counts[index] < retry.max_attempts(retrier):
                         fraction = None
                         if retrier.jitter_strategy == "FULL":
-                            fraction = yield Random()
+                            fraction = yield from self.interpreter.random()
                         delay = retry.delay_seconds(retrier, counts[index], fraction)
                         counts[index] += 1
                         self.retry_count += 1

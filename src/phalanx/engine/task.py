@@ -60,7 +60,8 @@ class Resource:
     """A parsed Task resource.
 
     `kind` is "function" (Lambda ARN or phalanx.function), "invoke"
-    (`lambda:invoke`) or "service"; `service`/`action`/`pattern` come from a
+    (`lambda:invoke`), "activity" (an activity ARN) or "service";
+    `service`/`action`/`pattern` come from a
     `arn:aws:states:::service:action[.pattern]` ARN.
     """
 
@@ -77,12 +78,15 @@ def parse_resource(
 ) -> Resource:
     """How the engine runs `resource`; a function object's ARN is in `region` under `account`.
 
-    Activities and text that names no known form are run as a function of
-    that name (locally, an invoker or a mock answers them).
+    An activity is a worker's task; text that names no known form is run as
+    a function of that name (locally, an invoker or a mock answers it).
     """
     if not isinstance(resource, str):
         return Resource("function", resource.arn(region, account), function=resource.name)
     parsed = resources.parse_resource(resource)
+    if parsed.kind is ResourceKind.ACTIVITY:
+        # arn:aws:states:<region>:<account>:activity:<name>: a worker's task, not a function.
+        return Resource("activity", resource, service="states", action="activity")
     pattern = parsed.pattern.removeprefix(".") or None
     if parsed.is_lambda_invoke:
         return Resource("invoke", resource, pattern=pattern)

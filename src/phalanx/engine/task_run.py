@@ -3,6 +3,8 @@
 Events follow the recorded histories: a function ARN gives
 `LambdaFunctionScheduled/Started/Succeeded|Failed|TimedOut`; `lambda:invoke`
 and other integrations give `TaskScheduled/Started/Succeeded|Failed|TimedOut`.
+A `.waitForTaskToken` task and an Activity task wait for someone else
+(`callbacks.py`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from phalanx.asl import Task
-from phalanx.engine import io, limits
+from phalanx.engine import callbacks, io, limits
+from phalanx.engine.callbacks import TIMEOUT_ERRORS
 from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
 from phalanx.engine.failures import Failure, TimedOut
 from phalanx.engine.history import data, error_details, from_text, to_text
@@ -53,8 +56,12 @@ def run_task(run: StateRun, state: Task) -> Steps:
     )
     info = run.interpreter.info
     resource = parse_resource(state.resource, info.region, info.account)
-    if resource.kind == "function":
-        result = yield from _invoke_function(run, resource, request, timeout)
+    if resource.kind == "activity":
+        result = yield from callbacks.run_activity(run, resource, request, timeout, heartbeat)
+    elif resource.pattern == "waitForTaskToken":
+        result = yield from callbacks.wait_for_token(run, resource, request, timeout, heartbeat)
+    elif resource.kind == "function":
+        result = yield from _invoke_function(run, resource, request, timeout, heartbeat)
     else:
         result = yield from _integration(run, resource, request, timeout, heartbeat)
     if run.jsonata:
@@ -73,7 +80,7 @@ def _limit(run: StateRun, timeout: float | None) -> tuple[float | None, bool]:
 
 
 def _invoke_function(
-    run: StateRun, resource: Resource, payload: Any, timeout: float | None
+    run: StateRun, resource: Resource, payload: Any, timeout: float | None, heartbeat: float | None
 ) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
@@ -86,7 +93,11 @@ def _invoke_function(
     interpreter.add("LambdaFunctionStarted", thread)
     limit, is_deadline = _limit(run, timeout)
     assert resource.function is not None
-    response = yield InvokeLambda(run.state.name, resource.function, payload, limit)
+    response = yield from interpreter.ask(
+        InvokeLambda(
+            run.state.name, resource.function, payload, limit, heartbeat, id=run.effect_id()
+        )
+    )
     yield from interpreter.tick()
     assert isinstance(response, LambdaResponse)
     if response.timed_out:
@@ -104,10 +115,6 @@ def _invoke_function(
     result = parse_payload(response)
     interpreter.add("LambdaFunctionSucceeded", thread, data("output", result))
     return result
-
-
-TIMEOUT_ERRORS = ("States.Timeout", "States.HeartbeatTimeout")
-"""Errors recorded as a `TaskTimedOut`/`LambdaFunctionTimedOut` event, not as a failure."""
 
 
 def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Failure | None:
@@ -185,7 +192,16 @@ def _integration(
                     "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
                 )
                 raise failure from None
-        response = yield InvokeLambda(run.state.name, parameters["FunctionName"], payload, limit)
+        response = yield from interpreter.ask(
+            InvokeLambda(
+                run.state.name,
+                parameters["FunctionName"],
+                payload,
+                limit,
+                heartbeat,
+                id=run.effect_id(),
+            )
+        )
         yield from interpreter.tick()
         assert isinstance(response, LambdaResponse)
         if response.timed_out:
@@ -205,8 +221,10 @@ def _integration(
             raise invoke_failure
         result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
     else:
-        answer = yield CallService(run.state.name, resource.arn, parameters)
-        yield from interpreter.tick()
+        call = CallService(
+            run.state.name, resource.arn, parameters, limit, heartbeat, id=run.effect_id()
+        )
+        answer = yield from _within(run, call, limit, is_deadline)
         assert isinstance(answer, ServiceResponse)
         if answer.error is not None:
             details = {**kind, **error_details(answer.error, answer.cause)}
@@ -218,3 +236,23 @@ def _integration(
         result = answer.output
     interpreter.add("TaskSucceeded", thread, {**kind, **data("output", result)})
     return result
+
+
+def _within(run: StateRun, effect: Any, limit: float | None, is_deadline: bool) -> Steps:
+    """The answer to `effect`, or `States.Timeout` once `limit` seconds pass first.
+
+    Every task kind has the same limits: a service call that outlives the
+    state's TimeoutSeconds times out as a Lambda call does.
+    """
+    interpreter = run.interpreter
+    if limit is None:
+        answer = yield from interpreter.ask(effect)
+        yield from interpreter.tick()
+        return answer
+    index, answer = yield from interpreter.first_of([effect, interpreter.sleep_effect(limit)])
+    yield from interpreter.tick()
+    if index == 1:
+        if is_deadline:
+            raise TimedOut()
+        return ServiceResponse(error="States.Timeout")
+    return answer
