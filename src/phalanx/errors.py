@@ -6,6 +6,7 @@
      ├── QuerySyntaxError (ValueError)  a JSONPath, intrinsic or JSONata text that does not parse
      ├── LoadError                      a user's file that cannot be loaded
      ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
+ ├── StoreError (store/errors.py)   a database that cannot be opened: newer schema, held lock
      └── StatesError                    an AWS runtime error (`States.Runtime`, ...) raised while
                                         evaluating; the engine turns it into a failed Outcome,
                                         it never reaches a user as a traceback
