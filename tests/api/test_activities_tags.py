@@ -86,3 +86,20 @@ def test_a_tag_with_a_forbidden_character_fails_validation(sfn: Any) -> None:
     arn = sfn.create_activity(name="plain")["activityArn"]
     with pytest.raises(sfn.exceptions.ValidationException, match="Invalid tag"):
         sfn.tag_resource(resourceArn=arn, tags=[{"key": "a*b", "value": "v"}])
+
+
+def test_concurrent_requests_are_all_answered(server: RunningServer) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    sfn = client(server.url, region="ca-central-1")
+    names = [f"parallel-{i:02d}" for i in range(40)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        created = list(pool.map(lambda name: sfn.create_activity(name=name), names))
+        listed = list(pool.map(lambda _: sfn.list_activities(maxResults=1000), range(8)))
+    assert len({answer["activityArn"] for answer in created}) == len(names)
+    final = sfn.list_activities(maxResults=1000)["activities"]
+    assert [a["name"] for a in final] == names
+    for answer in listed:  # a list taken mid-way is a sorted subset, never a torn read
+        seen = [a["name"] for a in answer["activities"]]
+        assert seen == sorted(seen)
+        assert set(seen) <= set(names)

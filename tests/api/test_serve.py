@@ -106,3 +106,11 @@ def test_serve_is_listed_with_its_options() -> None:
     for option in ("--host", "--port", "--db"):
         assert option in result.output
     assert "serve" in CliRunner().invoke(cli, ["--help"]).output
+
+
+def test_a_database_that_cannot_be_created_is_refused_with_its_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    result = CliRunner().invoke(cli, ["serve", "--port", "0", "--db", str(blocker / "p.db")])
+    assert result.exit_code == 1
+    assert f"{blocker / 'p.db'}: cannot open the database" in result.output

@@ -87,6 +87,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._answer()
 
+    def do_PATCH(self) -> None:
+        self._answer()
+
+    def do_OPTIONS(self) -> None:
+        self._answer()
+
     def _answer(self) -> None:
         with self.server.in_flight():
             self._send(self._reply())
@@ -139,8 +145,13 @@ def _stop_on_signals() -> Iterator[None]:
         yield  # signals only reach the main thread; whoever runs us elsewhere stops us
         return
 
+    stopping = False
+
     def stop(signum: int, frame: FrameType | None) -> None:
-        raise _Stop(signal.Signals(signum).name)
+        nonlocal stopping
+        if not stopping:  # a second Ctrl-C while draining must not cut the drain short
+            stopping = True
+            raise _Stop(signal.Signals(signum).name)
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -168,8 +179,8 @@ def serve(
     try:
         server = ApiServer((host, port), Service(db, clock or RealClock()), verbose=verbose)
         with server, _stop_on_signals():
-            on_ready(server)
             try:
+                on_ready(server)
                 server.serve_forever(poll_interval=0.2)
             except _Stop:
                 pass

@@ -56,9 +56,12 @@ class Database:
         target = Path(path)
         lock = None
         if not memory:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if exclusive:
-                lock = DatabaseLock(target).acquire()
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if exclusive:
+                    lock = DatabaseLock(target).acquire()
+            except OSError as exc:
+                raise StoreError(f"{target}: cannot open the database: {exc}") from exc
         try:
             connection = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
