@@ -135,23 +135,23 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-class _Stop(Exception):
-    """Raised in the main thread by SIGTERM/SIGINT to leave `serve_forever`."""
-
-
 @contextlib.contextmanager
-def _stop_on_signals() -> Iterator[None]:
+def _stop_on_signals(server: ApiServer) -> Iterator[None]:
+    """SIGTERM and SIGINT make `serve_forever` return, once; later signals are ignored.
+
+    The handler raises nothing (an exception raised at an arbitrary point of the
+    accept loop could be swallowed by socketserver's error handling); it asks a
+    helper thread to call `shutdown()`, which waits for the loop to end.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield  # signals only reach the main thread; whoever runs us elsewhere stops us
         return
-
-    stopping = False
+    requested = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        if not stopping:  # a second Ctrl-C while draining must not cut the drain short
-            stopping = True
-            raise _Stop(signal.Signals(signum).name)
+        if not requested.is_set():
+            requested.set()
+            threading.Thread(target=server.shutdown, name="phalanx-stop", daemon=True).start()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -178,12 +178,10 @@ def serve(
     db = Database.open(db_path, exclusive=True)
     try:
         server = ApiServer((host, port), Service(db, clock or RealClock()), verbose=verbose)
-        with server, _stop_on_signals():
+        with server, _stop_on_signals(server):
             try:
                 on_ready(server)
                 server.serve_forever(poll_interval=0.2)
-            except _Stop:
-                pass
             finally:
                 server.drain()
     finally:
