@@ -51,6 +51,15 @@ def test_an_invalid_definition_is_refused_with_the_validator_findings(
         )
 
 
+def test_an_invalid_definition_is_worded_as_aws_words_it(sfn: Any, machine_name: str) -> None:
+    with pytest.raises(sfn.exceptions.InvalidDefinition) as refused:
+        _create(sfn, machine_name, '{"StartAt": "A"}')
+    assert refused.value.response["Error"]["Message"] == (  # as AWS answered (LocalStack's record)
+        "Invalid State Machine Definition: "
+        "'SCHEMA_VALIDATION_FAILED: These fields are required: [States] at /'"
+    )
+
+
 @pytest.mark.parametrize(
     "name",
     [

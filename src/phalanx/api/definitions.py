@@ -13,7 +13,7 @@ from phalanx.api.context import Context
 from phalanx.api.errors import ApiError
 from phalanx.api.operations import Operation, Request, Response
 from phalanx.api.shapes import DEFINITION, STATE_MACHINE_TYPE, integer, string, structure
-from phalanx.validation import validate
+from phalanx.validation import Diagnostic, validate
 
 
 def require_valid(definition: str, machine_type: str) -> None:
@@ -21,8 +21,15 @@ def require_valid(definition: str, machine_type: str) -> None:
     result = validate(definition, machine_type=machine_type)
     if result.ok:
         return
-    findings = ", ".join(f"{d.code}: {d.message} at {d.location or '/'}" for d in result.errors)
+    findings = ", ".join(_as_aws_words_it(d) for d in result.errors)
     raise ApiError("InvalidDefinition", f"Invalid State Machine Definition: '{findings}'")
+
+
+def _as_aws_words_it(diagnostic: Diagnostic) -> str:
+    """`CODE: message at /pointer`; some messages already end with their location, as AWS's do."""
+    where = f" at {diagnostic.location or '/'}"
+    text = f"{diagnostic.code}: {diagnostic.message}"
+    return text if text.endswith(where) else text + where
 
 
 VALIDATE_INPUT = structure(
