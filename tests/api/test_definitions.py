@@ -34,3 +34,24 @@ def test_max_results_truncates(sfn: Any) -> None:
     answer = sfn.validate_state_machine_definition(definition=broken, maxResults=1)
     assert len(answer["diagnostics"]) == 1
     assert answer["truncated"] is True
+
+
+def test_warnings_are_returned_when_asked_for(sfn: Any) -> None:
+    choice = {
+        "StartAt": "C",
+        "States": {
+            "C": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.x", "NumericEquals": 1, "Next": "D"}],
+            },
+            "D": {"Type": "Succeed"},
+        },
+    }
+    definition = json.dumps(choice)
+    expected = validate(definition, severity="WARNING").to_dict()
+    answer = sfn.validate_state_machine_definition(definition=definition, severity="WARNING")
+    assert answer["result"] == "OK"
+    assert answer["diagnostics"] == expected["diagnostics"]
+    assert {d["severity"] for d in answer["diagnostics"]} == {"WARNING"}
+    quiet = sfn.validate_state_machine_definition(definition=definition)
+    assert quiet["diagnostics"] == []

@@ -114,3 +114,17 @@ def test_a_database_that_cannot_be_created_is_refused_with_its_path(tmp_path: Pa
     result = CliRunner().invoke(cli, ["serve", "--port", "0", "--db", str(blocker / "p.db")])
     assert result.exit_code == 1
     assert f"{blocker / 'p.db'}: cannot open the database" in result.output
+
+
+def test_a_database_from_a_newer_phalanx_is_refused_naming_the_versions(tmp_path: Path) -> None:
+    import sqlite3
+
+    from phalanx.store import MIGRATIONS, Migration
+    from phalanx.store.migrations import migrate
+
+    db = tmp_path / "newer.db"
+    future = (*MIGRATIONS, Migration("from_the_future", ("CREATE TABLE future (x)",)))
+    migrate(sqlite3.connect(db, isolation_level=None), future)
+    result = CliRunner().invoke(cli, ["serve", "--port", "0", "--db", str(db)])
+    assert result.exit_code == 1
+    assert f"schema version {len(future)} ('from_the_future'), newer than" in result.output

@@ -177,3 +177,60 @@ def test_deleting_a_machine_deletes_its_versions_and_aliases(sfn: Any, machine_n
         sfn.describe_state_machine_alias(stateMachineAliasArn=alias["stateMachineAliasArn"])
     with pytest.raises(sfn.exceptions.StateMachineDoesNotExist):
         sfn.describe_state_machine(stateMachineArn=f"{arn}:1")
+
+
+MISSING_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:absent"
+
+
+@pytest.mark.parametrize(
+    ("operation", "arguments", "error"),
+    [
+        pytest.param(
+            "describe_state_machine_alias",
+            {"stateMachineAliasArn": f"{MISSING_MACHINE}:PROD"},
+            "ResourceNotFound",
+            id="describe-alias",
+        ),
+        pytest.param(
+            "update_state_machine_alias",
+            {"stateMachineAliasArn": f"{MISSING_MACHINE}:PROD", "description": "d"},
+            "ResourceNotFound",
+            id="update-alias",
+        ),
+        pytest.param(
+            "delete_state_machine_alias",
+            {"stateMachineAliasArn": f"{MISSING_MACHINE}:PROD"},
+            "ResourceNotFound",
+            id="delete-alias",
+        ),
+        pytest.param(
+            "list_state_machine_aliases",
+            {"stateMachineArn": MISSING_MACHINE},
+            "StateMachineDoesNotExist",
+            id="list-aliases",
+        ),
+        pytest.param(
+            "describe_state_machine_alias",
+            {"stateMachineAliasArn": f"{MISSING_MACHINE}:1"},
+            "ValidationException",
+            id="alias-arn-that-is-a-version",
+        ),
+        pytest.param(
+            "delete_state_machine_version",
+            {"stateMachineVersionArn": MISSING_MACHINE},
+            "ValidationException",
+            id="version-arn-without-version",
+        ),
+        pytest.param(
+            "list_state_machine_versions",
+            {"stateMachineArn": "arn:aws:states:us-east-1:123456789012:activity:a"},
+            "InvalidArn",
+            id="versions-of-an-activity",
+        ),
+    ],
+)
+def test_missing_or_wrong_resources_get_aws_errors(
+    sfn: Any, operation: str, arguments: dict[str, Any], error: str
+) -> None:
+    with pytest.raises(getattr(sfn.exceptions, error)):
+        getattr(sfn, operation)(**arguments)

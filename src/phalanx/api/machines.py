@@ -207,7 +207,11 @@ def describe(context: Context, request: Request) -> Response:
     parsed = arns.state_machine(request["stateMachineArn"], version=True)
     with context.db.atomic() as connection:
         machine = machines.get(connection, parsed.base)
-        version = machines.get_version(connection, request["stateMachineArn"])
+        version = (
+            machines.get_version(connection, request["stateMachineArn"])
+            if parsed.is_version
+            else None
+        )
     if machine is None or (parsed.is_version and version is None):
         raise state_machine_does_not_exist(request["stateMachineArn"])
     shown: StateMachineRecord | StateMachineVersionRecord = version or machine
