@@ -58,3 +58,15 @@ def test_the_default_folder_is_created(tmp_path: Path) -> None:
     with Database.open(tmp_path / ".phalanx" / "phalanx.db"):
         pass
     assert (tmp_path / ".phalanx" / "phalanx.db").is_file()
+
+
+def test_a_reader_never_holds_up_the_server_s_writes(tmp_path: Path) -> None:
+    path = tmp_path / "phalanx.db"
+    with Database.open(path, exclusive=True) as server, Database.open(path) as reader:
+        with reader.atomic(write=False) as reading:
+            assert tags.list_for(reading, ARN) == []
+            with server.atomic() as writing:  # would wait out busy_timeout, then fail, if blocked
+                tags.put(writing, ARN, [Tag("k", "v")])
+            assert tags.list_for(reading, ARN) == []  # the snapshot the reader began with
+        with reader.atomic(write=False) as reading:
+            assert tags.list_for(reading, ARN) == [Tag("k", "v")]

@@ -92,12 +92,17 @@ class Database:
             raise StoreError(f"{self.path}: not a usable SQLite database: {exc}") from exc
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[sqlite3.Connection]:
-        """A transaction, or a savepoint inside one; rolled back if the block raises."""
+    def atomic(self, *, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """A transaction, or a savepoint inside one; rolled back if the block raises.
+
+        `write=False` is for another process that only reads (a CLI view beside a
+        running server): its transaction takes no write lock, so it never holds
+        up the server's commits (WAL readers see the last commit before they began).
+        """
         with self._guard:
             connection = self._connection
             if self._depth == 0:
-                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 begin, commit, rollback = None, "COMMIT", "ROLLBACK"
             else:
                 name = f"phalanx_{self._depth}"
