@@ -49,11 +49,6 @@ def region_of(headers: Mapping[str, str]) -> str:
     return found.group(1) if found else DEFAULT_REGION
 
 
-def refuse(error: ApiError) -> Reply:
-    """The reply to a request refused before it is read (too large, unreadable length)."""
-    return _error(error)
-
-
 def too_large(length: int) -> ApiError:
     return validation(
         f"Request payload of {length} bytes exceeds the limit of {MAX_REQUEST_BYTES} bytes"
@@ -74,10 +69,10 @@ def respond(service: Service, method: str, headers: Mapping[str, str], body: byt
         context = Context(service, region_of(headers))
         answer = dispatch(context, headers.get("x-amz-target"), request)
     except ApiError as error:
-        return _error(error)
+        return refuse(error)
     except Exception:
         _LOG.exception("internal failure answering %s", headers.get("x-amz-target"))
-        return _error(ApiError("InternalFailure", "Phalanx failed; see the server log", status=500))
+        return refuse(ApiError("InternalFailure", "Phalanx failed; see the server log", status=500))
     return _reply(200, answer, {})
 
 
@@ -122,7 +117,8 @@ def _refuse_lone_surrogates(value: Any) -> None:
             stack.extend(item)
 
 
-def _error(error: ApiError) -> Reply:
+def refuse(error: ApiError) -> Reply:
+    """The reply carrying `error` (also for requests refused before they are read)."""
     return _reply(error.status, error.body(), {"x-amzn-ErrorType": error.code})
 
 
