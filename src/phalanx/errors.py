@@ -11,6 +11,7 @@
      ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
      ├── ReplayError                    a journal that does not match the execution it
      │                                  is replayed into, or an execution nothing can advance
+     ├── StoreError (store/errors.py)   a database that cannot be opened: newer schema, held lock
      └── StatesError                    an AWS runtime error (`States.Runtime`, ...) raised while
                                         evaluating; the engine turns it into a failed Outcome,
                                         it never reaches a user as a traceback
