@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "status": ("phalanx.cli.deploy", "status_command", "Show a stack's status, executions."),
     "execute": ("phalanx.cli.deploy", "execute_command", "Run the deployed machine, follow it."),
     "delete": ("phalanx.cli.deploy", "delete_command", "Delete a stack."),
+    "mocks": ("phalanx.cli.mocks", "mocks_command", "Write mocks from a recorded execution."),
+    "replay": ("phalanx.cli.replay", "replay_command", "Replay a recorded execution."),
     "run": ("phalanx.cli.run", "run_command", "Run a state machine locally."),
     "serve": ("phalanx.cli.serve", "serve_command", "Serve the Step Functions API locally."),
     "validate": (
