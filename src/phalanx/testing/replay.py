@@ -243,6 +243,9 @@ def compare(
         want, got = recorded[index], now[index]
         state = states[index] or recorded_states[index]
         if want["type"] != got["type"] or _named(want) != _named(got):
+            if _named(want) is not None and index > 0:
+                # Another state entered: the state before it chose so.
+                state = states[index - 1]
             return Difference(index + 1, state, _event(want), _event(got))
         link = want.get("previousEventId")
         if isinstance(link, int) and link != got.get("previousEventId"):
