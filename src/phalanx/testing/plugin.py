@@ -4,7 +4,8 @@ Registered through the `pytest11` entry point, so installing phalanx is
 enough (else `pytest -p phalanx.testing.plugin`).
 
     pytest --phalanx-cov
-    pytest --phalanx-cov-fail-under=90 --phalanx-cov-report=json:cov.json --phalanx-cov-report=html:cov
+    pytest --phalanx-cov-fail-under=90 --phalanx-cov-report=json:cov.json
+    pytest --phalanx-cov --phalanx-cov-report=html:htmlcov
 
 Any of the three options turns coverage on: every execution run in the test
 process (`phalanx.run()`, `phalanx run` called in-process, `replay()`) is
