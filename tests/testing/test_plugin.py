@@ -14,7 +14,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-MACHINE = '''
+MACHINE = """
 import dataclasses
 
 import phalanx
@@ -63,7 +63,7 @@ DEFINITION = {
     },
 }
 ORDERS = dataclasses.replace(phalanx.StateMachine.from_asl(DEFINITION), name="Orders")
-'''
+"""
 
 TESTS = """
 from phalanx.testing import Returns, Throws
@@ -141,7 +141,9 @@ def test_renaming_and_reordering_tests_changes_nothing(project: pytest.Pytester)
 def test_fail_under_fails_the_session_below_the_threshold(
     project: pytest.Pytester, threshold: str, code: pytest.ExitCode
 ) -> None:
-    result = project.runpytest("-p", "phalanx.testing.plugin", f"--phalanx-cov-fail-under={threshold}")
+    result = project.runpytest(
+        "-p", "phalanx.testing.plugin", f"--phalanx-cov-fail-under={threshold}"
+    )
     assert result.ret == code
     result.assert_outcomes(passed=3)
     if code == pytest.ExitCode.TESTS_FAILED:
@@ -175,7 +177,9 @@ def test_the_html_report_marks_what_no_test_reached(project: pytest.Pytester) ->
 def test_a_bad_report_spec_is_a_usage_error(project: pytest.Pytester) -> None:
     result = project.runpytest("-p", "phalanx.testing.plugin", "--phalanx-cov-report=xml:out")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--phalanx-cov-report 'xml:out': expected json:FILE or html:DIR*"])
+    result.stderr.fnmatch_lines(
+        ["*--phalanx-cov-report 'xml:out': expected json:FILE or html:DIR*"]
+    )
 
 
 def test_without_the_options_nothing_is_counted_or_printed(project: pytest.Pytester) -> None:
