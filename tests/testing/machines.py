@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import phalanx
+from phalanx.runtime import clock
 
 ARN = "arn:aws:lambda:us-east-1:111111111111:function:"
 
@@ -55,7 +56,7 @@ class Flaky(Exception):
     pass
 
 
-def record(amount: int, fail_first: bool = True) -> dict[str, Any]:
+def record(amount: int, fail_first: bool = True, review_seconds: float = 0) -> dict[str, Any]:
     """Run ORDERS as production did: the first charge fails (retried), then both succeed."""
     calls: list[Any] = []
 
@@ -66,6 +67,7 @@ def record(amount: int, fail_first: bool = True) -> dict[str, Any]:
         return {"id": f"ch_{len(calls)}", "amount": event["amount"]}
 
     def review(event: Any, context: Any) -> Any:
+        clock.sleep(review_seconds)
         return {"by": "alice", "ok": True}
 
     execution = phalanx.run(

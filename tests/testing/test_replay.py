@@ -138,3 +138,12 @@ def test_masked_values_in_a_corpus_history_match_anything() -> None:
     assert replay(case["definition"], case).identical
     # Without the case's masks, the same events compare exactly and differ.
     assert not replay(case["definition"], {"events": case["expected"]["history"]}).identical
+
+
+def test_the_replay_runs_on_the_recorded_clock() -> None:
+    recorded = record(amount=150, review_seconds=30)
+    report = replay(ORDERS, recorded)
+    assert report.identical, report.text
+    times = [event["timestamp"] for event in recorded["history"]]
+    assert [event["timestamp"] for event in report.history] == pytest.approx(times, abs=1e-3)
+    assert times[-1] - times[0] == pytest.approx(32, abs=0.1)  # a 2 s backoff, a 30 s review
