@@ -147,3 +147,53 @@ def test_the_replay_runs_on_the_recorded_clock() -> None:
     times = [event["timestamp"] for event in recorded["history"]]
     assert [event["timestamp"] for event in report.history] == pytest.approx(times, abs=1e-3)
     assert times[-1] - times[0] == pytest.approx(32, abs=0.1)  # a 2 s backoff, a 30 s review
+
+
+WAITING: dict[str, Any] = {
+    "StartAt": "Ask",
+    "States": {
+        "Ask": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+            "ResultPath": "$.answer",
+            "Next": "Work",
+        },
+        "Work": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:us-east-1:111111111111:activity:crunch",
+            "ResultPath": "$.work",
+            "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 5}],
+            "End": True,
+        },
+    },
+}
+
+
+def _record_waiting() -> dict[str, Any]:
+    import phalanx
+    from phalanx.engine.effects import Callback, CallbackResponse
+
+    tries: list[str] = []
+
+    def answer(request: Callback) -> CallbackResponse:
+        if request.activity is None:
+            return CallbackResponse(output={"yes": True})
+        tries.append(request.token)
+        if len(tries) == 1:
+            return CallbackResponse(error="Busy", cause="try later", worker="w1")
+        return CallbackResponse(output={"done": True}, worker="w2")
+
+    return phalanx.run(WAITING, {"x": 1}, fast=True, callbacks=answer, seed=7).to_dict()
+
+
+def test_callbacks_and_activities_replay_with_any_task_token() -> None:
+    recorded = _record_waiting()
+    assert "ActivityFailed" in [event["type"] for event in recorded["history"]]
+    report = replay(WAITING, recorded)
+    assert report.identical, report.text
+    changed_body = json.loads(json.dumps(WAITING))
+    changed_body["States"]["Ask"]["Parameters"]["MessageBody"]["extra"] = 1
+    difference = replay(changed_body, recorded).difference
+    assert difference is not None and difference.state == "Ask"
+    assert difference.now.startswith("TaskScheduled parameters ")

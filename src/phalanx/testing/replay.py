@@ -59,6 +59,9 @@ DEFAULT_START = epoch_seconds("2024-01-01T00:00:00Z")
 _SHOWN = 200
 """Characters of a value shown in a difference."""
 
+_TOKEN_TEXT = r"[A-Za-z0-9+/=_-]+"
+"""What a task token is made of (base64 text)."""
+
 _JSON_FIELDS = frozenset({"input", "output", "parameters", "cause"})
 _REGION = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d+)")
 _ARN = re.compile(r"^arn:[^:]+:[^:]+:([a-z]{2}(?:-[a-z]+)+-\d+):")
@@ -102,6 +105,8 @@ class _Answers:
     def __init__(self, calls: Mapping[str, Sequence[RecordedCall]], clock: VirtualClock) -> None:
         self.calls = {state: list(found) for state, found in calls.items()}
         self.clock = clock
+        self.tokens: list[str] = []
+        """Task tokens handed out: AWS made others, which compare as equal (`_same_but_tokens`)."""
 
     def _next(self, state: str) -> RecordedCall:
         found = self.calls.get(state)
@@ -133,6 +138,7 @@ class _Answers:
         return ServiceResponse(output=call.output)
 
     def callback(self, request: Callback) -> CallbackResponse:
+        self.tokens.append(request.token)
         call = self._next(request.state)
         if not call.succeeded:
             return CallbackResponse(error=call.error or "", cause=call.cause, worker=call.worker)
@@ -218,14 +224,20 @@ def replay(
         interpreter, clock, answers, answers.call, random.Random(0), callbacks=answers.callback
     )
     publish(Recorded(machine, outcome.status, outcome.history, tuple(interpreter.trail)))
-    difference = compare(recorded.events, outcome.history, masks or recorded.masks)
+    difference = compare(recorded.events, outcome.history, masks or recorded.masks, answers.tokens)
     return ReplayReport(difference, outcome.status, outcome.history)
 
 
 def compare(
-    recorded: Sequence[Mapping[str, Any]], now: Sequence[Mapping[str, Any]], masks: Masks
+    recorded: Sequence[Mapping[str, Any]],
+    now: Sequence[Mapping[str, Any]],
+    masks: Masks,
+    tokens: Sequence[str] = (),
 ) -> Difference | None:
-    """The first event where `now` parts from `recorded` (timestamps aside), or None."""
+    """The first event where `now` parts from `recorded` (timestamps aside), or None.
+
+    `tokens` are the task tokens of `now`: where one appears, any token matches.
+    """
     states = event_states(now)
     recorded_states = event_states(recorded)
     for index in range(max(len(recorded), len(now))):
@@ -255,7 +267,7 @@ def compare(
                 f"{want['type']} follows event {link}",
                 f"{got['type']} follows event {got.get('previousEventId')}",
             )
-        field = _first_field_difference(want, got, masks)
+        field = _first_field_difference(want, got, masks, tokens)
         if field is not None:
             name, expected, actual = field
             return Difference(
@@ -277,7 +289,7 @@ def _named(event: Mapping[str, Any]) -> Any:
 
 
 def _first_field_difference(
-    want: Mapping[str, Any], got: Mapping[str, Any], masks: Masks
+    want: Mapping[str, Any], got: Mapping[str, Any], masks: Masks, tokens: Sequence[str]
 ) -> tuple[str, Any, Any] | None:
     expected, actual = _details(want), _details(got)
     for name in [*expected, *(k for k in actual if k not in expected)]:
@@ -296,9 +308,22 @@ def _first_field_difference(
             )
         else:
             ok = same(left, right, masks)
-        if not ok:
+        if not ok and not _same_but_tokens(left, right, tokens):
             return name, left, right
     return None
+
+
+def _same_but_tokens(recorded: Any, now: Any, tokens: Sequence[str]) -> bool:
+    """Equal once each task token in `now` may stand for any token (AWS's are its own)."""
+    now_text = now if isinstance(now, str) else to_text(now)
+    found = [token for token in tokens if token in now_text]
+    if not found:
+        return False
+    pattern = re.escape(now_text)
+    for token in found:
+        pattern = pattern.replace(re.escape(token), _TOKEN_TEXT)
+    recorded_text = recorded if isinstance(recorded, str) else to_text(recorded)
+    return re.fullmatch(pattern, recorded_text) is not None
 
 
 def _event(event: Mapping[str, Any]) -> str:
