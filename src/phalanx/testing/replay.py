@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from phalanx.asl import StateMachine
+from phalanx.asl.resources import parse_resource
 from phalanx.engine.effects import (
     Callback,
     CallbackResponse,
@@ -64,7 +65,6 @@ _TOKEN_TEXT = r"[A-Za-z0-9+/=_-]+"
 
 _JSON_FIELDS = frozenset({"input", "output", "parameters", "cause"})
 _REGION = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d+)")
-_ARN = re.compile(r"^arn:[^:]+:[^:]+:([a-z]{2}(?:-[a-z]+)+-\d+):")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -172,11 +172,15 @@ def _info(
         if match:
             info = dataclasses.replace(info, account=match.group(1))
     for event in recorded.events:
+        # A Task's region, else its function's (a masked `<region>` says nothing).
         details = event.get(details_key(event["type"])) or {}
-        region = _REGION.fullmatch(str(details.get("region", "")))
-        region = region or _ARN.match(str(details.get("resource", "")))
+        regions = (
+            str(details.get("region", "")),
+            parse_resource(str(details.get("resource", ""))).region,
+        )
+        region = next((r for r in regions if _REGION.fullmatch(r)), None)
         if region is not None:
-            info = dataclasses.replace(info, region=region.group(1))
+            info = dataclasses.replace(info, region=region)
             break
     if execution_arn:
         parts = execution_arn.split(":")
