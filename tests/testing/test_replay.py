@@ -11,7 +11,7 @@ import pytest
 from phalanx.testing import replay
 from phalanx.testing.history import read_history
 from tests.corpora import shared
-from tests.testing.machines import ORDERS, as_aws_cli, changed, record
+from tests.testing.machines import ARN, ORDERS, as_aws_cli, changed, record
 
 ROOT = shared("conformance")
 
@@ -197,3 +197,66 @@ def test_callbacks_and_activities_replay_with_any_task_token() -> None:
     difference = replay(changed_body, recorded).difference
     assert difference is not None and difference.state == "Ask"
     assert difference.now.startswith("TaskScheduled parameters ")
+
+
+SQUARES: dict[str, Any] = {
+    "StartAt": "M",
+    "States": {
+        "M": {
+            "Type": "Map",
+            "ItemProcessor": {
+                "StartAt": "Square",
+                "States": {"Square": {"Type": "Task", "Resource": ARN + "square", "End": True}},
+            },
+            "End": True,
+        }
+    },
+}
+
+
+def _record_squares() -> dict[str, Any]:
+    import phalanx
+    from phalanx.runtime import clock
+
+    def square(event: Any, context: Any) -> Any:
+        clock.sleep(4 - event)  # the last item finishes first
+        return event * event
+
+    return phalanx.run(
+        SQUARES,
+        [1, 2, 3],
+        functions={"square": square},
+        fast=True,
+        start_time="2024-01-01T00:00:00Z",
+    ).to_dict()
+
+
+def test_map_iterations_ending_in_another_order_replay_identical() -> None:
+    recorded = _record_squares()
+    ends = [e for e in recorded["history"] if e["type"] == "LambdaFunctionSucceeded"]
+    assert [e["lambdaFunctionSucceededEventDetails"]["output"] for e in ends] == ["9", "4", "1"]
+    assert replay(SQUARES, recorded).identical
+
+
+def _renumbered(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The events in this order, ids 1, 2, ... and previousEventId following them."""
+    new_id = {event["id"]: position + 1 for position, event in enumerate(events)}
+    new_id[0] = 0
+    return [
+        {**event, "id": new_id[event["id"]], "previousEventId": new_id[event["previousEventId"]]}
+        for event in events
+    ]
+
+
+def test_calls_scheduled_in_another_order_get_the_answers_sent_for_them() -> None:
+    events = _record_squares()["history"]
+    starts = [i for i, e in enumerate(events) if e["type"] == "MapIterationStarted"]
+    # As if AWS had scheduled iteration 1 before iteration 0.
+    first, second, third = starts
+    swapped = events[:first] + events[second:third] + events[first:second] + events[third:]
+    report = replay(SQUARES, {"events": _renumbered(swapped)})
+    assert report.status == "SUCCEEDED"
+    output = report.history[-1]["executionSucceededEventDetails"]["output"]
+    assert json.loads(output) == [1, 4, 9]
+    difference = report.difference
+    assert difference is not None and difference.event == first + 1

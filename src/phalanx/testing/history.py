@@ -58,7 +58,9 @@ class RecordedCall:
     """What one task call answered: `output`, or `error` and `cause`, after `seconds`.
 
     `kind` is `lambda` (a function ARN), `task` (an integration, lambda:invoke
-    included) or `activity`; `worker` is the activity worker's name.
+    included) or `activity`; `worker` is the activity worker's name;
+    `request` what the call was sent (the scheduled event's input or
+    parameters), absent when the history was recorded without execution data.
     """
 
     kind: str
@@ -68,6 +70,7 @@ class RecordedCall:
     cause: str | None = None
     seconds: float = 0.0
     worker: str | None = None
+    request: Any = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -307,7 +310,9 @@ def recorded_calls(events: Sequence[Mapping[str, Any]]) -> dict[str, list[Record
         slot = call_by_id.get(event.get("previousEventId"))
         if kind in _CALL_STARTS:
             slots = calls.setdefault(state, [])
-            slots.append(RecordedCall("", False))  # filled in by the call's end
+            details = event.get(kind[0].lower() + kind[1:] + "EventDetails") or {}
+            sent = decoded(details.get("input", details.get("parameters")))
+            slots.append(RecordedCall("", False, request=sent))  # filled in by the call's end
             slot = len(slots) - 1
             started[state, slot] = moment
             open_calls.setdefault(state, []).append(slot)
@@ -324,7 +329,8 @@ def recorded_calls(events: Sequence[Mapping[str, Any]]) -> dict[str, list[Record
                     started[state, pending[-1]] = moment
                 slot = pending[0]
             pending.remove(slot)
-            calls[state][slot] = _ended(event, kind, moment, started[state, slot])
+            ended = _ended(event, kind, moment, started[state, slot])
+            calls[state][slot] = dataclasses.replace(ended, request=calls[state][slot].request)
             if calls[state][slot].kind == "activity":
                 worker = workers.pop((state, slot), None)
                 calls[state][slot] = dataclasses.replace(calls[state][slot], worker=worker)

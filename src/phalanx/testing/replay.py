@@ -108,7 +108,12 @@ class _Answers:
         self.tokens: list[str] = []
         """Task tokens handed out: AWS made others, which compare as equal (`_same_but_tokens`)."""
 
-    def _next(self, state: str) -> RecordedCall:
+    def _next(self, state: str, sent: Any) -> RecordedCall:
+        """The state's next recorded call; the first one sent the same, when there is one.
+
+        Map iterations and Parallel branches calling one state may have been
+        scheduled in another order on AWS: what each call was sent tells them apart.
+        """
         found = self.calls.get(state)
         if not found:
             return RecordedCall(
@@ -117,12 +122,13 @@ class _Answers:
                 error="Replay.NotRecorded",
                 cause=f"the history has no more calls of {state}",
             )
-        call = found.pop(0)
+        index = next((i for i, call in enumerate(found) if _sent(call) == sent), 0)
+        call = found.pop(index)
         self.clock.sleep(call.seconds)
         return call
 
     def invoke(self, request: InvokeLambda) -> LambdaResponse:
-        call = self._next(request.state)
+        call = self._next(request.state, request.payload)
         if not call.succeeded:
             return LambdaResponse(error=call.error, cause=call.cause)
         if call.kind == "task" and isinstance(call.output, dict) and "Payload" in call.output:
@@ -132,17 +138,26 @@ class _Answers:
         return LambdaResponse(payload=to_text(call.output))
 
     def call(self, request: CallService) -> ServiceResponse:
-        call = self._next(request.state)
+        call = self._next(request.state, request.parameters)
         if not call.succeeded:
             return ServiceResponse(error=call.error or "", cause=call.cause)
         return ServiceResponse(output=call.output)
 
     def callback(self, request: Callback) -> CallbackResponse:
         self.tokens.append(request.token)
-        call = self._next(request.state)
+        call = self._next(request.state, request.parameters)
         if not call.succeeded:
             return CallbackResponse(error=call.error or "", cause=call.cause, worker=call.worker)
         return CallbackResponse(output=call.output, worker=call.worker)
+
+
+def _sent(call: RecordedCall) -> Any:
+    """What the engine's request carries of a recorded call: a lambda:invoke's Payload."""
+    request = call.request
+    if call.kind == "task" and isinstance(request, dict) and "FunctionName" in request:
+        payload = request.get("Payload")
+        return {} if payload is None else payload
+    return request
 
 
 def _check_states(recorded: RecordedHistory, machine: StateMachine) -> None:
