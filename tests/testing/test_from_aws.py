@@ -63,3 +63,27 @@ def test_the_execution_arn_names_the_replayed_execution(tmp_path: Path) -> None:
     assert report.difference is not None  # recorded under another name
     output = json.loads(report.history[-1]["executionSucceededEventDetails"]["output"])
     assert output["review"] == {"name": "order-1", "machine": "Orders"}
+
+
+def test_an_unreachable_endpoint_is_one_line_not_a_traceback(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    from click.testing import CliRunner
+
+    from phalanx.cli.main import cli
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "x",
+        "AWS_SECRET_ACCESS_KEY": "y",
+        "AWS_MAX_ATTEMPTS": "1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "orders.json").write_text(json.dumps(ORDERS))
+    result = CliRunner().invoke(
+        cli,
+        ["replay", str(tmp_path / "orders.json"), "--from-aws", EXECUTION]
+        + ["--endpoint-url", "http://127.0.0.1:9"],
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot reach AWS")
+    assert len(result.output.strip().splitlines()) == 1

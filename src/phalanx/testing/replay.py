@@ -12,10 +12,14 @@ JSON text compared as values; masked values, as in the corpus, match
 anything): the first difference names the event, the state, what the
 history says and what the machine does now.
 
-What cannot be recorded differs: UUIDs and random numbers drawn from
-`States.UUID`, `States.MathRandom` or JSONata's `$random()`/`$uuid()`.
-Events compare in order, so branches of a Parallel or iterations of a Map
-that interleave otherwise than on AWS differ.
+Calls of one state from several Map iterations or Parallel branches get the
+answer recorded for what they were sent (else the next in the order the
+history scheduled them). Task tokens AWS made match the ones made now.
+
+What a history does not hold differs: UUIDs and random numbers drawn from
+`States.UUID`, `States.MathRandom` or JSONata's `$random()`/`$uuid()`, and
+the items a distributed Map's ItemReader read. Events compare in order, so
+branches or iterations that interleave otherwise than on AWS differ.
 """
 
 from __future__ import annotations
