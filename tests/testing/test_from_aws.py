@@ -79,11 +79,8 @@ def test_an_unreachable_endpoint_is_one_line_not_a_traceback(
     }.items():
         monkeypatch.setenv(name, value)
     (tmp_path / "orders.json").write_text(json.dumps(ORDERS))
-    result = CliRunner().invoke(
-        cli,
-        ["replay", str(tmp_path / "orders.json"), "--from-aws", EXECUTION]
-        + ["--endpoint-url", "http://127.0.0.1:9"],
-    )
+    arguments = ["replay", str(tmp_path / "orders.json"), "--from-aws", EXECUTION]
+    result = CliRunner().invoke(cli, [*arguments, "--endpoint-url", "http://127.0.0.1:9"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: cannot reach AWS")
     assert len(result.output.strip().splitlines()) == 1
