@@ -10,7 +10,7 @@ import click
 
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
 from phalanx.engine.history import details_key
-from phalanx.errors import DefinitionError, LoadError
+from phalanx.errors import DefinitionError, LoadError, PhalanxError
 from phalanx.project import load_file
 
 
@@ -106,6 +106,12 @@ def _refuse_invalid(machine: Any, machine_type: str) -> None:
     show_default=True,
     help="text: the path as it runs; json: {status, output, error, cause, history}.",
 )
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False),
+    help="Draw the execution on the graph into this .svg/.png/.html/.mmd/.dot file.",
+)
 def run_command(
     file: str,
     input_text: str | None,
@@ -114,6 +120,7 @@ def run_command(
     functions_file: str | None,
     machine_name: str | None,
     output_format: str,
+    graph_file: str | None,
 ) -> None:
     """Run the state machine in FILE in this process.
 
@@ -152,6 +159,13 @@ def run_command(
     except DefinitionError as error:
         # Refused before starting, as CreateStateMachine/StartExecution would.
         raise click.ClickException(str(error)) from None
+    if graph_file is not None:
+        from phalanx.graph import save
+
+        try:
+            save(machine, graph_file, history=execution.history)
+        except PhalanxError as error:
+            raise click.ClickException(str(error)) from None
     if output_format == "json":
         click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
     else:
