@@ -51,6 +51,8 @@ class Node:
     id: str
     name: str
     kind: str
+    title: str
+    """The name as written on the box (on one line, shortened past 80 characters)."""
     lines: tuple[str, ...] = ()
     """Text under the name: the type line, then badges (retry, what happened)."""
     outcome: str | None = None
@@ -118,8 +120,8 @@ class _Builder:
         nodes = [self.node(ids[name], state) for name, state in states.items()]
         edges: list[Edge] = []
         if top:
-            nodes.insert(0, Node("start", "Start", "start", outcome=self._marker(START)))
-            nodes.append(Node("stop", "End", "end", outcome=self._marker(END)))
+            nodes.insert(0, Node("start", "Start", "start", "Start", outcome=self._marker(START)))
+            nodes.append(Node("stop", "End", "end", "End", outcome=self._marker(END)))
             ids[START] = "start"
             ids[END] = "stop"
             edges.append(self.edge(ids, START, start_at, "start"))
@@ -140,10 +142,18 @@ class _Builder:
             outcome = self.trace.outcome(state.name)
             lines.append(self._history_line(state.name))
         lanes = tuple(
-            self.scope(f"{node_id}-{index}", title, branch.start_at, branch.states, top=False)
+            self.scope(f"{node_id}_{index}", title, branch.start_at, branch.states, top=False)
             for index, (title, branch) in enumerate(_lanes(state))
         )
-        return Node(node_id, state_name(state.name), state.type_name, tuple(lines), outcome, lanes)
+        return Node(
+            node_id,
+            state.name,
+            state.type_name,
+            state_name(state.name),
+            tuple(lines),
+            outcome,
+            lanes,
+        )
 
     def edge(
         self, ids: Mapping[str, str], source: str, target: str, kind: str, label: str = ""
@@ -171,7 +181,10 @@ class _Builder:
         if found.entered > MAX_STEPS_SHOWN:
             steps += ", …"
         step = "steps" if found.entered > 1 else "step"
-        return shorten(f"{found.outcome} ×{found.entered} · {step} {steps}")
+        retries = f" · {found.retries} retr{'ies' if found.retries > 1 else 'y'}"
+        return shorten(
+            f"{found.outcome} ×{found.entered} · {step} {steps}{retries if found.retries else ''}"
+        )
 
     def _next_id(self) -> str:
         self.count += 1

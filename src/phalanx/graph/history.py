@@ -97,7 +97,10 @@ class _Visit:
 
     def record(self, event_type: str) -> None:
         if _is_attempt(event_type):
-            if self.failed_last:
+            # Any attempt after the first is a retry: AWS records no failure event
+            # for a Parallel or Map attempt whose branch failed before a retry
+            # (corpus scenarios/test_parallel_state_retry).
+            if self.attempts:
                 self.retries += 1
             self.attempts += 1
             self.failed_last = False

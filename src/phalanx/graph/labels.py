@@ -122,5 +122,6 @@ def subtitle(state: State) -> str:
 
 
 def state_name(name: str) -> str:
-    """A state's name as drawn (whole, unless longer than AWS allows)."""
-    return shorten(name, MAX_NAME)
+    """A state's name as drawn: on one line, whole unless longer than AWS allows."""
+    flat = "".join(" " if char.isspace() else char for char in name)
+    return flat if len(flat) <= MAX_NAME else flat[: MAX_NAME - 1] + "…"

@@ -179,8 +179,8 @@ def node_text(placed: PlacedNode) -> list[TextLine]:
     node, box = placed.node, placed.box
     centre = box.x + box.width / 2
     if node.marker:
-        return [TextLine(node.name, centre, box.y + box.height / 2 + TEXT_SIZE * 0.35, TEXT_SIZE)]
-    lines = [TextLine(node.name, centre, 0, NAME_SIZE, bold=True)]
+        return [TextLine(node.title, centre, box.y + box.height / 2 + TEXT_SIZE * 0.35, TEXT_SIZE)]
+    lines = [TextLine(node.title, centre, 0, NAME_SIZE, bold=True)]
     lines.extend(TextLine(text, centre, 0, TEXT_SIZE) for text in node.lines)
     top = box.y + NODE_PAD_Y
     placed_lines = []
@@ -210,7 +210,7 @@ def _header_size(node: Node) -> tuple[float, float]:
     if node.marker:
         return MARKER_SIZE
     widest = max(
-        [text_width(node.name, NAME_SIZE, bold=True)]
+        [text_width(node.title, NAME_SIZE, bold=True)]
         + [text_width(line, TEXT_SIZE) for line in node.lines]
     )
     height = line_height(NAME_SIZE) + len(node.lines) * line_height(TEXT_SIZE)
@@ -284,12 +284,10 @@ def _layout_scope(scope: Scope) -> PlacedScope:
     layers = _order(items, start)
     _place_x(layers)
     tops, heights = _bands(layers)
-    left = min((item.x - item.width / 2 for item in items), default=0.0)
-    for item in items:
+    everything = [item for layer in layers for item in layer]
+    left = min((item.x - item.width / 2 for item in everything), default=0.0)
+    for item in everything:
         item.x -= left
-    for link in links:
-        for item in link.chain[1:-1]:
-            item.x -= left
     boxes = [
         Box(
             item.x - item.width / 2,
@@ -308,7 +306,7 @@ def _layout_scope(scope: Scope) -> PlacedScope:
     edges = [_route(link, item_boxes, ports, tops, heights) for link in links]
     for i, edges_here in loops.items():
         edges.extend(_loop_routes(boxes[i], edges_here, loop_labels[i]))
-    width = max((item.x + item.width / 2 for item in items), default=0.0)
+    width = max((item.x + item.width / 2 for item in everything), default=0.0)
     height = tops[-1] + heights[-1] if tops else 0.0
     return PlacedScope(scope, Box(0, 0, width, height), nodes, tuple(edges))
 

@@ -48,7 +48,7 @@ def png(placed: Layout, *, scale: float = DEFAULT_SCALE) -> bytes:
     canvas = _Canvas(ImageDraw.Draw(image), scale, placed.diagram.trace is not None)
     canvas.scope(placed.root)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()
 
 

@@ -42,7 +42,7 @@ def _mermaid_scope(scope: Scope, indent: str, emitted: list[Edge]) -> Iterator[s
     """The lines of a scope; `emitted` gets its edges in order (linkStyle counts them)."""
     for node in scope.nodes:
         if node.marker:
-            yield f'{indent}{node.id}(["{_mermaid_text(node.name)}"])'
+            yield f'{indent}{node.id}(["{_mermaid_text(node.title)}"])'
         elif node.lanes:
             yield f'{indent}subgraph {node.id}["{_mermaid_text(_node_text(node, " · "))}"]'
             yield f"{indent}    direction TB"
@@ -53,7 +53,7 @@ def _mermaid_scope(scope: Scope, indent: str, emitted: list[Edge]) -> Iterator[s
                 yield f"{indent}    end"
             yield f"{indent}end"
         else:
-            text = "<br/>".join(_mermaid_text(part) for part in (node.name, *node.lines))
+            text = "<br/>".join(_mermaid_text(part) for part in (node.title, *node.lines))
             shape = ("{", "}") if node.kind == "Choice" else ("[", "]")
             yield f'{indent}{node.id}{shape[0]}"{text}"{shape[1]}'
     for edge in scope.edges:
@@ -66,7 +66,7 @@ def _mermaid_scope(scope: Scope, indent: str, emitted: list[Edge]) -> Iterator[s
 def _mermaid_text(text: str) -> str:
     """Text inside a quoted Mermaid label: entity codes for what Mermaid would parse."""
     codes = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "|": "#124;"}
-    return "".join(codes.get(char, char) for char in " ".join(text.split()))
+    return "".join(codes.get(char, " " if char.isspace() else char) for char in text)
 
 
 def dot(diagram: Diagram) -> str:
@@ -112,7 +112,7 @@ def _dot_scope(scope: Scope, groups: set[str], indent: str) -> Iterator[str]:
 def _dot_node_attributes(node: Node) -> list[str]:
     if node.marker:
         return [
-            f"label={_dot_id(node.name)}",
+            f"label={_dot_id(node.title)}",
             "shape=oval",
             f'fillcolor="{theme.MARKER_FILL}"',
             f'fontcolor="{theme.MARKER_TEXT}"',
@@ -148,7 +148,7 @@ def _dot_id(text: str) -> str:
 
 
 def _node_text(node: Node, separator: str) -> str:
-    return separator.join((node.name, *node.lines))
+    return separator.join((node.title, *node.lines))
 
 
 def _all_nodes(diagram: Diagram) -> Iterator[Node]:
