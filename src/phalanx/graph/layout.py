@@ -206,7 +206,8 @@ def lane_title(lane: PlacedScope) -> TextLine:
     return TextLine(lane.scope.title, lane.box.x + LANE_PAD, baseline, TEXT_SIZE, anchor="start")
 
 
-def _header_size(node: Node) -> tuple[float, float]:
+def header_size(node: Node) -> tuple[float, float]:
+    """A node's box without lanes: its text and padding (a marker's fixed size)."""
     if node.marker:
         return MARKER_SIZE
     widest = max(
@@ -255,7 +256,7 @@ def _layout_scope(scope: Scope) -> PlacedScope:
     index = {node.id: i for i, node in enumerate(scope.nodes)}
     groups = [_group(node) if node.lanes else None for node in scope.nodes]
     sizes = [
-        _header_size(node) if g is None else g[:2]
+        header_size(node) if g is None else g[:2]
         for node, g in zip(scope.nodes, groups, strict=True)
     ]
     items = [_Item(w, h, dummy=False) for w, h in sizes]
@@ -313,7 +314,7 @@ def _layout_scope(scope: Scope) -> PlacedScope:
 
 def _group(node: Node) -> tuple[float, float, list[PlacedScope]]:
     """A Map or Parallel state's size, and its lanes relative to its top-left corner."""
-    header_width, header_height = _header_size(node)
+    header_width, header_height = header_size(node)
     contents = [_layout_scope(lane) for lane in node.lanes]
     title_height = line_height(TEXT_SIZE)
     lane_sizes = [
@@ -553,58 +554,52 @@ def _gap(left: _Item, right: _Item) -> float:
 
 def _place_x(layers: list[list[_Item]]) -> None:
     """Centres: each rank pulled towards its neighbours, keeping order and gaps."""
+    offsets = []
     for layer in layers:
-        x = 0.0
-        for i, item in enumerate(layer):
-            if i:
-                x += _gap(layer[i - 1], item)
+        # Centre of each item when the rank is packed from 0: the gaps to keep.
+        packed = [0.0]
+        for left, right in itertools.pairwise(layer):
+            packed.append(packed[-1] + _gap(left, right))
+        for item, x in zip(layer, packed, strict=True):
             item.x = x
+        offsets.append(packed)
+    down = range(1, len(layers))
+    up = range(len(layers) - 2, -1, -1)
     for _ in range(PLACEMENT_SWEEPS):
-        for rank in range(1, len(layers)):
-            _align(layers[rank], upwards=True, downwards=False)
-        for rank in range(len(layers) - 2, -1, -1):
-            _align(layers[rank], upwards=False, downwards=True)
-    for layer in layers:
-        _align(layer, upwards=True, downwards=True)
+        for rank in down:
+            _align(layers[rank], offsets[rank], upwards=True, downwards=False)
+        for rank in up:
+            _align(layers[rank], offsets[rank], upwards=False, downwards=True)
+    for layer, packed in zip(layers, offsets, strict=True):
+        _align(layer, packed, upwards=True, downwards=True)
 
 
-def _align(layer: list[_Item], *, upwards: bool, downwards: bool) -> None:
-    targets: list[float] = []
-    weights: list[float] = []
-    for item in layer:
+def _align(layer: list[_Item], offsets: list[float], *, upwards: bool, downwards: bool) -> None:
+    """Move a rank as close as it can to its neighbours' mean positions (weighted).
+
+    With the packed offsets subtracted, keeping the gaps means keeping the
+    order, which pooling adjacent violators solves exactly in linear time.
+    """
+    blocks: list[list[float]] = []  # [weight, weighted sum, count]
+    for item, offset in zip(layer, offsets, strict=True):
         neighbours = (item.upper if upwards else []) + (item.lower if downwards else [])
         if neighbours:
-            targets.append(sum(n.x for n in neighbours) / len(neighbours))
-            weights.append(2.0 if item.dummy else 1.0)
+            target = sum(n.x for n in neighbours) / len(neighbours)
+            weight = 2.0 if item.dummy else 1.0
         else:
-            targets.append(item.x)
-            weights.append(0.1)
-    gaps = [_gap(a, b) for a, b in itertools.pairwise(layer)]
-    for item, x in zip(layer, _isotonic(targets, weights, gaps), strict=True):
-        item.x = x
-
-
-def _isotonic(targets: list[float], weights: list[float], gaps: list[float]) -> list[float]:
-    """Positions closest to `targets` (weighted least squares) with x[i+1] - x[i] >= gaps[i].
-
-    Subtracting the cumulative gaps turns the constraints into "non-decreasing",
-    solved exactly by pooling adjacent violators.
-    """
-    offsets = [0.0]
-    for gap in gaps:
-        offsets.append(offsets[-1] + gap)
-    blocks: list[list[float]] = []  # [weight, weighted sum, count]
-    for target, weight, offset in zip(targets, weights, offsets, strict=True):
+            target, weight = item.x, 0.1
         blocks.append([weight, weight * (target - offset), 1])
         while len(blocks) > 1 and blocks[-2][1] / blocks[-2][0] > blocks[-1][1] / blocks[-1][0]:
             weight_sum, total, count = blocks.pop()
             blocks[-1][0] += weight_sum
             blocks[-1][1] += total
             blocks[-1][2] += count
-    positions: list[float] = []
+    at = 0
     for weight_sum, total, count in blocks:
-        positions.extend([total / weight_sum] * int(count))
-    return [p + o for p, o in zip(positions, offsets, strict=True)]
+        position = total / weight_sum
+        for _ in range(int(count)):
+            layer[at].x = position + offsets[at]
+            at += 1
 
 
 def _bands(layers: list[list[_Item]]) -> tuple[list[float], list[float]]:

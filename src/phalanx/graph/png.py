@@ -32,17 +32,29 @@ from phalanx.graph.paths import arrowhead, flatten, trimmed
 DEFAULT_SCALE = 2.0
 """Pixels per layout unit: 2 gives a sharp picture on high-density screens."""
 
+MAX_SIDE = 32_000
+MAX_PIXELS = 40_000_000
+"""A huge machine is drawn smaller rather than as an image viewers refuse to open."""
+
 _FONTS = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}
 
 
 def png(placed: Layout, *, scale: float = DEFAULT_SCALE) -> bytes:
-    """The drawing as PNG bytes; `PhalanxError` when Pillow is not installed."""
+    """The drawing as PNG bytes, `scale` pixels per layout unit (less for a huge machine).
+
+    `PhalanxError` when Pillow is not installed.
+    """
     try:
         from PIL import Image, ImageDraw
     except ImportError:
         raise PhalanxError(
             "PNG output needs Pillow: pip install 'phalanx[graph]' (or pip install pillow)"
         ) from None
+    scale = min(
+        scale,
+        MAX_SIDE / max(placed.width, placed.height),
+        (MAX_PIXELS / (placed.width * placed.height)) ** 0.5,
+    )
     size = (max(1, round(placed.width * scale)), max(1, round(placed.height * scale)))
     image = Image.new("RGB", size, theme.BACKGROUND)
     canvas = _Canvas(ImageDraw.Draw(image), scale, placed.diagram.trace is not None)
