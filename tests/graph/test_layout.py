@@ -10,11 +10,14 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given, settings
 
-from phalanx.graph import Box, Layout
+from phalanx import StateMachine
+from phalanx.graph import Box, Layout, diagram, layout
 from phalanx.graph.layout import PlacedScope
 from phalanx.graph.paths import flatten
 from tests.graph.drawings import laid_out, realworld
+from tests.strategies import machines
 
 
 def _strictly_inside(point: tuple[float, float], box: Box, margin: float = 0.5) -> bool:
@@ -100,3 +103,13 @@ def test_the_checks_see_an_overlap() -> None:
         placed.height,
     )
     assert _overlaps(broken)
+
+
+@settings(max_examples=60, deadline=None)
+@given(machines())
+def test_any_machine_is_laid_out_without_overlaps(machine: StateMachine) -> None:
+    """Random machines: self-loops, cycles, unreachable states, nested groups, any names."""
+    placed = layout(diagram(machine))
+    assert _overlaps(placed) == []
+    assert _escapes(placed) == []
+    assert _crossed_nodes(placed) == []

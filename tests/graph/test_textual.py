@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
 
 from phalanx import StateMachine
 from phalanx.graph import diagram, render
 from phalanx.graph.labels import state_name
 from phalanx.graph.textual import dot, mermaid
 from tests.graph.drawings import definition, machine, realworld
-from tests.graph.readers import END, START, all_states, dot_graph, implied_edges, mermaid_graph
+from tests.graph.readers import (
+    END,
+    START,
+    all_states,
+    dot_graph,
+    implied_edges,
+    mermaid_graph,
+    svg_graph,
+)
+from tests.strategies import machines
 
 
 def _expected_titles(stem: str) -> Counter[str]:
@@ -96,3 +106,13 @@ def test_quotes_and_markup_in_rules_survive_both_formats() -> None:
     assert {"label": '$.x == "a\\"|<b>#"'} in [attributes for _, _, attributes in dot_edges]
     labels, _, _ = mermaid_graph(str(render(machine, "mermaid")))
     assert "pick #quot;one#quot;<br/>Choice" in labels
+
+
+@settings(max_examples=40, deadline=None)
+@given(machines())
+def test_any_machine_writes_parseable_svg_mermaid_and_dot(machine: StateMachine) -> None:
+    """Random names (quotes, markup, any Unicode) and shapes: every text format parses."""
+    states = sum(1 for _ in machine.walk())
+    assert sum(svg_graph(str(render(machine, "svg")))[0].values()) == states
+    mermaid_graph(str(render(machine, "mermaid")))
+    dot_graph(str(render(machine, "dot")))

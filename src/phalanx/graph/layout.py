@@ -51,6 +51,7 @@ GROUP_PAD = 12.0
 LANE_PAD = 10.0
 LANE_GAP = 16.0
 LOOP_REACH = 16.0
+LOOP_LABEL_GAP = 3.0
 PORT_SPACING = 14.0
 ORDER_SWEEPS = 4
 TRANSPOSE_PASSES = 4
@@ -432,8 +433,13 @@ def _reserve_loops(item: _Item, edges: list[Edge]) -> list[tuple[float, float]]:
     labels = [_label_size(edge.label) for edge in edges if edge.label]
     reach = LOOP_REACH * len(edges) + 4
     item.width += reach + max((w for w, _ in labels), default=0.0)
-    item.height = max(item.height, sum(h for _, h in labels))
+    item.height = max(item.height, _stack_height(labels))
     return labels
+
+
+def _stack_height(labels: list[tuple[float, float]]) -> float:
+    """Labels stacked with a gap, so no two touch however the sums round."""
+    return sum(h for _, h in labels) + LOOP_LABEL_GAP * max(len(labels) - 1, 0)
 
 
 def _order(items: list[_Item], start: int) -> list[list[_Item]]:
@@ -557,7 +563,7 @@ def _place_x(layers: list[list[_Item]]) -> None:
     offsets = []
     for layer in layers:
         # Centre of each item when the rank is packed from 0: the gaps to keep.
-        packed = [0.0]
+        packed = [0.0] if layer else []
         for left, right in itertools.pairwise(layer):
             packed.append(packed[-1] + _gap(left, right))
         for item, x in zip(layer, packed, strict=True):
@@ -668,7 +674,7 @@ def _loop_routes(
     """Self-loops on a node's right side; their labels stacked to the right of them."""
     placed = []
     label_x = box.right + LOOP_REACH * len(edges) + 4
-    label_y = box.y + box.height / 2 - sum(h for _, h in labels) / 2
+    label_y = box.y + box.height / 2 - _stack_height(labels) / 2
     sizes = iter(labels)
     for n, edge in enumerate(edges):
         reach = box.right + LOOP_REACH * (n + 1)
@@ -678,6 +684,6 @@ def _loop_routes(
         if edge.label:
             width, height = next(sizes)
             label = Box(label_x, label_y, width, height)
-            label_y += height
+            label_y += height + LOOP_LABEL_GAP
         placed.append(PlacedEdge(edge, points, label))
     return placed

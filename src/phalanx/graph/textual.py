@@ -65,7 +65,15 @@ def _mermaid_scope(scope: Scope, indent: str, emitted: list[Edge]) -> Iterator[s
 
 def _mermaid_text(text: str) -> str:
     """Text inside a quoted Mermaid label: entity codes for what Mermaid would parse."""
-    codes = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "|": "#124;"}
+    codes = {
+        "#": "#35;",
+        '"': "#quot;",
+        "<": "#lt;",
+        ">": "#gt;",
+        "|": "#124;",
+        ";": "#59;",
+        "`": "#96;",
+    }
     return "".join(codes.get(char, " " if char.isspace() else char) for char in text)
 
 
