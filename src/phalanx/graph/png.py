@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -132,17 +133,21 @@ class _Canvas:
             return
         self.draw.rounded_rectangle(corners, radius * self.scale, fill=fill)
         r = min(radius, box.width / 2, box.height / 2)
+        corners_at = (
+            (box.right - r, box.y + r, -90),
+            (box.right - r, box.bottom - r, 0),
+            (box.x + r, box.bottom - r, 90),
+            (box.x + r, box.y + r, 180),
+        )
         outline = [
-            (box.x + r, box.y),
-            (box.right - r, box.y),
-            (box.right, box.y + r),
-            (box.right, box.bottom - r),
-            (box.right - r, box.bottom),
-            (box.x + r, box.bottom),
-            (box.x, box.bottom - r),
-            (box.x, box.y + r),
-            (box.x + r, box.y),
+            (
+                cx + r * math.cos(math.radians(start + step * 15)),
+                cy + r * math.sin(math.radians(start + step * 15)),
+            )
+            for cx, cy, start in corners_at
+            for step in range(7)
         ]
+        outline.append(outline[0])
         self.polyline(outline, stroke, width, dashed=True)
 
     def polyline(
