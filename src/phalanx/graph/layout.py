@@ -18,19 +18,27 @@ scope around it. Within a scope:
 6. ranks are stacked in bands; an edge runs straight down through the band
    of each placeholder and bends only in the empty gaps between bands.
 
-Boxes within a rank are separated by its order and gaps, and bands do not
-share heights, so no two boxes (nodes, labels) overlap and no edge crosses a
-node: the tests check this on every real-world definition.
+Steps 1, 2, 4, 5 and 6 are in `layers.py`. Boxes within a rank are separated
+by its order and gaps, and bands do not share heights, so no two boxes (nodes,
+labels) overlap and no edge crosses a node: the tests check this on every
+real-world definition.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
-from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from phalanx.graph.diagram import Diagram, Edge, Node, Scope
+from phalanx.graph.layers import (
+    Item,
+    back_edges,
+    bands,
+    longest_path,
+    order,
+    place_x,
+)
 from phalanx.graph.metrics import NAME_SIZE, TEXT_SIZE, line_height, text_width
 
 Point = tuple[float, float]
@@ -40,12 +48,6 @@ NODE_PAD_X = 14.0
 NODE_PAD_Y = 8.0
 MIN_NODE_WIDTH = 110.0
 MARKER_SIZE = (64.0, 28.0)
-NODE_GAP = 28.0
-"""Horizontal space between two boxes of a rank."""
-LINE_GAP = 10.0
-"""Horizontal space next to an edge's placeholder."""
-RANK_GAP = 18.0
-"""Vertical space between bands, where edges bend."""
 LABEL_PAD = (6.0, 3.0)
 GROUP_PAD = 12.0
 LANE_PAD = 10.0
@@ -53,9 +55,6 @@ LANE_GAP = 16.0
 LOOP_REACH = 16.0
 LOOP_LABEL_GAP = 3.0
 PORT_SPACING = 14.0
-ORDER_SWEEPS = 4
-TRANSPOSE_PASSES = 4
-PLACEMENT_SWEEPS = 4
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -226,30 +225,14 @@ def _label_size(label: str) -> tuple[float, float]:
     )
 
 
-class _Item:
-    """A node or an edge placeholder while its scope is laid out."""
-
-    __slots__ = ("dummy", "height", "lower", "pos", "rank", "upper", "width", "x")
-
-    def __init__(self, width: float, height: float, *, dummy: bool) -> None:
-        self.width = width
-        self.height = height
-        self.dummy = dummy
-        self.rank = 0
-        self.pos = 0
-        self.x = 0.0
-        self.upper: list[_Item] = []
-        self.lower: list[_Item] = []
-
-
 @dataclasses.dataclass(slots=True)
 class _Link:
     """An edge (not a self-loop) as a chain of items, top to bottom."""
 
     edge: Edge
-    chain: list[_Item]
+    chain: list[Item]
     reversed: bool
-    label: _Item | None
+    label: Item | None
 
 
 def _layout_scope(scope: Scope) -> PlacedScope:
@@ -260,7 +243,7 @@ def _layout_scope(scope: Scope) -> PlacedScope:
         header_size(node) if g is None else g[:2]
         for node, g in zip(scope.nodes, groups, strict=True)
     ]
-    items = [_Item(w, h, dummy=False) for w, h in sizes]
+    items = [Item(w, h, dummy=False) for w, h in sizes]
     loops: dict[int, list[Edge]] = {}
     pairs: list[tuple[int, int, Edge]] = []
     for edge in scope.edges:
@@ -270,9 +253,9 @@ def _layout_scope(scope: Scope) -> PlacedScope:
         else:
             pairs.append((source, target, edge))
     start = index.get(scope.start, 0)
-    back = _back_edges(len(items), pairs, start)
+    back = back_edges(len(items), [(s, t) for s, t, _ in pairs], start)
     oriented = [(t, s) if b else (s, t) for (s, t, _), b in zip(pairs, back, strict=True)]
-    ranks = _longest_path(len(items), oriented)
+    ranks = longest_path(len(items), oriented)
     ends = [i for i, node in enumerate(scope.nodes) if node.kind == "end"]
     for i in ends:
         ranks[i] = max((r for j, r in enumerate(ranks) if j not in ends), default=-2) + 2
@@ -283,9 +266,9 @@ def _layout_scope(scope: Scope) -> PlacedScope:
         for (a, b), (_, _, edge), reverse in zip(oriented, pairs, back, strict=True)
     ]
     loop_labels = {i: _reserve_loops(items[i], edges) for i, edges in loops.items()}
-    layers = _order(items, start)
-    _place_x(layers)
-    tops, heights = _bands(layers)
+    layers = order(items, start)
+    place_x(layers)
+    tops, heights = bands(layers)
     everything = [item for layer in layers for item in layer]
     left = min((item.x - item.width / 2 for item in everything), default=0.0)
     for item in everything:
@@ -364,57 +347,11 @@ def _shift_scope(scope: PlacedScope, dx: float, dy: float) -> PlacedScope:
     return PlacedScope(scope.scope, scope.box.shifted(dx, dy), nodes, edges)
 
 
-def _back_edges(count: int, pairs: Sequence[tuple[int, int, Edge]], start: int) -> list[bool]:
-    """Which edges close a cycle, found by an iterative depth-first search from `start`."""
-    out: list[list[tuple[int, int]]] = [[] for _ in range(count)]
-    for k, (source, target, _) in enumerate(pairs):
-        out[source].append((target, k))
-    state = [0] * count  # 0 unseen, 1 on the stack, 2 done
-    back = [False] * len(pairs)
-    for root in (start, *range(count)):
-        if state[root]:
-            continue
-        state[root] = 1
-        stack = [(root, iter(out[root]))]
-        while stack:
-            node, successors = stack[-1]
-            for target, k in successors:
-                if state[target] == 1:
-                    back[k] = True
-                elif state[target] == 0:
-                    state[target] = 1
-                    stack.append((target, iter(out[target])))
-                    break
-            else:
-                state[node] = 2
-                stack.pop()
-    return back
-
-
-def _longest_path(count: int, edges: Sequence[tuple[int, int]]) -> list[int]:
-    """Even ranks: each node two below its lowest predecessor (edges form a DAG)."""
-    out: list[list[int]] = [[] for _ in range(count)]
-    indegree = [0] * count
-    for source, target in edges:
-        out[source].append(target)
-        indegree[target] += 1
-    ranks = [0] * count
-    ready = [i for i in range(count) if indegree[i] == 0]
-    while ready:
-        node = ready.pop()
-        for target in out[node]:
-            ranks[target] = max(ranks[target], ranks[node] + 2)
-            indegree[target] -= 1
-            if indegree[target] == 0:
-                ready.append(target)
-    return ranks
-
-
-def _chain(top: _Item, bottom: _Item, edge: Edge, reverse: bool) -> _Link:
+def _chain(top: Item, bottom: Item, edge: Edge, reverse: bool) -> _Link:
     """Placeholders on every rank between `top` and `bottom`; the label's next to the source."""
     chain = [top]
     for rank in range(top.rank + 1, bottom.rank):
-        dummy = _Item(2.0, 0.0, dummy=True)
+        dummy = Item(2.0, 0.0, dummy=True)
         dummy.rank = rank
         chain.append(dummy)
     chain.append(bottom)
@@ -428,7 +365,7 @@ def _chain(top: _Item, bottom: _Item, edge: Edge, reverse: bool) -> _Link:
     return _Link(edge, chain, reverse, label)
 
 
-def _reserve_loops(item: _Item, edges: list[Edge]) -> list[tuple[float, float]]:
+def _reserve_loops(item: Item, edges: list[Edge]) -> list[tuple[float, float]]:
     """Widen a node's column for its self-loops and their labels; the labels' sizes."""
     labels = [_label_size(edge.label) for edge in edges if edge.label]
     reach = LOOP_REACH * len(edges) + 4
@@ -440,183 +377,6 @@ def _reserve_loops(item: _Item, edges: list[Edge]) -> list[tuple[float, float]]:
 def _stack_height(labels: list[tuple[float, float]]) -> float:
     """Labels stacked with a gap, so no two touch however the sums round."""
     return sum(h for _, h in labels) + LOOP_LABEL_GAP * max(len(labels) - 1, 0)
-
-
-def _order(items: list[_Item], start: int) -> list[list[_Item]]:
-    """Ranks in the order with the fewest crossings found by barycentre sweeps.
-
-    The sweeps start twice, from a depth-first order and from its mirror
-    image: a loop's way back is then tried on both sides of the loop.
-    """
-    best: list[list[_Item]] = []
-    fewest = -1
-    for mirrored in (False, True):
-        layers = _initial_order(items, start, mirrored)
-        crossings = _crossings(layers)
-        found = [list(layer) for layer in layers]
-        for _ in range(ORDER_SWEEPS):
-            for downwards in (True, False):
-                if crossings == 0:
-                    break
-                _sweep(layers, downwards)
-                _transpose(layers)
-                now = _crossings(layers)
-                if now < crossings:
-                    crossings, found = now, [list(layer) for layer in layers]
-        if fewest < 0 or crossings < fewest:
-            fewest, best = crossings, found
-        if fewest == 0:
-            break
-    _number(best)
-    return best
-
-
-def _initial_order(items: list[_Item], start: int, mirrored: bool) -> list[list[_Item]]:
-    """Ranks filled in depth-first order from the start (children mirrored or not)."""
-    count = max((item.rank for item in items), default=0) + 1
-    layers: list[list[_Item]] = [[] for _ in range(count)]
-    seen: set[int] = set()
-    for root in (items[start], *items) if items else ():
-        if id(root) in seen:
-            continue
-        seen.add(id(root))
-        stack = [root]
-        while stack:
-            item = stack.pop()
-            layers[item.rank].append(item)
-            for lower in item.lower if mirrored else reversed(item.lower):
-                if id(lower) not in seen:
-                    seen.add(id(lower))
-                    stack.append(lower)
-    _number(layers)
-    return layers
-
-
-def _number(layers: list[list[_Item]]) -> None:
-    for layer in layers:
-        for pos, item in enumerate(layer):
-            item.pos = pos
-
-
-def _sweep(layers: list[list[_Item]], downwards: bool) -> None:
-    ranks = range(1, len(layers)) if downwards else range(len(layers) - 2, -1, -1)
-    for rank in ranks:
-        layer = layers[rank]
-
-        def barycentre(item: _Item) -> float:
-            neighbours = item.upper if downwards else item.lower
-            if not neighbours:
-                return float(item.pos)
-            return sum(n.pos for n in neighbours) / len(neighbours)
-
-        layer.sort(key=barycentre)
-        for pos, item in enumerate(layer):
-            item.pos = pos
-
-
-def _transpose(layers: list[list[_Item]]) -> None:
-    """Swap neighbours in a rank while that removes crossings (Gansner et al., 1993)."""
-    for _ in range(TRANSPOSE_PASSES):
-        improved = False
-        for layer in layers:
-            for i in range(len(layer) - 1):
-                left, right = layer[i], layer[i + 1]
-                if _pair_crossings(right, left) < _pair_crossings(left, right):
-                    layer[i], layer[i + 1] = right, left
-                    left.pos, right.pos = i + 1, i
-                    improved = True
-        if not improved:
-            return
-
-
-def _pair_crossings(left: _Item, right: _Item) -> int:
-    """Crossings between the edges of `left` and `right` when `left` is drawn first."""
-    count = 0
-    for mine, theirs in ((left.upper, right.upper), (left.lower, right.lower)):
-        for a in mine:
-            for b in theirs:
-                if a.pos > b.pos:
-                    count += 1
-    return count
-
-
-def _crossings(layers: list[list[_Item]]) -> int:
-    """Edge crossings between consecutive ranks (inversions, counted with bisection)."""
-    total = 0
-    for layer in layers[:-1]:
-        ends = sorted((item.pos, lower.pos) for item in layer for lower in item.lower)
-        seen: list[int] = []
-        for _, position in ends:
-            at = bisect_right(seen, position)
-            total += len(seen) - at
-            seen.insert(at, position)
-    return total
-
-
-def _gap(left: _Item, right: _Item) -> float:
-    spacing = LINE_GAP if left.dummy or right.dummy else NODE_GAP
-    return (left.width + right.width) / 2 + spacing
-
-
-def _place_x(layers: list[list[_Item]]) -> None:
-    """Centres: each rank pulled towards its neighbours, keeping order and gaps."""
-    offsets = []
-    for layer in layers:
-        # Centre of each item when the rank is packed from 0: the gaps to keep.
-        packed = [0.0] if layer else []
-        for left, right in itertools.pairwise(layer):
-            packed.append(packed[-1] + _gap(left, right))
-        for item, x in zip(layer, packed, strict=True):
-            item.x = x
-        offsets.append(packed)
-    down = range(1, len(layers))
-    up = range(len(layers) - 2, -1, -1)
-    for _ in range(PLACEMENT_SWEEPS):
-        for rank in down:
-            _align(layers[rank], offsets[rank], upwards=True, downwards=False)
-        for rank in up:
-            _align(layers[rank], offsets[rank], upwards=False, downwards=True)
-    for layer, packed in zip(layers, offsets, strict=True):
-        _align(layer, packed, upwards=True, downwards=True)
-
-
-def _align(layer: list[_Item], offsets: list[float], *, upwards: bool, downwards: bool) -> None:
-    """Move a rank as close as it can to its neighbours' mean positions (weighted).
-
-    With the packed offsets subtracted, keeping the gaps means keeping the
-    order, which pooling adjacent violators solves exactly in linear time.
-    """
-    blocks: list[list[float]] = []  # [weight, weighted sum, count]
-    for item, offset in zip(layer, offsets, strict=True):
-        neighbours = (item.upper if upwards else []) + (item.lower if downwards else [])
-        if neighbours:
-            target = sum(n.x for n in neighbours) / len(neighbours)
-            weight = 2.0 if item.dummy else 1.0
-        else:
-            target, weight = item.x, 0.1
-        blocks.append([weight, weight * (target - offset), 1])
-        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][0] > blocks[-1][1] / blocks[-1][0]:
-            weight_sum, total, count = blocks.pop()
-            blocks[-1][0] += weight_sum
-            blocks[-1][1] += total
-            blocks[-1][2] += count
-    at = 0
-    for weight_sum, total, count in blocks:
-        position = total / weight_sum
-        for _ in range(int(count)):
-            layer[at].x = position + offsets[at]
-            at += 1
-
-
-def _bands(layers: list[list[_Item]]) -> tuple[list[float], list[float]]:
-    """Each rank's top and height: ranks stacked with a gap for edges to bend in."""
-    heights = [max((item.height for item in layer), default=0.0) for layer in layers]
-    tops: list[float] = []
-    y = 0.0
-    for height in heights:
-        tops.append(y)
-        y += height + RANK_GAP
-    return tops, heights
 
 
 def _ports(links: list[_Link], boxes: dict[int, Box]) -> dict[tuple[int, int], float]:

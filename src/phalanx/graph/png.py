@@ -82,19 +82,14 @@ class _Canvas:
 
     def node(self, placed: PlacedNode) -> None:
         node, box = placed.node, placed.box
-        style = theme.node_style(node.kind, node.outcome)
+        style = theme.node_colours(node)
         if node.marker:
-            fill = theme.MARKER_FILL if node.outcome in (None, "succeeded") else style.fill
-            self.rect(box, fill, fill, radius=box.height / 2)
-            colour = theme.MARKER_TEXT if fill == theme.MARKER_FILL else style.text
-            for line in node_text(placed):
-                self.text(line, colour, box.width)
-            return
-        fill = theme.GROUP_FILL if node.lanes and node.outcome is None else style.fill
-        self.rect(box, fill, style.stroke, width=1.6, dashed=style.dashed)
-        muted = theme.MUTED if style.text == theme.TEXT else style.text
+            self.rect(box, style.fill, style.stroke, radius=box.height / 2)
+        else:
+            self.rect(box, style.fill, style.stroke, width=1.6, dashed=style.dashed)
         for line in node_text(placed):
-            self.text(line, style.text if line.bold else muted, box.width - 8)
+            colour = style.text if line.bold or node.marker else style.detail
+            self.text(line, colour, box.width - 8)
         for lane in placed.lanes:
             self.rect(lane.box, theme.BACKGROUND, theme.LANE_STROKE, radius=6, dashed=True)
             self.text(lane_title(lane), theme.MUTED, lane.box.width - 12)

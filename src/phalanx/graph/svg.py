@@ -100,9 +100,8 @@ def _scope(scope: PlacedScope, traced: bool) -> Iterator[str]:
 
 def _node(placed: PlacedNode, traced: bool) -> Iterator[str]:
     node, box = placed.node, placed.box
-    marker = node.marker
-    style = theme.node_style(node.kind, node.outcome)
-    classes = "node marker" if marker else ("node group" if node.lanes else "node")
+    style = theme.node_colours(node)
+    classes = "node marker" if node.marker else ("node group" if node.lanes else "node")
     outcome = f' data-outcome="{escape(node.outcome)}"' if node.outcome else ""
     label = escape(_node_label(node))
     yield (
@@ -110,17 +109,12 @@ def _node(placed: PlacedNode, traced: bool) -> Iterator[str]:
         f'data-type="{escape(node.kind)}"{outcome} aria-label="{label}">'
     )
     yield f"<title>{label}</title>"
-    if marker:
-        fill = theme.MARKER_FILL if node.outcome in (None, "succeeded") else style.fill
-        yield _rect(box, fill, fill, radius=box.height / 2)
-        text_colour = theme.MARKER_TEXT if fill == theme.MARKER_FILL else style.text
-        yield from (_text(line, text_colour) for line in node_text(placed))
-        yield "</g>"
-        return
-    fill = theme.GROUP_FILL if node.lanes and node.outcome is None else style.fill
-    yield _rect(box, fill, style.stroke, dashed=style.dashed, width=1.6)
+    if node.marker:
+        yield _rect(box, style.fill, style.stroke, radius=box.height / 2)
+    else:
+        yield _rect(box, style.fill, style.stroke, dashed=style.dashed, width=1.6)
     for line in node_text(placed):
-        yield _text(line, style.text if line.bold else _muted(style))
+        yield _text(line, style.text if line.bold or node.marker else style.detail)
     for lane in placed.lanes:
         yield f'<g class="lane" data-title="{escape(lane.scope.title)}">'
         yield _rect(lane.box, theme.BACKGROUND, theme.LANE_STROKE, dashed=True, radius=6)
@@ -128,10 +122,6 @@ def _node(placed: PlacedNode, traced: bool) -> Iterator[str]:
         yield from _scope(lane, traced)
         yield "</g>"
     yield "</g>"
-
-
-def _muted(style: theme.NodeStyle) -> str:
-    return theme.MUTED if style.text == theme.TEXT else style.text
 
 
 def _node_label(node: Node) -> str:

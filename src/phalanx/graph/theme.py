@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from phalanx.graph.diagram import Node
+
 TEXT = "#16191f"
 MUTED = "#545b64"
 BACKGROUND = "#ffffff"
@@ -26,6 +28,11 @@ class NodeStyle:
     stroke: str
     text: str = TEXT
     dashed: bool = False
+
+    @property
+    def detail(self) -> str:
+        """The colour of the lines under the name (type, badges): softer than the name."""
+        return MUTED if self.text == TEXT else self.text
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,6 +74,19 @@ def node_style(kind: str, outcome: str | None) -> NodeStyle:
     if kind in ("Succeed", "Fail"):
         return TERMINAL
     return STATE
+
+
+def node_colours(node: Node) -> NodeStyle:
+    """A node's colours as drawn: markers dark unless the execution never got there,
+    Map and Parallel boxes tinted so their lanes stand out."""
+    style = node_style(node.kind, node.outcome)
+    if node.marker:
+        if node.outcome in (None, "succeeded"):
+            return NodeStyle(MARKER_FILL, MARKER_FILL, MARKER_TEXT)
+        return NodeStyle(style.fill, style.fill, style.text)
+    if node.lanes and node.outcome is None:
+        return dataclasses.replace(style, fill=GROUP_FILL)
+    return style
 
 
 def edge_style(kind: str, taken: int, traced: bool) -> EdgeStyle:
