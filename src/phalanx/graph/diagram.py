@@ -25,9 +25,6 @@ from phalanx.graph.labels import (
     subtitle,
 )
 
-EDGE_KINDS = ("start", "next", "choice", "default", "catch", "end")
-"""Every kind of edge: how it was implied, and so how it is drawn."""
-
 MAX_STEPS_SHOWN = 6
 """Path positions listed on a node before the list is cut short."""
 
@@ -72,6 +69,7 @@ class Edge:
     source: str
     target: str
     kind: str
+    """How it was implied: "start", "next", "choice", "default", "catch" or "end"."""
     label: str = ""
     taken: int = 0
 
