@@ -9,6 +9,9 @@ Machines:
       rolls; 1,000 rolls before a winning one). The die is a Pass state so moto, which cannot
       run Lambda without Docker, runs the same machine; the Wait is 0 s because moto really
       sleeps. `roll-die (Lambda)` runs the die as an in-process Lambda function (ours only).
+  (d) map of waits: a Map over 1,000 items with MaxConcurrency 0 whose items each wait 1 s
+      (ours only, virtual clock): all iterations are in flight at once, so the execution
+      takes 1 s of engine time; the cost per iteration is what scheduling them costs.
 
 A transition is one state entered (Map iterations' inner states included).
 Then the loop is grown from 1k to 20k iterations to show the cost per
@@ -63,6 +66,24 @@ def map_items(n: int) -> tuple[dict[str, Any], Any]:
                     "ProcessorConfig": {"Mode": "INLINE"},
                     "StartAt": "One",
                     "States": {"One": {"Type": "Pass", "End": True}},
+                },
+                "End": True,
+            }
+        },
+    }, list(range(n))
+
+
+def map_of_waits(n: int) -> tuple[dict[str, Any], Any]:
+    return {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "MaxConcurrency": 0,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "INLINE"},
+                    "StartAt": "Nap",
+                    "States": {"Nap": {"Type": "Wait", "Seconds": 1, "End": True}},
                 },
                 "End": True,
             }
@@ -198,6 +219,15 @@ def main(argv: list[str] | None = None) -> int:
     rolls = data["rolls"]
     lambda_time, lambda_count = ours(definition, {}, lambda: {"roll_die": deterministic_die(rolls)})
     print(f"{'(c) roll-die (Lambda)':<24} {lambda_count:>11} {lambda_count / lambda_time:>12,.0f}")
+    definition, data = map_of_waits(n)
+    waits_time, waits_count = ours(definition, data)
+    execution = run(StateMachine.from_asl(definition), data, fast=True, max_events=10**7)
+    engine_seconds = execution.history[-1]["timestamp"] - execution.history[0]["timestamp"]
+    print(
+        f"{'(d) map of 1 s waits':<24} {waits_count:>11} {waits_count / waits_time:>12,.0f}"
+        f"  ({n} iterations at once: {engine_seconds:.0f} s of engine time, "
+        f"{1e6 * waits_time / n:.0f} us per iteration)"
+    )
     print()
     print(f"{'loop iterations':>16} {'transitions':>12} {'seconds':>9} {'us/transition':>14}")
     sizes = [1000, 2000, 5000] if args.quick else [1000, 2000, 5000, 10000, 20000]

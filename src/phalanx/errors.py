@@ -2,21 +2,28 @@
 
     PhalanxError
      ├── DefinitionError (ValueError)   a state machine definition that cannot be read
+     │    └── InvalidMachineError       a machine the validator refuses (`phalanx.run`)
      ├── FunctionError (ValueError)     a Lambda function declared with bad options
- ├── MachineOptionError (ValueError) a state machine declared with a bad deployment option
+     ├── MachineOptionError (ValueError) a machine declared with a bad deployment option
      ├── QuerySyntaxError (ValueError)  a JSONPath, intrinsic or JSONata text that does not parse
-     ├── LoadError                      a user's file that cannot be loaded
+     ├── LoadError                      a user's file that cannot be loaded, at `path:line:col`
      ├── MockError (LookupError)        a mock naming a state the machine does not have
      ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
+     ├── ReplayError                    a journal that does not match the execution it
+     │                                  is replayed into, or an execution nothing can advance
+     ├── StoreError (store/errors.py)   a database that cannot be opened: newer schema, held lock
      └── StatesError                    an AWS runtime error (`States.Runtime`, ...) raised while
                                         evaluating; the engine turns it into a failed Outcome,
                                         it never reaches a user as a traceback
 
 Every error says where the problem is: the JSON location (`/States/Foo/Next`)
-for definitions, the option for functions and machine options, the file for loads.
+for definitions, the option for functions and machine options, the file (and
+line) for loads.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class PhalanxError(Exception):
@@ -44,8 +51,47 @@ class MachineOptionError(PhalanxError, ValueError):
     """A state machine declared with a deployment option AWS would refuse (type, logging, tags)."""
 
 
+class InvalidMachineError(DefinitionError):
+    """A state machine the validator refuses, as CreateStateMachine would.
+
+    `diagnostics` are the validator's (`phalanx.validation.Diagnostic`), errors
+    first; `location` and `message` are the first error's.
+    """
+
+    def __init__(self, diagnostics: tuple[Any, ...]) -> None:
+        self.diagnostics = diagnostics
+        first = diagnostics[0] if diagnostics else None
+        location = str(getattr(first, "location", ""))
+        message = str(getattr(first, "message", "the state machine is not valid"))
+        more = len(diagnostics) - 1
+        if more > 0:
+            message += f" (and {more} more)"
+        super().__init__(location, message)
+
+
 class LoadError(PhalanxError):
-    """A user's file (module or JSON) that cannot be loaded."""
+    """A user's file (module, JSON, YAML, template) that cannot be loaded.
+
+    `file`, `line` and `column` say where, when known; the text reads
+    `path:line:col: message` as a compiler's would.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        where = file or ""
+        if file is not None and line is not None:
+            where += f":{line}:{column or 1}"
+        super().__init__(f"{where}: {message}" if where else message)
 
 
 class MockError(PhalanxError, LookupError):
@@ -66,6 +112,14 @@ class QuerySyntaxError(PhalanxError, ValueError):
         self.position = position
         self.message = message
         super().__init__(f"{message} at position {position} in {text!r}")
+
+
+class ReplayError(PhalanxError):
+    """A journal entry that does not answer what the interpreter asks, naming the state.
+
+    Also raised when an execution waits on something nothing will answer (a
+    task token no one sends) and the caller did not ask to park it.
+    """
 
 
 class StatesError(PhalanxError):

@@ -22,13 +22,15 @@ from phalanx import (
     Wait,
 )
 from phalanx.asl.conditions import is_present, numeric_greater_than, string_equals
+from phalanx.paths import display_path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 LAMBDA = "arn:aws:lambda:us-east-1:111111111111:function:f"
 
 
 def _here(state: Any) -> str:
-    return f"{__file__}:{state.defined_at.line}"
+    """Where `state` was built, as messages show it: relative to the working directory."""
+    return f"{display_path(__file__)}:{state.defined_at.line}"
 
 
 def test_roll_die_given_by_its_first_state_equals_the_listed_example() -> None:
@@ -189,7 +191,7 @@ def test_missing_target_says_how_to_add_it(build: Any, location: str, field: str
     with pytest.raises(DefinitionError) as raised:
         build()
     assert raised.value.location == location
-    assert raised.value.message.startswith(f'State "a" (built at {__file__}:')
+    assert raised.value.message.startswith(f'State "a" (built at {display_path(__file__)}:')
     assert raised.value.message.endswith(
         f'{field}: "OrderRejected" is not a state in this scope: pass the state object to '
         ".next()/.when()/.otherwise()/.catching(), or list it in StateMachine.of(...)"

@@ -116,21 +116,21 @@ def test_unusable_module_gives_a_clear_error(
     tmp_path: Path, body: str, args: list[str], message: str
 ) -> None:
     code, output = _invoke("asl", str(_module(tmp_path, body)), *args)
-    assert code == 1
+    assert code == 2
     assert message in output
     assert "Traceback" not in output
 
 
 def test_missing_file_is_reported(tmp_path: Path) -> None:
     code, output = _invoke("asl", str(tmp_path / "nope.py"))
-    assert code == 1 and "no such file" in output
+    assert code == 2 and "no such file" in output
 
 
 def test_malformed_json_names_the_location(tmp_path: Path) -> None:
     source = tmp_path / "bad.json"
     source.write_text('{"StartAt": "a", "States": {"a": {"Next": "b"}}}')
     code, output = _invoke("asl", str(source))
-    assert code == 1 and "/States/a: state 'a' has no 'Type'" in output
+    assert code == 2 and "/States/a: state 'a' has no 'Type'" in output
 
 
 def test_help_lists_the_commands() -> None:

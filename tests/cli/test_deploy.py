@@ -72,8 +72,8 @@ def test_execute_input_must_be_json() -> None:
 
 def test_loading_errors_are_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["template", str(tmp_path / "missing.py")])
-    assert result.exit_code == 1
-    assert result.output == f"Error: {tmp_path / 'missing.py'}: no such file\n"
+    assert result.exit_code == 2
+    assert result.output == f"{tmp_path / 'missing.py'}: no such file\n"
 
 
 @pytest.mark.parametrize("name", DEPLOY_COMMANDS)

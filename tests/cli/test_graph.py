@@ -62,7 +62,7 @@ def test_graph_writes_png(tmp_path: Path) -> None:
 
 def test_graph_refuses_an_unknown_suffix(tmp_path: Path) -> None:
     result = invoke("graph", EXAMPLE, "-o", str(tmp_path / "roll.txt"))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot tell the graph format from .txt" in result.output
 
 
@@ -87,10 +87,18 @@ def test_graph_history_that_is_not_json_is_a_usage_error(tmp_path: Path) -> None
     assert "--history" in result.output
 
 
+def test_graph_history_of_the_wrong_shape_is_a_usage_error(tmp_path: Path) -> None:
+    history = tmp_path / "history.json"
+    history.write_text('{"executions": []}')
+    result = invoke("graph", EXAMPLE, "--history", str(history))
+    assert result.exit_code == 2
+    assert "a history is a list of events" in result.output
+
+
 def test_graph_of_a_missing_file_fails_with_its_name(tmp_path: Path) -> None:
     result = invoke("graph", str(tmp_path / "nope.py"))
-    assert result.exit_code == 1
-    assert "nope.py: no such file" in result.output
+    assert result.exit_code == 2
+    assert "nope.py" in result.output
 
 
 def test_run_graph_draws_the_execution(tmp_path: Path) -> None:

@@ -97,8 +97,9 @@ def test_bad_options_are_usage_errors(files: Path, args: list[str]) -> None:
 def test_unreadable_file_is_an_error_without_traceback(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{")
     result = invoke(str(tmp_path / "bad.json"))
-    assert result.exit_code == 1
-    assert "Error" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2  # not JSON: unusable input, as in every command
+    assert f"{tmp_path / 'bad.json'}:1:2: error INVALID_JSON_DESCRIPTION" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_python_module_with_phalanx_function_resource() -> None:
@@ -243,3 +244,39 @@ def test_run_uses_the_declared_type_unless_told_otherwise(
     result = invoke(str(tmp_path / "orders.py"), *args, "--fast", "--format", "json")
     assert result.exit_code == 0, result.output
     assert arn_part in json.loads(result.output)["output"]["id"]
+
+
+def _start_time_machine(tmp_path: Path) -> str:
+    state = {"Type": "Pass", "Parameters": {"start.$": "$$.Execution.StartTime"}, "End": True}
+    (tmp_path / "clock.json").write_text(json.dumps({"StartAt": "P", "States": {"P": state}}))
+    return str(tmp_path / "clock.json")
+
+
+def test_start_time_fixes_the_virtual_clock_for_reproducible_runs(tmp_path: Path) -> None:
+    args = ["--fast", "--start-time", "2030-01-02T03:04:05Z", "--format", "json"]
+    first = invoke(_start_time_machine(tmp_path), *args)
+    second = invoke(_start_time_machine(tmp_path), *args)
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["output"] == {"start": "2030-01-02T03:04:05.000Z"}
+    assert json.loads(first.output)["history"] == json.loads(second.output)["history"]
+
+
+def test_without_start_time_the_virtual_clock_starts_now(tmp_path: Path) -> None:
+    result = invoke(_start_time_machine(tmp_path), "--fast", "--format", "json")
+    start = json.loads(result.output)["output"]["start"]
+    assert start != "2024-01-01T00:00:00.000Z" and start > "2025"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--fast", "--start-time", "soon"], "not an ISO 8601 time", id="not-iso"),
+        pytest.param(["--start-time", "2030-01-01T00:00:00Z"], "needs --fast", id="no-fast"),
+    ],
+)
+def test_start_time_that_cannot_be_used_is_a_usage_error(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = invoke(_start_time_machine(tmp_path), *args)
+    assert result.exit_code == 2
+    assert "Invalid value for '--start-time'" in result.output and message in result.output

@@ -24,12 +24,27 @@ def _client_error(code: str, message: str, operation: str = "CreateChangeSet") -
     ("error", "expected"),
     [
         pytest.param(
+            ClientError(
+                {
+                    "Error": {
+                        "Code": "NoSuchBucket",
+                        "Message": "The specified bucket does not exist",
+                        "BucketName": "my-code",
+                    }
+                },
+                "PutObject",
+            ),
+            "bucket my-code does not exist: create it (aws s3 mb s3://my-code) or pass another "
+            "--s3-bucket (PutObject)",
+            id="no-bucket",
+        ),
+        pytest.param(
             _client_error(
                 "NoSuchBucket", "The specified bucket does not exist", "GetBucketLocation"
             ),
-            "the bucket does not exist: create it (aws s3 mb s3://BUCKET) or pass another "
+            "the bucket does not exist: create it (aws s3 mb) or pass another "
             "--s3-bucket (GetBucketLocation)",
-            id="no-bucket",
+            id="no-bucket-unnamed",
         ),
         pytest.param(
             _client_error("AccessDenied", "not authorized to perform: iam:CreateRole"),

@@ -173,7 +173,10 @@ def test_large_templates_go_through_s3(
 def test_missing_bucket_is_one_line(run: Callable[..., Result], roll_die_file: Path) -> None:
     result = run("provision", str(roll_die_file), "--s3-bucket", "no-such-bucket")
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1].startswith("Error: the bucket does not exist")
+    assert result.output.splitlines()[-1] == (
+        "Error: bucket no-such-bucket does not exist: create it in the stack's region "
+        "(aws s3 mb s3://no-such-bucket) or pass another --s3-bucket"
+    )
     assert "Traceback" not in result.output
 
 
@@ -196,7 +199,9 @@ def test_invalid_machine_is_refused_with_its_diagnostics(
     result = run("provision", str(roll_die_file), "--s3-bucket", BUCKET, "--stack-name", "bad")
     assert result.exit_code == 1
     assert "validate: RollDie FAIL" in result.output
-    assert "ERROR SCHEMA_VALIDATION_FAILED /States/tryAgainShortly/Seconds" in result.output
+    assert (
+        "error SCHEMA_VALIDATION_FAILED /States/tryAgainShortly/Seconds [RollDie]" in result.output
+    )
     assert "Error: a state machine is not valid" in result.output
     assert "build:" not in result.output
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from phalanx.deploy import iam
 from phalanx.deploy.errors import DeployError
 from phalanx.deploy.template import build_template, logical_id, render
 from phalanx.project import load_file
@@ -552,3 +553,17 @@ def test_an_express_machine_without_logging_is_noted(
     notes = build_template(load_file(file)).notes
     expected = "state machine Flow: an EXPRESS machine without logging keeps no history"
     assert any(note.startswith(expected) for note in notes) is noted
+
+
+@pytest.mark.parametrize(
+    ("resource", "invokes"),
+    [
+        pytest.param("arn:aws:states:::lambda:invoke", True, id="invoke"),
+        pytest.param("arn:aws:states:::lambda:invoke.waitForTaskToken", True, id="callback"),
+        pytest.param("arn:aws:states:us-east-1:123456789012:lambda:invoke", True, id="regional"),
+        pytest.param("arn:aws:states:us-east-1:123456789012:activity:a", False, id="activity"),
+        pytest.param("arn:aws:states:::sns:publish", False, id="other-service"),
+    ],
+)
+def test_lambda_invoke_is_recognised_in_every_form(resource: str, invokes: bool) -> None:
+    assert iam.is_lambda_invoke(resource) is invokes

@@ -9,6 +9,7 @@ import pytest
 
 from phalanx.asl import StateMachine
 from phalanx.engine import Interpreter, InvokeLambda, LambdaResponse, Now, Sleep
+from phalanx.engine.effects import AWAIT, PENDING, Answer, Seed
 from phalanx.runtime.clock import VirtualClock
 from phalanx.runtime.lambdas import FunctionInvoker
 from phalanx.runtime.local import drive, run
@@ -277,13 +278,15 @@ def test_interpreter_only_asks_the_runtime_for_time_and_work() -> None:
         "T": {"Type": "Task", "Resource": ARN + "f", "End": True},
     }
     steps = Interpreter(machine(states), {}).run()
-    effects = [steps.send(None)]
-    effects.append(steps.send(100.0))  # Now -> next effect
-    assert isinstance(effects[0], Now)
-    assert effects[1] == Sleep(3.0)
     assert isinstance(steps.send(None), Now)
+    assert isinstance(steps.send(100.0), Seed)
+    sleep = steps.send("00" * 32)
+    assert sleep == Sleep(3.0, 103.0, sleep.id, "W")
+    assert steps.send(PENDING) is AWAIT
+    assert isinstance(steps.send(Answer(sleep.id, None)), Now)
     invoke = steps.send(103.0)
     assert isinstance(invoke, InvokeLambda) and invoke.function == ARN + "f"
+    assert invoke.state == "T" and invoke.id not in ("", sleep.id)
     assert isinstance(steps.send(LambdaResponse(payload='{"ok": true}')), Now)
     with pytest.raises(StopIteration) as stop:
         steps.send(104.0)
@@ -383,7 +386,8 @@ def test_item_reader_without_object_fails_with_item_reader_failed(tmp_path: Any)
     ],
 )
 def test_bad_definitions_fail_the_execution_without_a_traceback(states: dict[str, Any]) -> None:
-    execution = run(machine(states), {}, fast=True)
+    # The validator refuses them; run without it to see how the engine fails.
+    execution = run(machine(states), {}, fast=True, validate=False)
     assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
 
 
@@ -408,7 +412,7 @@ def test_wait_for_task_token_runs_through_mocks_with_a_token_in_context() -> Non
 
 def test_event_limit_counts_every_event_and_keeps_one_for_the_end() -> None:
     loop = {"A": {"Type": "Pass", "Next": "A"}}
-    execution = run(machine(loop), {}, fast=True, max_events=101)
+    execution = run(machine(loop), {}, fast=True, max_events=101, validate=False)  # no End
     assert len(execution.history) == 101
     assert execution.history[-1]["type"] == "ExecutionFailed"
 

@@ -7,7 +7,7 @@ import pytest
 import phalanx
 from phalanx.asl import StateMachine, Task
 from phalanx.engine import ExecutionInfo, Interpreter
-from phalanx.engine.task import LOCAL_ACCOUNT, LOCAL_REGION
+from phalanx.engine.task import LOCAL_ACCOUNT, LOCAL_REGION, parse_resource
 from phalanx.functions import DEFAULT_ACCOUNT, DEFAULT_REGION
 from phalanx.runtime.clock import VirtualClock
 from phalanx.runtime.lambdas import FunctionInvoker
@@ -145,3 +145,37 @@ def test_a_function_resource_defaults_to_the_local_region_and_account() -> None:
     expected = roll.arn(DEFAULT_REGION, DEFAULT_ACCOUNT)
     assert details["lambdaFunctionScheduledEventDetails"]["resource"] == expected
     assert (LOCAL_REGION, LOCAL_ACCOUNT) == (DEFAULT_REGION, DEFAULT_ACCOUNT)
+
+
+@pytest.mark.parametrize(
+    ("text", "engine_kind", "service", "action", "pattern"),
+    [
+        pytest.param("arn:aws:states:::lambda:invoke", "invoke", "lambda", "invoke", None),
+        pytest.param(
+            "arn:aws:states:us-east-1:123456789012:lambda:invoke",
+            "invoke",
+            "lambda",
+            "invoke",
+            None,
+            id="invoke-with-region",
+        ),
+        pytest.param(
+            "arn:aws:states:::states:startExecution.sync:2",
+            "service",
+            "states",
+            "startExecution",
+            "sync:2",
+        ),
+        pytest.param(
+            "arn:aws:states:::aws-sdk:s3:getObject", "service", "aws-sdk", "s3:getObject", None
+        ),
+    ],
+)
+def test_the_engine_reads_integrations_from_the_parser(
+    text: str, engine_kind: str, service: str, action: str, pattern: str | None
+) -> None:
+    resource = parse_resource(text)
+    assert resource.kind == engine_kind
+    if engine_kind == "service":
+        assert (resource.service, resource.action) == (service, action)
+    assert resource.pattern == pattern

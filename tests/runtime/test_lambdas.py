@@ -240,7 +240,9 @@ def test_context_looks_like_lambdas_python_context() -> None:
 
     machine = json.loads(json.dumps(FUNCTION_TASK))
     machine["States"]["A"]["TimeoutSeconds"] = 60
-    output = phalanx.run(machine, {}, fast=True, functions={"f": f}).output
+    output = phalanx.run(
+        machine, {}, fast=True, functions={"f": f}, start_time="2024-01-01T00:00:00Z"
+    ).output
     assert 29_000 < output.pop("remaining") <= 30_000
     assert output.pop("stream").startswith("2024/01/01/[$LATEST]")
     assert output.pop("request")

@@ -133,7 +133,16 @@ def test_input_that_is_not_json_is_refused_before_starting(value: Any) -> None:
     [pytest.param(float("nan"), id="nan"), pytest.param({1, 2}, id="set")],
 )
 def test_mocked_result_that_is_not_json_is_refused_naming_the_state(value: Any) -> None:
-    machine = {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "f", "End": True}}}
+    machine = {
+        "StartAt": "A",
+        "States": {
+            "A": {
+                "Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+                "End": True,
+            }
+        },
+    }
     with pytest.raises(LoadError, match=r"mocks\['A'\]\[0\].*not JSON"):
         phalanx.run(machine, {}, fast=True, mocks={"A": [Returns(value)]})
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from phalanx.cli.validate import json_positions, validate_command
+from phalanx.cli.validate import validate_command
+from phalanx.loading import Source, json_positions
+from phalanx.loading.report import render_text
 
 BAD = """{
   "StartAt": "checkRoll",
@@ -130,9 +132,11 @@ def test_ignore_silences_a_warning(tmp_path: Path) -> None:
     assert quiet.stdout == ""
 
 
-def test_text_that_is_not_json_fails_like_aws(files: dict[str, Path]) -> None:
+def test_text_that_is_not_json_fails_like_aws_and_is_unusable_input(
+    files: dict[str, Path],
+) -> None:
     result = CliRunner().invoke(validate_command, [str(files["notjson"])])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "INVALID_JSON_DESCRIPTION" in result.stdout
 
 
@@ -208,7 +212,6 @@ def test_yaml_state_names_yes_and_no_stay_strings(tmp_path: Path) -> None:
 
 
 def test_python_built_machines_point_at_the_line_that_built_the_state() -> None:
-    from phalanx.cli.validate import Target, render_text
     from phalanx.validation import validate
 
     class Machine:
@@ -219,8 +222,8 @@ def test_python_built_machines_point_at_the_line_that_built_the_state() -> None:
             return ("flows/roll.py", 12) if pointer.startswith("/States/A") else None
 
     machine = Machine()
-    target = Target("flows/roll.py", "roll", machine, "STANDARD", False, locate=machine.locate)
-    lines = render_text(target, validate(machine))
+    source = Source("flows/roll.py", "roll", machine, "STANDARD", False, locate=machine.locate)
+    lines = render_text(source, validate(machine).diagnostics)
     assert (
         "flows/roll.py:12:1: error MISSING_TRANSITION_TARGET /States/A/Next [roll]: "
         in "\n".join(lines)

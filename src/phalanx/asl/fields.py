@@ -63,18 +63,61 @@ def asl_field(
     kw_only: bool = True,
     nested: str | None = None,
     required: bool = False,
+    only: str | None = None,
 ) -> Any:
     """Declare a dataclass field that maps to the ASL key `key`.
 
     `nested` names the codec that reads the value into model objects;
-    `required` makes a definition without the key unreadable.
+    `required` makes a definition without the key unreadable; `only` is the
+    query language (`"JSONPath"` or `"JSONata"`) that alone allows the field.
     """
-    metadata = {"asl": key, "kind": kind, "nested": nested, "required": required}
+    metadata = {"asl": key, "kind": kind, "nested": nested, "required": required, "only": only}
     if isinstance(default, dict):
         return dataclasses.field(
             default_factory=lambda: dict(default), kw_only=kw_only, metadata=metadata
         )
     return dataclasses.field(default=default, kw_only=kw_only, metadata=metadata)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """What `asl_field` declared for one dataclass field."""
+
+    attr: str
+    key: str
+    kind: Kind
+    nested: str | None
+    required: bool
+    only: str | None
+
+
+def field_specs(cls: type) -> tuple[FieldSpec, ...]:
+    """The ASL fields a model class declares, in declaration order.
+
+    The one table of which keys each state type (and machine, branch, rule)
+    has: the codec reads and writes by it, the validator checks by it.
+    """
+    return tuple(
+        FieldSpec(
+            f.name,
+            f.metadata["asl"],
+            f.metadata["kind"],
+            f.metadata["nested"],
+            f.metadata["required"],
+            f.metadata["only"],
+        )
+        for f in dataclasses.fields(cls)
+        if "asl" in f.metadata
+    )
+
+
+def asl_keys(cls: type, query_language: str | None = None) -> frozenset[str]:
+    """The ASL keys of `cls`; with `query_language`, only those it allows."""
+    return frozenset(
+        spec.key
+        for spec in field_specs(cls)
+        if query_language is None or spec.only in (None, query_language)
+    )
 
 
 def extra_field() -> Any:
@@ -88,30 +131,45 @@ def pointer(location: str, key: str | int) -> str:
     return f"{location}/{token}"
 
 
-def _describe(value: JSON) -> str:
+def json_type(value: JSON) -> str:
+    """The JSON type name AWS uses in messages: `object`, `array`, `string`...
+
+    Here rather than in `phalanx.query` (which re-exports it) because a
+    deployed function's bundle ships `asl` without `query`.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return "boolean"
     if isinstance(value, int | float):
-        return "a number"
+        return "number"
     if isinstance(value, str):
-        return "a string"
+        return "string"
     if isinstance(value, list):
-        return "an array"
+        return "array"
     if isinstance(value, dict):
-        return "an object"
+        return "object"
     return type(value).__name__
 
 
-def _is_number(value: JSON) -> bool:
+_WITH_ARTICLE = {"boolean": "a boolean", "number": "a number", "string": "a string"}
+_WITH_ARTICLE |= {"array": "an array", "object": "an object"}
+
+
+def _describe(value: JSON) -> str:
+    name = json_type(value)
+    return _WITH_ARTICLE.get(name, name)
+
+
+def is_number(value: JSON) -> bool:
+    """A JSON number: an int or float, not a bool (which Python counts as an int)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 _ACCEPTS: dict[Kind, Callable[[JSON], bool]] = {
     Kind.STRING: lambda v: isinstance(v, str),
     Kind.PATH: lambda v: v is NULL or isinstance(v, str),
-    Kind.NUMBER: lambda v: _is_number(v) or isinstance(v, str),
+    Kind.NUMBER: lambda v: is_number(v) or isinstance(v, str),
     Kind.BOOLEAN: lambda v: isinstance(v, bool),
     Kind.OBJECT: lambda v: isinstance(v, dict),
     Kind.OBJECT_OR_STRING: lambda v: isinstance(v, dict | str),

@@ -22,6 +22,7 @@ from phalanx.asl.dynamic import is_jsonata, resolve_template
 from phalanx.asl.fields import JSON, Kind, Null, asl_field, extra_field
 from phalanx.asl.handling import Catcher, Retrier
 from phalanx.asl.rules import BooleanExpression, ChoiceRule
+from phalanx.paths import display_path
 
 if TYPE_CHECKING:
     from phalanx.asl.machine import Branch
@@ -48,7 +49,7 @@ class SourceLocation:
     line: int
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}"
+        return f"{display_path(self.file)}:{self.line}"
 
 
 def _caller_location() -> SourceLocation | None:
@@ -133,18 +134,18 @@ class Fail(State):
     type_name: ClassVar[str] = "Fail"
 
     error: str | None = asl_field("Error", Kind.STRING)
-    error_path: str | None = asl_field("ErrorPath", Kind.STRING)
+    error_path: str | None = asl_field("ErrorPath", Kind.STRING, only="JSONPath")
     cause: str | None = asl_field("Cause", Kind.STRING)
-    cause_path: str | None = asl_field("CausePath", Kind.STRING)
+    cause_path: str | None = asl_field("CausePath", Kind.STRING, only="JSONPath")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Flowing(State):
     """States that take input and give output (all but Fail)."""
 
-    input_path: str | Null | None = asl_field("InputPath", Kind.PATH)
-    output_path: str | Null | None = asl_field("OutputPath", Kind.PATH)
-    output: Any = asl_field("Output", Kind.ANY)
+    input_path: str | Null | None = asl_field("InputPath", Kind.PATH, only="JSONPath")
+    output_path: str | Null | None = asl_field("OutputPath", Kind.PATH, only="JSONPath")
+    output: Any = asl_field("Output", Kind.ANY, only="JSONata")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -228,9 +229,9 @@ class Pass(_Chainable):
 
     type_name: ClassVar[str] = "Pass"
 
-    parameters: Mapping[str, JSON] | None = asl_field("Parameters", Kind.OBJECT)
-    result: Any = asl_field("Result", Kind.ANY)
-    result_path: str | Null | None = asl_field("ResultPath", Kind.PATH)
+    parameters: Mapping[str, JSON] | None = asl_field("Parameters", Kind.OBJECT, only="JSONPath")
+    result: Any = asl_field("Result", Kind.ANY, only="JSONPath")
+    result_path: str | Null | None = asl_field("ResultPath", Kind.PATH, only="JSONPath")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -241,16 +242,18 @@ class Wait(_Chainable):
 
     seconds: Number | None = asl_field("Seconds", Kind.NUMBER)
     timestamp: str | None = asl_field("Timestamp", Kind.STRING)
-    seconds_path: str | None = asl_field("SecondsPath", Kind.STRING)
-    timestamp_path: str | None = asl_field("TimestampPath", Kind.STRING)
+    seconds_path: str | None = asl_field("SecondsPath", Kind.STRING, only="JSONPath")
+    timestamp_path: str | None = asl_field("TimestampPath", Kind.STRING, only="JSONPath")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Fallible(_Chainable):
     """States that do work and may fail: they take `Retry`, `Catch` and `ResultSelector`."""
 
-    result_selector: Mapping[str, JSON] | None = asl_field("ResultSelector", Kind.OBJECT)
-    result_path: str | Null | None = asl_field("ResultPath", Kind.PATH)
+    result_selector: Mapping[str, JSON] | None = asl_field(
+        "ResultSelector", Kind.OBJECT, only="JSONPath"
+    )
+    result_path: str | Null | None = asl_field("ResultPath", Kind.PATH, only="JSONPath")
     retry: tuple[Retrier, ...] | None = asl_field("Retry", Kind.NESTED, nested="retriers")
     catch: tuple[Catcher, ...] | None = asl_field("Catch", Kind.NESTED, nested="catchers")
 
@@ -314,12 +317,14 @@ class Task(_Fallible):
     resource: str | LambdaFunction = asl_field(
         "Resource", Kind.STRING, default="", kw_only=False, required=True
     )
-    parameters: Mapping[str, JSON] | None = asl_field("Parameters", Kind.OBJECT)
-    arguments: Any = asl_field("Arguments", Kind.OBJECT_OR_STRING)
+    parameters: Mapping[str, JSON] | None = asl_field("Parameters", Kind.OBJECT, only="JSONPath")
+    arguments: Any = asl_field("Arguments", Kind.OBJECT_OR_STRING, only="JSONata")
     timeout_seconds: Number | None = asl_field("TimeoutSeconds", Kind.NUMBER)
-    timeout_seconds_path: str | None = asl_field("TimeoutSecondsPath", Kind.STRING)
+    timeout_seconds_path: str | None = asl_field("TimeoutSecondsPath", Kind.STRING, only="JSONPath")
     heartbeat_seconds: Number | None = asl_field("HeartbeatSeconds", Kind.NUMBER)
-    heartbeat_seconds_path: str | None = asl_field("HeartbeatSecondsPath", Kind.STRING)
+    heartbeat_seconds_path: str | None = asl_field(
+        "HeartbeatSecondsPath", Kind.STRING, only="JSONPath"
+    )
     credentials: Any = asl_field("Credentials", Kind.ANY)
 
     def _check(self) -> None:
@@ -346,8 +351,8 @@ class Parallel(_Fallible):
     branches: tuple[Branch, ...] = asl_field(
         "Branches", Kind.NESTED, default=(), nested="branches", kw_only=False
     )
-    parameters: Mapping[str, JSON] | None = asl_field("Parameters", Kind.OBJECT)
-    arguments: Any = asl_field("Arguments", Kind.OBJECT_OR_STRING)
+    parameters: Mapping[str, JSON] | None = asl_field("Parameters", Kind.OBJECT, only="JSONPath")
+    arguments: Any = asl_field("Arguments", Kind.OBJECT_OR_STRING, only="JSONata")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -358,23 +363,25 @@ class Map(_Fallible):
 
     item_processor: Branch | None = asl_field("ItemProcessor", Kind.NESTED, nested="branch")
     iterator: Branch | None = asl_field("Iterator", Kind.NESTED, nested="branch")
-    items_path: str | None = asl_field("ItemsPath", Kind.STRING)
-    items: Any = asl_field("Items", Kind.ANY)
+    items_path: str | None = asl_field("ItemsPath", Kind.STRING, only="JSONPath")
+    items: Any = asl_field("Items", Kind.ANY, only="JSONata")
     item_selector: Any = asl_field("ItemSelector", Kind.OBJECT_OR_STRING)
-    parameters: Mapping[str, JSON] | None = asl_field("Parameters", Kind.OBJECT)
+    parameters: Mapping[str, JSON] | None = asl_field("Parameters", Kind.OBJECT, only="JSONPath")
     item_reader: Mapping[str, JSON] | None = asl_field("ItemReader", Kind.OBJECT)
     item_batcher: Mapping[str, JSON] | None = asl_field("ItemBatcher", Kind.OBJECT)
     result_writer: Mapping[str, JSON] | None = asl_field("ResultWriter", Kind.OBJECT)
     max_concurrency: Number | None = asl_field("MaxConcurrency", Kind.NUMBER)
-    max_concurrency_path: str | None = asl_field("MaxConcurrencyPath", Kind.STRING)
+    max_concurrency_path: str | None = asl_field("MaxConcurrencyPath", Kind.STRING, only="JSONPath")
     tolerated_failure_percentage: Number | None = asl_field(
         "ToleratedFailurePercentage", Kind.NUMBER
     )
     tolerated_failure_percentage_path: str | None = asl_field(
-        "ToleratedFailurePercentagePath", Kind.STRING
+        "ToleratedFailurePercentagePath", Kind.STRING, only="JSONPath"
     )
     tolerated_failure_count: Number | None = asl_field("ToleratedFailureCount", Kind.NUMBER)
-    tolerated_failure_count_path: str | None = asl_field("ToleratedFailureCountPath", Kind.STRING)
+    tolerated_failure_count_path: str | None = asl_field(
+        "ToleratedFailureCountPath", Kind.STRING, only="JSONPath"
+    )
     label: str | None = asl_field("Label", Kind.STRING)
 
     def _check(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from phalanx.errors import LoadError
+from phalanx.cli.problems import unusable_input
 from phalanx.functions import DEFAULT_ACCOUNT, DEFAULT_REGION, LambdaFunction
 from phalanx.project import dump_json, load_file
 
@@ -27,14 +27,13 @@ from phalanx.project import dump_json, load_file
 def asl_command(file: str, machine_name: str | None, region: str, account: str) -> None:
     """Print the ASL JSON of the state machine in FILE.
 
-    FILE is a Python module (the StateMachine objects it defines) or a .json
-    definition, which is printed back canonically. Lambda tasks built from
+    FILE is a Python module (the StateMachine objects it defines), an ASL
+    definition (.json, .asl.yaml) or a CloudFormation/SAM template, printed
+    back canonically. Lambda tasks built from
     `phalanx.function`s print as the function's ARN.
     """
-    try:
+    with unusable_input():
         _, machine = load_file(file).machine(machine_name)
-    except LoadError as error:
-        raise click.ClickException(str(error)) from None
 
     def arn(function: LambdaFunction) -> str:
         return function.arn(region, account)

@@ -1,7 +1,9 @@
 """Deploy commands: build, template, provision, describe, status, execute, delete.
 
 Thin: each parses options, builds a `Connection` and calls `phalanx.deploy`.
-Errors come back as one line (`Error: ...`, exit 1), never a traceback.
+Errors come back as one line, never a traceback: a FILE that cannot be
+loaded as `path:line:col: message` (exit 2), a failed deploy as
+`Error: ...` (exit 1).
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import functools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
-from phalanx.errors import PhalanxError
+from phalanx.cli.problems import UnusableInput
+from phalanx.errors import LoadError, PhalanxError
 from phalanx.naming import user_scoped_name
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,6 +74,8 @@ def friendly_errors() -> Iterator[None]:
     """Phalanx's and AWS's errors as one line; Ctrl-C leaves AWS working."""
     try:
         yield
+    except LoadError as error:
+        raise UnusableInput(str(error)) from None
     except PhalanxError as error:
         raise click.ClickException(str(error)) from None
     except KeyboardInterrupt:
@@ -216,9 +221,11 @@ def provision_command(
     log = _log()
     name = stack_name_for(file, stack_name)
     project = _load(file)
+    from phalanx.loading import display_path
+
     log.step(
         "load",
-        f"{file}: {len(project.functions)} function(s), "
+        f"{display_path(file)}: {len(project.functions)} function(s), "
         f"{len(project.machines)} machine(s); stack {name}",
     )
     provision(
@@ -231,40 +238,33 @@ def provision_command(
     )
 
 
-@click.command("describe")
-@stack_options
-@connection_options
-@friendly
-def describe_command(
-    file: str | None,
-    stack_name: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-) -> None:
-    """Show a stack's status, resources and outputs."""
-    from phalanx.deploy.stack import describe
+def _stack_report_command(report: Literal["describe", "status"], summary: str) -> click.Command:
+    """A command that prints `phalanx.deploy.stack`'s report of that name on one stack."""
 
-    conn = _connection(region, profile, endpoint_url)
-    click.echo(describe(conn, stack_name_for(file, stack_name)))
+    @stack_options
+    @connection_options
+    @friendly
+    def command(
+        file: str | None,
+        stack_name: str | None,
+        region: str | None,
+        profile: str | None,
+        endpoint_url: str | None,
+    ) -> None:
+        from phalanx.deploy import stack
+
+        conn = _connection(region, profile, endpoint_url)
+        click.echo(getattr(stack, report)(conn, stack_name_for(file, stack_name)))
+
+    return click.command(report, help=summary)(command)
 
 
-@click.command("status")
-@stack_options
-@connection_options
-@friendly
-def status_command(
-    file: str | None,
-    stack_name: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-) -> None:
-    """Show a stack's status and its machines' latest executions."""
-    from phalanx.deploy.stack import status
-
-    conn = _connection(region, profile, endpoint_url)
-    click.echo(status(conn, stack_name_for(file, stack_name)))
+describe_command = _stack_report_command(
+    "describe", "Show a stack's status, resources and outputs."
+)
+status_command = _stack_report_command(
+    "status", "Show a stack's status and its machines' latest executions."
+)
 
 
 @click.command("delete")

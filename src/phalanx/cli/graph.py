@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from phalanx.cli.inputs import read_json_option
-from phalanx.errors import PhalanxError
+from phalanx.cli.problems import unusable_input
+from phalanx.errors import LoadError, PhalanxError
 from phalanx.graph import FORMATS, format_for, render
 from phalanx.project import load_file
 
@@ -44,12 +45,18 @@ def graph_command(
     order the execution entered them.
     """
     events = None if history is None else read_json_option(f"@{history}", "--history")[0]
-    try:
-        if output_format is None:
+    if output_format is None:
+        try:
             output_format = "svg" if output is None else format_for(output)
+        except LoadError as error:
+            raise click.BadParameter(str(error), param_hint="--output") from None
+    with unusable_input():
         name, machine = load_file(file).machine(machine_name)
+    try:
         drawing = render(machine, output_format, history=events, name=machine.name or name)
-    except PhalanxError as error:
+    except LoadError as error:  # the file given is not an execution history
+        raise click.BadParameter(str(error), param_hint="--history") from None
+    except PhalanxError as error:  # PNG without Pillow
         raise click.ClickException(str(error)) from None
     if output is None:
         click.echo(drawing, nl=False)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from typing import Any
 
 import click
 
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
-from phalanx.engine.history import details_key
-from phalanx.errors import DefinitionError, LoadError, PhalanxError
-from phalanx.project import load_file
+from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, failure_status, unusable_input
+from phalanx.errors import DefinitionError, InvalidMachineError, PhalanxError
 
 
 def _read_input(value: str | None) -> tuple[Any, str | None]:
@@ -32,53 +32,19 @@ def _read_input(value: str | None) -> tuple[Any, str | None]:
     return parsed, text
 
 
-class TextReport:
-    """Prints each state as it is entered and left, with durations and transitions."""
+def _start_time(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime | None:
+    """--start-time: an ISO 8601 time, which only the virtual clock (--fast) can start at."""
+    if value is None:
+        return None
+    from phalanx.runtime.clock import epoch_seconds
 
-    def __init__(self) -> None:
-        self.start: float | None = None
-        self.entered: dict[str, float] = {}
-        self.last_exit: str | None = None
-
-    def __call__(self, event: dict[str, Any]) -> None:
-        kind = event["type"]
-        now = float(event["timestamp"])
-        if self.start is None:
-            self.start = now
-        offset = f"{now - self.start:8.3f}s"
-        details = event.get(details_key(kind), {})
-        if kind.endswith("StateEntered"):
-            name = details.get("name", "?")
-            if self.last_exit is not None:
-                click.echo(f"{offset}    {self.last_exit} -> {name}")
-                self.last_exit = None
-            self.entered[name] = now
-            click.echo(f"{offset}  > {name} ({kind.removesuffix('StateEntered')})")
-        elif kind.endswith("StateExited"):
-            name = details.get("name", "?")
-            took = now - self.entered.get(name, now)
-            click.echo(f"{offset}  < {name} after {took:.3f}s")
-            self.last_exit = name
-        elif kind in ("MapIterationStarted", "MapIterationFailed"):
-            click.echo(f"{offset}    {details.get('name')}[{details.get('index')}] {kind[12:]}")
-        elif kind.endswith("Failed") or kind.endswith("TimedOut"):
-            error = details.get("error")
-            if error is not None and not kind.startswith("Execution"):
-                click.echo(f"{offset}    {kind}: {error}")
-
-
-def _refuse_invalid(machine: Any, machine_type: str) -> None:
-    """Show the errors of a machine AWS would refuse to create, and stop before running it."""
-    from phalanx.validation import validate
-
-    result = validate(machine, machine_type=machine_type)
-    if result.result == "OK":
-        return
-    for diagnostic in result.diagnostics:
-        click.echo(
-            f"error {diagnostic.code} {diagnostic.location or '/'}: {diagnostic.message}", err=True
-        )
-    raise click.ClickException("the state machine is not valid; nothing was run")
+    try:
+        epoch_seconds(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+    if not ctx.params.get("fast"):
+        raise click.BadParameter("needs --fast: the real clock starts now")
+    return datetime.fromisoformat(value.strip())
 
 
 @click.command("run")
@@ -90,7 +56,19 @@ def _refuse_invalid(machine: Any, machine_type: str) -> None:
     type=click.Choice(["STANDARD", "EXPRESS"], case_sensitive=False),
     help="Workflow type  [default: the machine's declared type, else STANDARD]",
 )
-@click.option("--fast", is_flag=True, help="Virtual clock: waits and backoffs pass instantly.")
+@click.option(
+    "--fast",
+    is_flag=True,
+    is_eager=True,
+    help="Virtual clock: waits and backoffs pass instantly. It starts now (see --start-time).",
+)
+@click.option(
+    "--start-time",
+    metavar="ISO",
+    callback=_start_time,
+    help="With --fast, start the virtual clock here (e.g. 2024-01-01T00:00:00Z) "
+    "for reproducible timestamps.",
+)
 @click.option(
     "--functions",
     "functions_file",
@@ -117,6 +95,7 @@ def run_command(
     input_text: str | None,
     machine_type: str | None,
     fast: bool,
+    start_time: datetime | None,
     functions_file: str | None,
     machine_name: str | None,
     output_format: str,
@@ -124,28 +103,42 @@ def run_command(
 ) -> None:
     """Run the state machine in FILE in this process.
 
-    FILE is a Python module defining a StateMachine, or an ASL .json file.
-    Lambda tasks run the phalanx.functions of FILE (and of --functions).
-    Exits 0 when the execution succeeds, 1 otherwise.
+    FILE is a Python module defining a StateMachine, an ASL definition
+    (.json, .asl.yaml) or a CloudFormation/SAM template. Lambda tasks run the
+    phalanx.functions of FILE (and of --functions). Exits 0 when the
+    execution succeeds, 1 when it fails or the machine is not valid, 2 when
+    FILE or an option cannot be used.
     """
+    from phalanx.loading import choose, load, runnable_machine
+    from phalanx.loading.report import render_text
+    from phalanx.project import load_file
     from phalanx.runtime.local import run
+    from phalanx.runtime.trace import TextTrace, outcome_text
 
     execution_input, raw_input = _read_input(input_text)
-    try:
-        project = load_file(file)
-        name, machine = project.machine(machine_name)
-        functions = dict(project.functions)
+    with unusable_input():
+        loaded = load(file)
+        source = choose(loaded.sources, machine_name)
+        # --type wins; else the type the machine (or its template) declares.
+        machine_type = (machine_type or source.machine_type).upper()
+        functions = dict(loaded.functions)
         if functions_file is not None:
             functions.update(load_file(functions_file).functions)
-    except (LoadError, DefinitionError) as error:
-        raise click.ClickException(str(error)) from None
-    machine_type = (machine_type or machine.type or "STANDARD").upper()
-    _refuse_invalid(machine, machine_type)
-    report = TextReport() if output_format == "text" else None
-    if machine.name is None:
-        import dataclasses
+        try:
+            machine = runnable_machine(source, machine_type)
+        except InvalidMachineError as error:
+            # At their lines, as `phalanx validate` shows them.
+            for line in render_text(source, error.diagnostics):
+                click.echo(line, err=True)
+            click.echo("the state machine is not valid; nothing was run", err=True)
+            sys.exit(failure_status(error.diagnostics))
+    report = TextTrace() if output_format == "text" else None
 
-        machine = dataclasses.replace(machine, name=name)
+    def show(event: dict[str, Any], label: str) -> None:
+        assert report is not None
+        for line in report(event, label):
+            click.echo(line)
+
     try:
         execution = run(
             machine,
@@ -153,8 +146,10 @@ def run_command(
             functions=functions,
             fast=fast,
             machine_type=machine_type,
-            on_event=report,
+            trace=show if report is not None else None,
             input_text=raw_input,
+            start_time=start_time,
+            validate=False,  # done above, with the file's positions
         )
     except DefinitionError as error:
         # Refused before starting, as CreateStateMachine/StartExecution would.
@@ -169,10 +164,7 @@ def run_command(
     if output_format == "json":
         click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(execution.status)
-        if execution.status == "SUCCEEDED":
-            click.echo(json.dumps(execution.output, indent=2, ensure_ascii=False))
-        else:
-            click.echo(f"error: {execution.error}")
-            click.echo(f"cause: {execution.cause}")
-    sys.exit(0 if execution.status == "SUCCEEDED" else 1)
+        click.echo(
+            outcome_text(execution.status, execution.output, execution.error, execution.cause)
+        )
+    sys.exit(EXIT_OK if execution.status == "SUCCEEDED" else EXIT_FAIL)

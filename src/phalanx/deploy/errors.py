@@ -17,8 +17,6 @@ class DeployError(PhalanxError):
 
 # AWS error code -> what to do about it. `{message}` is AWS's own text.
 _ADVICE: dict[str, str] = {
-    "NoSuchBucket": "the bucket does not exist: create it (aws s3 mb s3://BUCKET) or pass "
-    "another --s3-bucket",
     "AccessDenied": "missing permission: {message}; grant it to the caller (phalanx names the "
     "caller at the start of provision) or use another --profile",
     "AccessDeniedException": "missing permission: {message}; grant it to the caller or use "
@@ -98,7 +96,7 @@ def _client_error(response: dict[str, Any], text: str) -> str:
     if code == "ValidationError" and "IN_PROGRESS state" in message:
         return f"{message}: another operation is running on the stack; wait for it to finish"
     if code in ("404", "NotFound", "NoSuchBucket"):
-        return _ADVICE["NoSuchBucket"] + where
+        return _no_such_bucket(details) + where
     if code in ("403", "Forbidden"):
         return f"access denied{where}: the caller may not use this resource; check --profile"
     if code == "PermanentRedirect":
@@ -110,3 +108,14 @@ def _client_error(response: dict[str, Any], text: str) -> str:
     if advice is not None:
         return advice.format(message=message) + where
     return f"{code or 'AWS error'}{where}: {message}"
+
+
+def _no_such_bucket(details: dict[str, Any]) -> str:
+    """S3 names the missing bucket in its error (`BucketName`): the hint names it too."""
+    bucket = details.get("BucketName")
+    if bucket:
+        return (
+            f"bucket {bucket} does not exist: create it (aws s3 mb s3://{bucket}) or pass "
+            "another --s3-bucket"
+        )
+    return "the bucket does not exist: create it (aws s3 mb) or pass another --s3-bucket"

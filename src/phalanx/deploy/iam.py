@@ -30,6 +30,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from phalanx.asl import Map, StateMachine, Task
+from phalanx.asl.resources import (
+    CALLBACK,
+    SYNC,
+    ResourceKind,
+    TaskResource,
+    parse_function_name,
+    parse_resource,
+)
 from phalanx.functions import LambdaFunction
 
 Json = Any  # a CloudFormation JSON value, intrinsics included
@@ -80,12 +88,13 @@ def invocations(
             found = _credentials_grants(location, state.credentials)
             statements += found[0]
             notes += found[1]
-        resource = state.resource
-        if isinstance(resource, LambdaFunction):
-            functions.setdefault(resource.name, resource)
-        elif _is_lambda_arn(resource):
-            arns.setdefault(resource, None)
-        elif is_lambda_invoke(resource):
+        if isinstance(state.resource, LambdaFunction):
+            functions.setdefault(state.resource.name, state.resource)
+            continue
+        resource = parse_resource(state.resource)
+        if resource.kind is ResourceKind.LAMBDA:
+            arns.setdefault(resource.text, None)
+        elif _calls_lambda_invoke(resource):
             target = _function_name(state)
             if isinstance(target, LambdaFunction):
                 functions.setdefault(target.name, target)
@@ -120,11 +129,11 @@ def resolve_function_name(
     name: str, functions: Mapping[str, LambdaFunction]
 ) -> tuple[LambdaFunction, str] | None:
     """`"work"` or `"work:live"` naming a project function: it and the qualifier (`":live"`)."""
-    if name.startswith("arn:") or ":function:" in name:
+    function = parse_function_name(name)
+    if name.startswith("arn:") or function.account:
         return None  # an ARN names a function in a given account: not ours to rewrite
-    base, sep, qualifier = name.partition(":")
-    if base in functions:
-        return functions[base], sep + qualifier
+    if function.name in functions:
+        return functions[function.name], f":{function.qualifier}" if function.qualifier else ""
     return None
 
 
@@ -246,24 +255,23 @@ def _credentials_grants(location: str, credentials: object) -> tuple[list[Json],
     ]
 
 
-def _service_grants(location: str, resource: str, task: Task) -> tuple[list[Json], list[str]]:
+def _service_grants(
+    location: str, resource: TaskResource, task: Task
+) -> tuple[list[Json], list[str]]:
     """Grants for the service integrations whose target is static in the definition."""
-    parts = resource.split(":", 6)  # `.sync:2` has a colon of its own
-    if len(parts) == 7 and parts[2] == "states" and parts[3] == parts[4] == "":
-        service = parts[5]
-        action, _, pattern = parts[6].partition(".")
-        payload = _payload(task)
-        granted = _integration(service, action, pattern, payload)
+    if resource.kind is ResourceKind.INTEGRATION:
+        service, action = resource.service, resource.action
+        granted = _integration(service, action, resource.pattern, _payload(task))
         if granted is not None:
             return granted, []
         if (service, action) in _INTEGRATION_FIELDS:
             field = _INTEGRATION_FIELDS[(service, action)]
             return [], [
-                f"{location}: {field} of {resource} is chosen at run time; no permission "
+                f"{location}: {field} of {resource.text} is chosen at run time; no permission "
                 "added: add what it needs with a template hook"
             ]
     return [], [
-        f"{location}: {resource} is not a Lambda call; no permission added: add the "
+        f"{location}: {resource.text} is not a Lambda call; no permission added: add the "
         "permissions it needs with a template hook"
     ]
 
@@ -301,7 +309,7 @@ def _integration(
         return [_allow([f"dynamodb:{action[0].upper()}{action[1:]}"], [table])]
     # states:startExecution, optionally .sync / .sync:2 (which also watch the child run)
     statements = [_allow(["states:StartExecution"], [target])]
-    if pattern.startswith("sync"):
+    if pattern.startswith(SYNC):
         executions = target.replace(":stateMachine:", ":execution:", 1) + ":*"
         rule = f"{_ARN}:events:{_HERE}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"
         statements += [
@@ -324,23 +332,13 @@ def _queue_arn(url: str) -> str | None:
     return f"arn:{partition}:sqs:{host[1]}:{path[0]}:{path[1]}"
 
 
-def _is_lambda_arn(resource: str) -> bool:
-    parts = resource.split(":")
-    return len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function"
-
-
 def is_lambda_invoke(resource: str) -> bool:
     """`arn:<partition>:states:::lambda:invoke`, optionally `.waitForTaskToken`."""
-    parts = resource.split(":")
-    return (
-        len(parts) == 7
-        and parts[2] == "states"
-        and parts[5:]
-        in (
-            ["lambda", "invoke"],
-            ["lambda", "invoke.waitForTaskToken"],
-        )
-    )
+    return _calls_lambda_invoke(parse_resource(resource))
+
+
+def _calls_lambda_invoke(resource: TaskResource) -> bool:
+    return resource.is_lambda_invoke and resource.pattern in ("", CALLBACK)
 
 
 def _function_name(task: Task) -> LambdaFunction | str | None:
@@ -430,17 +428,13 @@ def self_policy(machine_lid: str) -> dict[str, Json]:
 
 def _arn_and_versions(name: str) -> list[Json]:
     """A function named by ARN, partial ARN or plain name: it and its versions and aliases."""
+    function = parse_function_name(name)
     if not name.startswith("arn:"):
-        base = name.split(":function:", 1)[-1]
-        unqualified = base.split(":", 1)[0]
-        arn = {
-            "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}"
-            f":function:{unqualified}"
-        }
-        if ":" in base:  # name:version or name:alias: exactly that one
-            return [{"Fn::Sub": arn["Fn::Sub"] + base[len(unqualified) :]}]
-        return [arn, {"Fn::Sub": arn["Fn::Sub"] + ":*"}]
-    if len(name.split(":")) > 7:  # qualified ARN: exactly that version or alias
+        arn = f"{_ARN}:lambda:{_HERE}:function:{function.name}"
+        if function.qualifier:  # name:version or name:alias: exactly that one
+            return [_sub(f"{arn}:{function.qualifier}")]
+        return [_sub(arn), _sub(f"{arn}:*")]
+    if function.qualifier:  # qualified ARN: exactly that version or alias
         return [name]
     return [name, f"{name}:*"]
 

@@ -1,9 +1,10 @@
 """`phalanx provision`: from a Python file to a running stack, step by step.
 
-1. identity: STS says who is calling (and in which account);
-2. bucket: the code bucket exists and is in the stack's region (HeadBucket;
+1. validate: every machine, the diagnostics shown, an invalid one refused
+   before anything asks AWS (no credentials needed to learn it is invalid);
+2. identity: STS says who is calling (and in which account);
+3. bucket: the code bucket exists and is in the stack's region (HeadBucket;
    Lambda requires it); its versioning is shown when the caller may read it;
-3. validate: every machine, the diagnostics shown, an invalid one refused;
 4. build: the zip (`phalanx.deploy.package`);
 5. upload: only when its content hash is new (the key is the hash);
 6. hooks and template (`phalanx.deploy.template`);
@@ -73,14 +74,13 @@ def provision(
 ) -> Outcome:
     """Deploy `project` as stack `stack_name`; raises `DeployError` on failure."""
     check_stack_name(stack_name)
+    if not validate_machines(project, log):
+        raise DeployError("a state machine is not valid (see above); fix it, then provision")
     with aws_errors():
         identity = conn.client("sts").get_caller_identity()
     log.step("identity", f"{identity['Arn']} (account {identity['Account']})")
     region = conn.region_name
     _check_bucket(conn, bucket, region, log)
-
-    if not validate_machines(project, log):
-        raise DeployError("a state machine is not valid (see above); fix it, then provision")
 
     package = build(project) if project.functions else None
     key = None
@@ -160,6 +160,11 @@ def bucket_region(conn: Connection, bucket: str) -> str:
         region = _region_header(getattr(error.__cause__, "response", None))
         if region and error_code(error.__cause__) in ("301", "PermanentRedirect"):
             return region
+        if error_code(error.__cause__) in ("404", "NoSuchBucket", "NotFound"):
+            raise DeployError(
+                f"bucket {bucket} does not exist: create it in the stack's region "
+                f"(aws s3 mb s3://{bucket}) or pass another --s3-bucket"
+            ) from error
         if error_code(error.__cause__) in ("403", "Forbidden"):
             raise DeployError(
                 f"access denied to bucket {bucket}"

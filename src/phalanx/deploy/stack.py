@@ -17,7 +17,6 @@ FAILED_CREATE = frozenset({"ROLLBACK_COMPLETE", "ROLLBACK_FAILED", "CREATE_FAILE
 STUCK_ROLLBACK = frozenset({"UPDATE_ROLLBACK_FAILED"})
 # A delete that failed: deleting again (after fixing what blocked it) is the way out.
 FAILED_DELETE = frozenset({"DELETE_FAILED"})
-UNUSABLE = FAILED_CREATE | STUCK_ROLLBACK | FAILED_DELETE | {"IMPORT_ROLLBACK_FAILED"}
 
 
 def next_step(name: str, status: str) -> str | None:

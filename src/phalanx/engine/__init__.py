@@ -5,6 +5,8 @@ threads or calls user code.
 """
 
 from phalanx.engine.effects import (
+    Callback,
+    CallbackResponse,
     CallService,
     Effect,
     InvokeLambda,
@@ -12,6 +14,7 @@ from phalanx.engine.effects import (
     Now,
     Outcome,
     Random,
+    Seed,
     ServiceResponse,
     Sleep,
 )
@@ -19,6 +22,8 @@ from phalanx.engine.interpreter import ExecutionInfo, Interpreter
 
 __all__ = [
     "CallService",
+    "Callback",
+    "CallbackResponse",
     "Effect",
     "ExecutionInfo",
     "Interpreter",
@@ -27,6 +32,7 @@ __all__ = [
     "Now",
     "Outcome",
     "Random",
+    "Seed",
     "ServiceResponse",
     "Sleep",
 ]

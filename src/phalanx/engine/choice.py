@@ -14,11 +14,10 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from phalanx.asl import And, BooleanExpression, Choice, Comparison, Not, Or
+from phalanx.asl.fields import is_number
 from phalanx.engine import io
 from phalanx.engine.failures import Failure
-from phalanx.engine.history import to_text as _to_text
-from phalanx.errors import StatesError
-from phalanx.query import json_type, jsonpath
+from phalanx.query import jsonata, jsonpath
 
 if TYPE_CHECKING:  # run.py imports this module: only the type is needed here
     from phalanx.engine.run import StateRun
@@ -73,7 +72,7 @@ def _compare(
             return False
         return relation(value, expected)
     if kind == "Numeric":
-        if not (_is_number(value) and _is_number(expected)):
+        if not (is_number(value) and is_number(expected)):
             return False
         return relation(value, expected)
     if kind == "Boolean":
@@ -102,10 +101,6 @@ def _split(operator: str) -> tuple[str, Callable[[Any, Any], bool]]:
         if operator.startswith(kind):
             return kind, _RELATIONS[operator[len(kind) :]]
     raise ValueError(f"unknown Choice operator {operator!r}")
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 _TIMESTAMP = re.compile(
@@ -138,7 +133,7 @@ def parse_timestamp(value: Any) -> datetime.datetime | None:
 
 _TYPE_TESTS: dict[str, Callable[[Any], bool]] = {
     "IsNull": lambda v: v is None,
-    "IsNumeric": _is_number,
+    "IsNumeric": is_number,
     "IsString": lambda v: isinstance(v, str),
     "IsBoolean": lambda v: isinstance(v, bool),
     "IsTimestamp": lambda v: parse_timestamp(v) is not None,
@@ -189,12 +184,7 @@ def choose_jsonata(run: StateRun, state: Choice) -> tuple[str | None, Any]:
         if isinstance(condition, str):
             condition = run.jsonata_value(condition, "Condition")
         if not isinstance(condition, bool):
-            raise StatesError(
-                "States.QueryEvaluationError",
-                f"The JSONata expression '{rule.condition}' specified for the field "
-                f"'Condition' returned an unexpected result type. Expected 'boolean', "
-                f"but was '{json_type(condition)}' for value: {_to_text(condition)}",
-            )
+            raise jsonata.unexpected_type(str(rule.condition), "Condition", "boolean", condition)
         if condition:
             matched = rule
             break

@@ -63,8 +63,13 @@ def evaluate(
 def expect_type(value: Any, expected: str, text: str, field: str) -> None:
     """Fail unless `value` has JSON type `expected` ("array", "boolean", ...)."""
     if json_type(value) != expected:
-        error = jsonata.unexpected_type(text, field, expected, value)
-        raise EvaluationError(error.cause, field, error.error)
+        raise unexpected_type(text, field, expected, value)
+
+
+def unexpected_type(text: str, field: str, expected: str, value: Any) -> EvaluationError:
+    """AWS's failure for a field whose expression `text` gave a value of the wrong type."""
+    error = jsonata.unexpected_type(text, field, expected, value)
+    return EvaluationError(error.cause, field, error.error)
 
 
 def bindings(

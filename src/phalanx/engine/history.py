@@ -56,12 +56,18 @@ def details_key(event_type: str) -> str:
 
 
 class Thread:
-    """The last event id of one thread of control (top level, branch, iteration)."""
+    """The last event id of one thread of control (top level, branch, iteration).
 
-    __slots__ = ("last",)
+    `label` names the branch for a reader: `""` at the top level,
+    `"Fulfil[1] "` in branch 1 of the Parallel state Fulfil,
+    `"Fulfil[1] PriceLines[3] "` in iteration 3 of a Map inside it.
+    """
 
-    def __init__(self, last: int = 0) -> None:
+    __slots__ = ("label", "last")
+
+    def __init__(self, last: int = 0, label: str = "") -> None:
         self.last = last
+        self.label = label
 
 
 class History:
@@ -69,12 +75,17 @@ class History:
 
     `include_data=False` leaves inputs, outputs and assigned variables out of
     the details, as `GetExecutionHistory(includeExecutionData=false)` does.
+    A child execution's history (distributed Map) takes its time from the
+    parent's: `clock`.
     """
 
-    def __init__(self, include_data: bool = True) -> None:
+    def __init__(self, include_data: bool = True, clock: History | None = None) -> None:
         self.events: list[dict[str, Any]] = []
+        self.labels: list[str] = []
+        """The label of the thread each event belongs to (`Thread.label`)."""
         self.include_data = include_data
         self.now = 0.0
+        self._clock = self if clock is None else clock
 
     def __len__(self) -> int:
         return len(self.events)
@@ -90,7 +101,7 @@ class History:
         """Append an event; returns its id. `previous` overrides the thread's link."""
         event_id = len(self.events) + 1
         event: dict[str, Any] = {
-            "timestamp": self.now,
+            "timestamp": self._clock.now,
             "type": event_type,
             "id": event_id,
             "previousEventId": thread.last if previous is None else previous,
@@ -100,6 +111,7 @@ class History:
                 details = _without_data(details)
             event[details_key(event_type)] = details
         self.events.append(event)
+        self.labels.append(thread.label)
         thread.last = event_id
         return event_id
 

@@ -7,15 +7,18 @@ Everything the interpreter knows between two effects follows from the
 machine, the input and the answers so far, so the list of answers is the
 execution's durable state (`runtime/local.py` replays it to resume).
 
-Map and Parallel run their branches one after another (`map.py`,
-`parallel.py`): AWS runs them concurrently, but each branch's events and
-results are the same, and a deterministic order keeps runs reproducible.
+Map and Parallel run their branches at once (`scheduler.py`): every effect
+carries a stable id, several can be outstanding, and the order in which
+answers arrive decides how the branches' events interleave.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import functools
+import hashlib
+import random
 import uuid
 from collections.abc import Generator, Mapping
 from typing import Any
@@ -23,11 +26,23 @@ from typing import Any
 from phalanx.asl import Map, Parallel, State, StateMachine, Task
 from phalanx.engine import map as map_state
 from phalanx.engine import parallel, task_run
-from phalanx.engine.effects import Effect, Now, Outcome, Sleep
+from phalanx.engine.effects import (
+    AWAIT,
+    PENDING,
+    Answer,
+    Cancel,
+    Now,
+    Outcome,
+    Random,
+    Request,
+    Seed,
+    Sleep,
+)
 from phalanx.engine.failures import EventLimit, Failure, TimedOut
 from phalanx.engine.history import MAX_EVENTS, History, Thread, entered, error_details
 from phalanx.engine.history import to_text as _to_text
 from phalanx.engine.run import StateRun, Steps, iso_time, size_of
+from phalanx.engine.scheduler import BranchAborted, Current, Strand
 from phalanx.engine.task import LOCAL_ACCOUNT, LOCAL_REGION, MAX_PAYLOAD_BYTES
 from phalanx.errors import DefinitionError, PhalanxError, StatesError
 from phalanx.query.intrinsics import Sources
@@ -86,11 +101,13 @@ class Interpreter:
         self.history = History(include_data)
         # JSONata's $now()/$millis() read the execution's clock, so virtual time and
         # replays see the same instant the history records.
+        self._given_sources = sources
         self.sources = dataclasses.replace(sources or Sources(), now=lambda: self.history.now)
         self.max_events = max_events
         self.deadline: float | None = None
         self.start_time = 0.0
-        self._execution_context: dict[str, Any] = {}
+        self._seed = b""
+        self.current = Current(Strand("", self.history, {}))
 
     def text(self, value: Any) -> str:
         """JSON text of `value`, reusing the last one when the same object comes again.
@@ -109,18 +126,65 @@ class Interpreter:
 
     def tick(self) -> Steps:
         """Refresh the current time (after anything that may take time)."""
-        self.history.now = yield Now()
+        strand = self.current.strand
+        self.history.now = yield Now(strand.next_id(), strand.state)
+
+    def ask(self, effect: Any) -> Steps:
+        """Yield a deferred effect (it has an `id`) and return its answer, however it comes."""
+        answer = yield effect
+        if answer is PENDING:
+            answer = yield AWAIT
+            assert isinstance(answer, Answer) and answer.id == effect.id, (answer, effect)
+            return answer.value
+        return answer
+
+    def first_of(self, effects: list[Any]) -> Steps:
+        """Yield several deferred effects; returns `(index, answer)` of the first answered.
+
+        The others are cancelled: a callback raced against its timeouts.
+        """
+        pending: dict[str, int] = {}
+        for index, effect in enumerate(effects):
+            answer = yield effect
+            if answer is not PENDING:
+                ids = tuple(e.id for e in effects[:index])
+                if ids:
+                    yield Cancel(ids)
+                return index, answer
+            pending[effect.id] = index
+        answer = yield AWAIT
+        assert isinstance(answer, Answer) and answer.id in pending, answer
+        index = pending.pop(answer.id)
+        if pending:
+            yield Cancel(tuple(pending))
+        return index, answer.value
+
+    def random(self) -> Steps:
+        """A random float in [0, 1) from the runtime (retry jitter)."""
+        strand = self.current.strand
+        fraction: float = yield Random(strand.next_id(), strand.state)
+        return fraction
+
+    def sleep_effect(self, seconds: float) -> Sleep:
+        strand = self.current.strand
+        now = self.history.now
+        return Sleep(seconds, now + seconds, strand.next_id(), strand.state)
 
     def sleep(self, seconds: float) -> Steps:
         """Let `seconds` pass, unless the execution times out first."""
         if seconds > 0:
             now = self.history.now
             if self.deadline is not None and now + seconds >= self.deadline:
-                yield Sleep(max(0.0, self.deadline - now))
+                yield from self.ask(self.sleep_effect(max(0.0, self.deadline - now)))
                 yield from self.tick()
                 raise TimedOut()
-            yield Sleep(seconds)
+            yield from self.ask(self.sleep_effect(seconds))
         yield from self.tick()
+
+    def token(self, salt: str) -> str:
+        """An unguessable task token, the same on replay (it derives from the journaled seed)."""
+        digest = hashlib.blake2b(salt.encode("utf-8"), key=self._seed, digest_size=48).digest()
+        return "AQ" + base64.b64encode(digest).decode("ascii")
 
     def remaining(self) -> float | None:
         if self.deadline is None:
@@ -133,8 +197,18 @@ class Interpreter:
 
     # -- the execution ----------------------------------------------------
 
-    def run(self) -> Generator[Effect, Any, Outcome]:
+    def run(self) -> Generator[Request, Any, Outcome]:
         yield from self.tick()
+        seed = yield Seed(self.current.strand.next_id())
+        self._seed = bytes.fromhex(seed)
+        if self._given_sources is None:
+            # Intrinsics' and JSONata's randomness follows the journaled seed.
+            rng = random.Random(self._seed)
+            self.sources = dataclasses.replace(
+                self.sources,
+                rng=rng,
+                new_uuid=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            )
         self.start_time = self.history.now
         history = self.history
         timeout = self.machine.timeout_seconds
@@ -146,7 +220,7 @@ class Interpreter:
             timeout = EXPRESS_MAX_SECONDS if timeout is None else min(timeout, EXPRESS_MAX_SECONDS)
         if timeout is not None:
             self.deadline = self.start_time + timeout
-        self._execution_context = {
+        execution: dict[str, Any] = {
             "Id": self.info.execution_arn,
             "Input": self.input,
             "StartTime": iso_time(self.start_time),
@@ -155,7 +229,8 @@ class Interpreter:
         }
         if self.info.machine_type != "EXPRESS":
             # Express executions cannot be redriven: no RedriveCount (corpus express/).
-            self._execution_context["RedriveCount"] = 0
+            execution["RedriveCount"] = 0
+        self.current.strand.execution = execution
         history.add(
             "ExecutionStarted",
             Thread(),
@@ -230,7 +305,7 @@ class Interpreter:
         if retry_count is not None:
             state_context["RetryCount"] = retry_count
         return {
-            "Execution": self._execution_context,
+            "Execution": self.current.strand.execution,
             "StateMachine": {
                 "Id": self.info.state_machine_arn,
                 "Name": self.info.state_machine_name,
@@ -248,9 +323,10 @@ class Interpreter:
     ) -> int:
         # One slot stays free for the terminal event: the history never
         # holds more than max_events events.
-        if len(self.history) >= self.max_events - 1:
+        history = self.current.strand.history
+        if len(history) >= self.max_events - 1:
             raise EventLimit()
-        return self.history.add(event_type, thread, details, previous=previous)
+        return history.add(event_type, thread, details, previous=previous)
 
     def run_state(
         self,
@@ -262,6 +338,7 @@ class Interpreter:
     ) -> Steps:
         """Run one state; returns `(next state name or None, output)`."""
         self.check_deadline()
+        self.current.strand.state = state.name
         type_name = state.type_name
         input_text = self.text(raw_input)
         entered_previous = thread.last
@@ -285,7 +362,17 @@ class Interpreter:
                 result = yield from run.simple()
         except StatesError as error:
             raise run.evaluation_failure(error) from None
+        except BranchAborted:
+            # Another branch failed: a state still running is aborted, as AWS
+            # writes it (TaskStateAborted, WaitStateAborted, ...).
+            if type_name in _ABORTABLE:
+                self.add(f"{type_name}StateAborted", thread)
+            raise
         return result
+
+
+_ABORTABLE = frozenset({"Task", "Wait", "Parallel", "Map"})
+"""State types with an `...StateAborted` event (HistoryEventType)."""
 
 
 def _attempt(run: StateRun, state: Task | Parallel | Map) -> Steps:

@@ -24,17 +24,32 @@ DATA_LIMIT = "States.DataLimitExceeded"
 
 
 def size_of(text: str) -> int:
+    """Bytes of `text` as UTF-8, what the quotas count."""
     return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def input_too_large(state: str) -> Failure:
+    """AWS's failure for a state (or task) whose input is over the payload quota."""
+    return Failure(
+        DATA_LIMIT,
+        f"The state/task '{state}' has an input with a size exceeding "
+        "the maximum number of bytes service limit.",
+    )
+
+
+def result_too_large(state: str) -> Failure:
+    """AWS's failure for a state (or task) whose result is over the payload quota."""
+    return Failure(
+        DATA_LIMIT,
+        f"The state/task '{state}' returned a result with a size exceeding "
+        "the maximum number of bytes service limit.",
+    )
 
 
 def check_input_size(state: str, value: Any) -> None:
     """`States.DataLimitExceeded` when a state's effective input is over the quota."""
     if size_of(to_text(value)) > MAX_PAYLOAD_BYTES:
-        raise Failure(
-            DATA_LIMIT,
-            f"The state/task '{state}' has an input with a size exceeding "
-            "the maximum number of bytes service limit.",
-        )
+        raise input_too_large(state)
 
 
 def check_variable_sizes(state: str, assigned: dict[str, Any], variables: dict[str, Any]) -> None:

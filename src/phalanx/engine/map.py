@@ -22,6 +22,7 @@ from phalanx.engine.failures import Failure
 from phalanx.engine.history import History, Thread, to_text
 from phalanx.engine.item_reader import ITEM_READER_FAILED, parse_items
 from phalanx.engine.run import StateRun, Steps, iso_time
+from phalanx.engine.scheduler import BranchAborted, Strand, gather
 from phalanx.errors import StatesError
 
 
@@ -155,7 +156,9 @@ def _read_items(run: StateRun, state: Map, value: Any) -> Steps:
         parameters = run.jsonata_value(reader.get("Arguments", {}), "ItemReader/Arguments")
     else:
         parameters = io.template(reader.get("Parameters", {}), value, run.scope, "Parameters")
-    answer = yield CallService(run.state.name, resource, parameters)
+    answer = yield from run.interpreter.ask(
+        CallService(run.state.name, resource, parameters, id=run.effect_id())
+    )
     yield from run.interpreter.tick()
     assert isinstance(answer, ServiceResponse)
     if answer.error is not None:
@@ -189,6 +192,25 @@ def _child_context(
     return context
 
 
+def _max_concurrency(run: StateRun, state: Map, value: Any) -> int:
+    """How many iterations may run at once; 0 is no limit (AWS: "0 places no limit")."""
+    if run.jsonata and isinstance(state.max_concurrency, str):
+        limit = run.jsonata_value(state.max_concurrency, "MaxConcurrency")
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise StatesError(
+                "States.QueryEvaluationError",
+                f"The MaxConcurrency field must evaluate to a non-negative integer, "
+                f"got {to_text(limit)[:60]}",
+            )
+        return limit
+    if not run.jsonata and state.max_concurrency_path is not None:
+        return max(0, int(_integer_path(run, state.max_concurrency_path, "MaxConcurrency", value)))
+    literal = state.max_concurrency
+    return int(literal) if isinstance(literal, int | float) and literal > 0 else 0
+
+
 def run_map(run: StateRun, state: Map) -> Steps:
     interpreter = run.interpreter
     value = run.raw_input if run.jsonata else run.effective_input()
@@ -199,11 +221,11 @@ def run_map(run: StateRun, state: Map) -> Steps:
     processor = state.processor
     assert processor is not None
     distributed = (processor.processor_config or {}).get("Mode") == "DISTRIBUTED"
-    if not run.jsonata:
-        _integer_path(run, state.max_concurrency_path, "MaxConcurrency", value)
+    limit = _max_concurrency(run, state, value)
     batches = _batches(run, state, items, value)
     interpreter.add("MapStateStarted", run.thread, {"length": len(batches)})
     tolerated = _tolerance(run, state, value, len(batches))
+    map_run_arn = ""
     if distributed:
         map_run_arn = (
             f"{interpreter.info.state_machine_arn.replace(':stateMachine:', ':mapRun:')}"
@@ -211,82 +233,64 @@ def run_map(run: StateRun, state: Map) -> Steps:
         )
         interpreter.add("MapRunStarted", run.thread, {"mapRunArn": map_run_arn})
     language = run.state.query_language or run.language
-    outputs: list[Any] = []
-    failures = 0
-    for index, item in enumerate(batches):
+    outputs: list[Any] = [None] * len(batches)
+    failures = [0]
+    name = run.state.name
+
+    def iteration(index: int, strand: Strand) -> Steps:
+        item = batches[index]
         selected = _selector(run, state, value, index, item)
         if selected is not item:
             # An item as it comes is part of the state's input, already measured.
             run.check_input_size(selected)
-        thread = Thread(run.thread.last)
-        if not distributed:
-            interpreter.add("MapIterationStarted", thread, {"index": index, "name": run.state.name})
-        saved = interpreter.history
-        saved_context = interpreter._execution_context
+        thread = Thread(run.thread.last, f"{run.thread.label}{name}[{index}] ")
         variables = dict(run.variables)
         if distributed:
             # Each item runs as a child execution, whose events are not in this
             # history, with its own context (Execution.Id, Input: the item) and
             # no access to the outer variables (AWS "Passing data between states
             # with variables": Distributed Map children cannot reference them).
-            interpreter.history = History(saved.include_data)
-            interpreter.history.now = saved.now
-            interpreter._execution_context = _child_context(
-                saved_context, map_run_arn, index, selected, saved.now
+            strand.history = History(strand.history.include_data, clock=interpreter.history)
+            strand.execution = _child_context(
+                strand.execution, map_run_arn, index, selected, interpreter.history.now
             )
             variables = {}
+        else:
+            interpreter.add("MapIterationStarted", thread, {"index": index, "name": name})
         try:
             output = yield from interpreter.run_branch(
                 processor.states, processor.start_at, selected, variables, thread, language
             )
-            failure: Failure | None = None
-        except Failure as failed:
-            failure = failed
-        finally:
-            if distributed:
-                # Back to the parent's history and context, also when the
-                # execution times out or hits the event limit inside a child.
-                saved.now = interpreter.history.now
-                interpreter.history = saved
-                interpreter._execution_context = saved_context
-                # The child's events are not ours: the thread goes on from here.
-                thread.last = run.thread.last
-        if failure is not None:
-            failures += 1
-            last = thread.last
-            if not distributed:
-                # The iteration's end markers do not advance its thread: what
-                # follows links to the iteration's last state event (corpus
-                # scenarios/test_map_state_break_condition, test_map_state_retry).
-                interpreter.add(
-                    "MapIterationFailed", thread, {"index": index, "name": run.state.name}
-                )
-            run.thread.last = last
-            if failures > tolerated:
-                if distributed:
-                    # A failed child fails the Map Run once the tolerated
-                    # failures (0 by default) are exceeded; the Map state fails
-                    # with States.ExceedToleratedFailureThreshold, not with the
-                    # child's error (AWS error-handling docs; MapRunFailed
-                    # carries error and cause).
-                    interpreter.add(
-                        "MapRunFailed",
-                        run.thread,
-                        {"error": EXCEEDED, "cause": EXCEEDED_CAUSE},
-                    )
-                    raise Failure(EXCEEDED, EXCEEDED_CAUSE)
-                if tolerated > 0:
-                    raise Failure(EXCEEDED, EXCEEDED_CAUSE)
-                raise failure
-            outputs.append(None)
-            continue
-        last = thread.last
-        if not distributed:
+        except Failure:
+            _end_iteration(run, thread, distributed, "MapIterationFailed", index)
+            raise
+        except BranchAborted:
+            _end_iteration(run, thread, distributed, "MapIterationAborted", index)
+            raise
+        _end_iteration(run, thread, distributed, "MapIterationSucceeded", index)
+        return output
+
+    def finished(index: int, output: Any, failure: Failure | None) -> None:
+        if failure is None:
+            outputs[index] = output
+            return
+        failures[0] += 1
+        if failures[0] <= tolerated:
+            return
+        if distributed:
+            # A failed child fails the Map Run once the tolerated failures (0 by
+            # default) are exceeded; the Map state fails with
+            # States.ExceedToleratedFailureThreshold, not with the child's error
+            # (AWS error-handling docs; MapRunFailed carries error and cause).
             interpreter.add(
-                "MapIterationSucceeded", thread, {"index": index, "name": run.state.name}
+                "MapRunFailed", run.thread, {"error": EXCEEDED, "cause": EXCEEDED_CAUSE}
             )
-        run.thread.last = last
-        outputs.append(output)
+            raise Failure(EXCEEDED, EXCEEDED_CAUSE)
+        if tolerated > 0:
+            raise Failure(EXCEEDED, EXCEEDED_CAUSE)
+        raise failure
+
+    yield from gather(interpreter.current, len(batches), iteration, finished, limit)
     if distributed:
         # MapStateSucceeded and MapStateExited both follow MapRunSucceeded (as
         # most recordings show; AWS sometimes links the exit to MapRunStarted).
@@ -294,7 +298,7 @@ def run_map(run: StateRun, state: Map) -> Steps:
         interpreter.add("MapStateSucceeded", run.thread, previous=run_succeeded)
         run.thread.last = run_succeeded
     else:
-        last = len(interpreter.history)
+        last = len(interpreter.current.strand.history)
         interpreter.add("MapStateSucceeded", run.thread, previous=last)
         run.thread.last = last
     if run.jsonata:
@@ -302,3 +306,22 @@ def run_map(run: StateRun, state: Map) -> Steps:
     else:
         output, assigned = run.jsonpath_output(outputs)
     return run.finish(run.next_of(), output, assigned)
+
+
+def _end_iteration(
+    run: StateRun, thread: Thread, distributed: bool, event: str, index: int
+) -> None:
+    """Write an iteration's end marker; what follows links to its last state event.
+
+    The marker does not advance the iteration's thread (corpus
+    scenarios/test_map_state_break_condition, test_map_state_retry). A
+    distributed Map's child events are not in this history: the Map's
+    thread goes on from where it was.
+    """
+    if distributed:
+        return
+    last = thread.last
+    run.interpreter.add(event, thread, {"index": index, "name": run.state.name})
+    if event != "MapIterationAborted":
+        # MapStateFailed follows the failed iteration, not those it aborted.
+        run.thread.last = last

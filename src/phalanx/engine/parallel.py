@@ -1,8 +1,10 @@
 """The Parallel state: every branch on the same input; the result is their outputs in order.
 
-A branch failure fails the state with the branch's error (then Retry/Catch of
-the Parallel state apply). Each branch gets its own variable scope: it reads
-the outer variables, and its assignments stay inside it.
+All branches start when the state starts and run at once (`scheduler.gather`).
+The first branch failure fails the state with the branch's error (then
+Retry/Catch of the Parallel state apply); the branches still running are
+aborted. Each branch gets its own variable scope: it reads the outer
+variables, and its assignments stay inside it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from phalanx.asl import Parallel
 from phalanx.engine.failures import Failure
 from phalanx.engine.history import Thread
 from phalanx.engine.run import StateRun, Steps
+from phalanx.engine.scheduler import Strand, gather
 
 
 def run_parallel(run: StateRun, state: Parallel) -> Steps:
@@ -23,21 +26,33 @@ def run_parallel(run: StateRun, state: Parallel) -> Steps:
     else:
         value = run.parameters(run.effective_input())
     run.check_input_size(value)
-    interpreter.add("ParallelStateStarted", run.thread)
-    outputs: list[Any] = []
+    started = interpreter.add("ParallelStateStarted", run.thread)
+    outputs: list[Any] = [None] * len(state.branches)
     language = run.state.query_language or run.language
-    for branch in state.branches:
-        thread = Thread(run.thread.last)
-        try:
-            output = yield from interpreter.run_branch(
-                branch.states, branch.start_at, value, dict(run.variables), thread, language
-            )
-        except Failure:
-            run.thread.last = thread.last
-            raise
-        run.thread.last = thread.last
-        outputs.append(output)
-    interpreter.add("ParallelStateSucceeded", run.thread)
+    threads = [
+        Thread(started, f"{run.thread.label}{run.state.name}[{index}] ")
+        for index in range(len(state.branches))
+    ]
+
+    def start(index: int, strand: Strand) -> Steps:
+        branch = state.branches[index]
+        return interpreter.run_branch(
+            branch.states, branch.start_at, value, dict(run.variables), threads[index], language
+        )
+
+    def finished(index: int, output: Any, failure: Failure | None) -> None:
+        if failure is not None:
+            # ParallelStateFailed follows the failed branch's last event.
+            run.thread.last = threads[index].last
+            raise failure
+        outputs[index] = output
+
+    yield from gather(interpreter.current, len(state.branches), start, finished)
+    # Succeeded and Exited both follow the last branch event (corpus
+    # scenarios/test_parallel_state_nested: ParallelStateExited #11 -> #9).
+    last = len(interpreter.current.strand.history)
+    interpreter.add("ParallelStateSucceeded", run.thread, previous=last)
+    run.thread.last = last
     if run.jsonata:
         output, assigned = run.jsonata_output(outputs, has_result=True, default=outputs)
     else:

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 
 from phalanx.asl import Catcher, Retrier
 
-TERMINAL_ERRORS = frozenset({"States.Runtime"})
 # The docs say States.ALL does not catch States.DataLimitExceeded, but AWS does
 # catch a Lambda result over the limit with States.ALL (corpus
 # error_handling/test_task_lambda_catch_state_all_data_limit_exceeded...).
@@ -34,15 +33,12 @@ def matches(error_equals: Sequence[str], error: str) -> bool:
     """Does an `ErrorEquals` list cover `error`?
 
     `States.Runtime` is never caught nor retried, even when named (corpus
-    `scenarios/test_catch_states_runtime`); `States.DataLimitExceeded` only
-    when named.
+    `scenarios/test_catch_states_runtime`).
     """
     if error == "States.Runtime":
         return False
     if error in error_equals:
         return True
-    if error in TERMINAL_ERRORS:
-        return False
     if "States.ALL" in error_equals:
         return True
     return "States.TaskFailed" in error_equals and error != "States.Timeout"

@@ -1,4 +1,7 @@
-"""Task resources: which integration a `Resource` names, and Lambda's result shapes.
+"""Task resources: how the engine runs what a `Resource` names, and Lambda's result shapes.
+
+The ARN itself is parsed by `phalanx.asl.resources`, shared with the
+validator, IAM and the runtime.
 
 Two Lambda forms (AWS "Invoke an AWS Lambda function with Step Functions"):
 
@@ -22,6 +25,8 @@ import dataclasses
 import json
 from typing import Any, Protocol
 
+from phalanx.asl import resources
+from phalanx.asl.resources import ResourceKind
 from phalanx.engine.effects import LambdaResponse
 from phalanx.engine.history import from_text
 
@@ -55,7 +60,8 @@ class Resource:
     """A parsed Task resource.
 
     `kind` is "function" (Lambda ARN or phalanx.function), "invoke"
-    (`lambda:invoke`) or "service"; `service`/`action`/`pattern` come from a
+    (`lambda:invoke`), "activity" (an activity ARN) or "service";
+    `service`/`action`/`pattern` come from a
     `arn:aws:states:::service:action[.pattern]` ARN.
     """
 
@@ -70,26 +76,33 @@ class Resource:
 def parse_resource(
     resource: str | FunctionResource, region: str = LOCAL_REGION, account: str = LOCAL_ACCOUNT
 ) -> Resource:
-    """What `resource` names; a function object's ARN is in `region` under `account`."""
+    """How the engine runs `resource`; a function object's ARN is in `region` under `account`.
+
+    An activity is a worker's task; text that names no known form is run as
+    a function of that name (locally, an invoker or a mock answers it).
+    """
     if not isinstance(resource, str):
         return Resource("function", resource.arn(region, account), function=resource.name)
-    if resource.startswith("arn:") and ":states:::" in resource:
-        rest = resource.split(":states:::", 1)[1]
-        service, _, action = rest.partition(":")
-        action, _, pattern = action.partition(".")
-        if service == "lambda" and action == "invoke":
-            return Resource("invoke", resource, pattern=pattern or None)
+    parsed = resources.parse_resource(resource)
+    if parsed.kind is ResourceKind.ACTIVITY:
+        # arn:aws:states:<region>:<account>:activity:<name>: a worker's task, not a function.
+        return Resource("activity", resource, service="states", action="activity")
+    pattern = parsed.pattern.removeprefix(".") or None
+    if parsed.is_lambda_invoke:
+        return Resource("invoke", resource, pattern=pattern)
+    if parsed.kind in (ResourceKind.INTEGRATION, ResourceKind.HTTP):
         return Resource(
-            "service", resource, service=service, action=action, pattern=pattern or None
+            "service", resource, service=parsed.service, action=parsed.action, pattern=pattern
         )
+    if parsed.kind is ResourceKind.SDK:
+        action = f"{parsed.service}:{parsed.action}"
+        return Resource("service", resource, service="aws-sdk", action=action, pattern=pattern)
     return Resource("function", resource, function=resource)
 
 
 def function_arn(function: str, region: str = LOCAL_REGION, account: str = LOCAL_ACCOUNT) -> str:
     """A full function ARN for a name or ARN (Lambda accepts both)."""
-    if function.startswith("arn:"):
-        return function
-    return f"arn:aws:lambda:{region}:{account}:function:{function}"
+    return resources.function_arn(function, region, account)
 
 
 def parse_payload(response: LambdaResponse) -> Any:

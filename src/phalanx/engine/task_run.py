@@ -3,6 +3,8 @@
 Events follow the recorded histories: a function ARN gives
 `LambdaFunctionScheduled/Started/Succeeded|Failed|TimedOut`; `lambda:invoke`
 and other integrations give `TaskScheduled/Started/Succeeded|Failed|TimedOut`.
+A `.waitForTaskToken` task and an Activity task wait for someone else
+(`callbacks.py`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from phalanx.asl import Task
-from phalanx.engine import io
+from phalanx.engine import callbacks, io, limits
+from phalanx.engine.callbacks import TIMEOUT_ERRORS
 from phalanx.engine.effects import CallService, InvokeLambda, LambdaResponse, ServiceResponse
 from phalanx.engine.failures import Failure, TimedOut
 from phalanx.engine.history import data, error_details, from_text, to_text
@@ -46,20 +49,19 @@ def _seconds(run: StateRun, value: Any, path: str | None, field: str) -> float |
 
 def run_task(run: StateRun, state: Task) -> Steps:
     """Run the Task's work (one attempt); returns `(next, output)` via `run.finish`."""
-    if run.jsonata:
-        arguments = state.arguments
-        request = run.raw_input if arguments is None else run.jsonata_value(arguments, "Arguments")
-    else:
-        request = run.parameters(run.effective_input())
-    run.check_input_size(request)
+    request = run.effective_parameters()
     timeout = _seconds(run, state.timeout_seconds, state.timeout_seconds_path, "TimeoutSeconds")
     heartbeat = _seconds(
         run, state.heartbeat_seconds, state.heartbeat_seconds_path, "HeartbeatSeconds"
     )
     info = run.interpreter.info
     resource = parse_resource(state.resource, info.region, info.account)
-    if resource.kind == "function":
-        result = yield from _invoke_function(run, resource, request, timeout)
+    if resource.kind == "activity":
+        result = yield from callbacks.run_activity(run, resource, request, timeout, heartbeat)
+    elif resource.pattern == "waitForTaskToken":
+        result = yield from callbacks.wait_for_token(run, resource, request, timeout, heartbeat)
+    elif resource.kind == "function":
+        result = yield from _invoke_function(run, resource, request, timeout, heartbeat)
     else:
         result = yield from _integration(run, resource, request, timeout, heartbeat)
     if run.jsonata:
@@ -78,7 +80,7 @@ def _limit(run: StateRun, timeout: float | None) -> tuple[float | None, bool]:
 
 
 def _invoke_function(
-    run: StateRun, resource: Resource, payload: Any, timeout: float | None
+    run: StateRun, resource: Resource, payload: Any, timeout: float | None, heartbeat: float | None
 ) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
@@ -91,7 +93,11 @@ def _invoke_function(
     interpreter.add("LambdaFunctionStarted", thread)
     limit, is_deadline = _limit(run, timeout)
     assert resource.function is not None
-    response = yield InvokeLambda(run.state.name, resource.function, payload, limit)
+    response = yield from interpreter.ask(
+        InvokeLambda(
+            run.state.name, resource.function, payload, limit, heartbeat, id=run.effect_id()
+        )
+    )
     yield from interpreter.tick()
     assert isinstance(response, LambdaResponse)
     if response.timed_out:
@@ -111,10 +117,6 @@ def _invoke_function(
     return result
 
 
-TIMEOUT_ERRORS = ("States.Timeout", "States.HeartbeatTimeout")
-"""Errors recorded as a `TaskTimedOut`/`LambdaFunctionTimedOut` event, not as a failure."""
-
-
 def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Failure | None:
     """The failure an invocation ended with; `task` names the resource in limit causes
     (the function ARN, or `lambda` for lambda:invoke)."""
@@ -130,12 +132,8 @@ def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Fai
     if response.function_error is not None:
         error, cause = function_error(response)
         return Failure(error, cause)
-    if len(response.payload.encode("utf-8")) > MAX_PAYLOAD_BYTES:
-        return Failure(
-            "States.DataLimitExceeded",
-            f"The state/task '{task or arn}' returned a result with a size exceeding "
-            "the maximum number of bytes service limit.",
-        )
+    if limits.size_of(response.payload) > MAX_PAYLOAD_BYTES:
+        return limits.result_too_large(task or arn)
     return None
 
 
@@ -194,7 +192,16 @@ def _integration(
                     "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
                 )
                 raise failure from None
-        response = yield InvokeLambda(run.state.name, parameters["FunctionName"], payload, limit)
+        response = yield from interpreter.ask(
+            InvokeLambda(
+                run.state.name,
+                parameters["FunctionName"],
+                payload,
+                limit,
+                heartbeat,
+                id=run.effect_id(),
+            )
+        )
         yield from interpreter.tick()
         assert isinstance(response, LambdaResponse)
         if response.timed_out:
@@ -214,8 +221,10 @@ def _integration(
             raise invoke_failure
         result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
     else:
-        answer = yield CallService(run.state.name, resource.arn, parameters)
-        yield from interpreter.tick()
+        call = CallService(
+            run.state.name, resource.arn, parameters, limit, heartbeat, id=run.effect_id()
+        )
+        answer = yield from _within(run, call, limit, is_deadline)
         assert isinstance(answer, ServiceResponse)
         if answer.error is not None:
             details = {**kind, **error_details(answer.error, answer.cause)}
@@ -227,3 +236,23 @@ def _integration(
         result = answer.output
     interpreter.add("TaskSucceeded", thread, {**kind, **data("output", result)})
     return result
+
+
+def _within(run: StateRun, effect: Any, limit: float | None, is_deadline: bool) -> Steps:
+    """The answer to `effect`, or `States.Timeout` once `limit` seconds pass first.
+
+    Every task kind has the same limits: a service call that outlives the
+    state's TimeoutSeconds times out as a Lambda call does.
+    """
+    interpreter = run.interpreter
+    if limit is None:
+        answer = yield from interpreter.ask(effect)
+        yield from interpreter.tick()
+        return answer
+    index, answer = yield from interpreter.first_of([effect, interpreter.sleep_effect(limit)])
+    yield from interpreter.tick()
+    if index == 1:
+        if is_deadline:
+            raise TimedOut()
+        return ServiceResponse(error="States.Timeout")
+    return answer

@@ -12,7 +12,6 @@ from phalanx.engine import choice as choice_rules
 from phalanx.engine import expressions, io
 from phalanx.engine.history import to_text as _to_text
 from phalanx.errors import StatesError
-from phalanx.query import json_type
 
 if TYPE_CHECKING:  # run.py imports this module: only the type is needed here
     from phalanx.engine.run import StateRun
@@ -39,13 +38,7 @@ def wait_seconds(run: StateRun, state: Wait) -> float:
             seconds = run.jsonata_value(seconds, "Seconds")
             if not _is_integer(seconds) or seconds < 0:
                 text = expressions.expression_text(str(state.seconds))
-                raise expressions.EvaluationError(
-                    f"The JSONata expression '{text}' "
-                    "specified for the field 'Seconds' returned an unexpected result type. "
-                    f"Expected 'integer', but was '{json_type(seconds)}' for value: "
-                    f"{_to_text(seconds)}",
-                    "Seconds",
-                )
+                raise expressions.unexpected_type(text, "Seconds", "integer", seconds)
         if timestamp is not None and expressions.is_expression(timestamp):
             timestamp = run.jsonata_value(timestamp, "Timestamp")
             if choice_rules.parse_timestamp(timestamp) is None:

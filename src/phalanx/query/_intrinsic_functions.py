@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from phalanx.asl.fields import is_number
 from phalanx.errors import StatesError
 from phalanx.query._json import java_text, to_json
 
@@ -67,19 +68,15 @@ def invalid(name: str) -> StatesError:
     return StatesError("States.Runtime", f"Invalid arguments in States.{name}")
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _java_round(name: str, value: Any) -> int:
     """Java `Math.round`: half up, towards positive infinity (-1.5 -> -1)."""
-    if not _is_number(value) or not math.isfinite(value):
+    if not is_number(value) or not math.isfinite(value):
         raise invalid(name)
     return math.floor(value + 0.5) if isinstance(value, float) else int(value)
 
 
 def _truncate(name: str, value: Any) -> int:
-    if not _is_number(value) or not math.isfinite(value):
+    if not is_number(value) or not math.isfinite(value):
         raise invalid(name)
     return int(value)
 

@@ -19,6 +19,7 @@ from typing import Any, TypeAlias
 
 from phalanx.errors import QuerySyntaxError
 from phalanx.query import jsonpath
+from phalanx.query._scanning import DIGITS, Scanner
 
 MAX_TEXT_LENGTH = 10_000
 """Longest intrinsic expression we parse."""
@@ -102,23 +103,15 @@ def parse_call(text: str) -> Intrinsic:
     return call
 
 
-class _Parser:
+class _Parser(Scanner):
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
+        super().__init__(text)
         self.calls = 0
 
     def error(self, message: str, position: int | None = None) -> QuerySyntaxError:
         where = self.pos if position is None else position
         found = repr(self.text[where]) if where < len(self.text) else "end of text"
         return QuerySyntaxError(self.text, where, f"{message} {found}")
-
-    def peek(self) -> str:
-        return self.text[self.pos] if self.pos < len(self.text) else ""
-
-    def skip_spaces(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
-            self.pos += 1
 
     def call(self) -> Intrinsic:
         start = self.pos
@@ -131,8 +124,7 @@ class _Parser:
             )
         self.pos += len(PREFIX)
         name_at = self.pos
-        while self.peek() and self.peek() in _NAME_CHARS:
-            self.pos += 1
+        self.skip(_NAME_CHARS)
         name = self.text[name_at : self.pos]
         if name not in ARITY:
             raise QuerySyntaxError(self.text, start, f"unknown intrinsic function 'States.{name}'")
@@ -214,31 +206,20 @@ class _Parser:
 
     def number(self) -> LiteralArg:
         start = self.pos
-        if self.peek() == "-":
-            self.pos += 1
-        digits_at = self.pos
-        while self.peek() and self.peek() in "0123456789":
-            self.pos += 1
-        if self.pos == digits_at:
+        if not self.skip_integer():
             raise self.error("expected a number, found", start)
         is_float = False
         if self.peek() == ".":
             is_float = True
             self.pos += 1
-            fraction_at = self.pos
-            while self.peek() and self.peek() in "0123456789":
-                self.pos += 1
-            if self.pos == fraction_at:
+            if not self.skip(DIGITS):
                 raise self.error("expected digits after '.', found")
         if self.peek() and self.peek() in "eE":
             is_float = True
             self.pos += 1
             if self.peek() and self.peek() in "+-":
                 self.pos += 1
-            exponent_at = self.pos
-            while self.peek() and self.peek() in "0123456789":
-                self.pos += 1
-            if self.pos == exponent_at:
+            if not self.skip(DIGITS):
                 raise self.error("expected an exponent, found")
         text = self.text[start : self.pos]
         value: int | float = float(text) if is_float else int(text)
@@ -249,26 +230,9 @@ class _Parser:
     def path(self) -> PathArg:
         """A path runs to the next ',' or ')' outside brackets, quotes and parentheses."""
         start = self.pos
-        depth = 0
-        quote = ""
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if quote:
-                if char == "\\":
-                    self.pos += 1
-                elif char == quote:
-                    quote = ""
-            elif char in ("'", '"'):
-                quote = char
-            elif char in "[(":
-                depth += 1
-            elif char in "])":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif char == "," and depth == 0:
+        for char, depth in self.outside_quotes():
+            if depth == 0 and char in "]),":
                 break
-            self.pos += 1
         source = self.text[start : self.pos].rstrip(" \t\r\n")
         try:
             return PathArg(jsonpath.parse(source))

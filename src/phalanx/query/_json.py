@@ -14,6 +14,8 @@ import math
 from decimal import Decimal
 from typing import Any
 
+from phalanx.asl.fields import json_type as json_type  # the one definition, re-exported
+
 
 def to_json(value: Any) -> str:
     """Compact JSON text as Jackson writes it: no spaces, non-ASCII kept."""
@@ -57,20 +59,3 @@ def java_text(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(java_text(item) for item in value) + "]"
     return str(value)
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name AWS uses in messages: `object`, `array`, `string`..."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__

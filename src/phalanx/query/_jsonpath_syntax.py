@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from phalanx.errors import QuerySyntaxError
+from phalanx.query._scanning import DIGITS, Scanner
 
 MAX_PATH_LENGTH = 10_000
 """Longest path text we parse (ASL strings are far shorter in practice)."""
@@ -42,13 +43,12 @@ FUNCTIONS = ("length",)
 _BLANKS = " \t\r\n"
 _NAME_STOP = frozenset(".[]()'\" \t\r\n")
 _FILTER_NAME_STOP = _NAME_STOP | frozenset("=!<>&|,~")
-_DIGITS = "0123456789"
+_DIGITS = DIGITS
 _NUMBER_CHARS = frozenset(_DIGITS + ".eE+")
 _VARIABLE_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _VARIABLE_CHARS = _VARIABLE_START | frozenset("0123456789")
 _BARE_WORD_STOP = _FILTER_NAME_STOP | frozenset("@$/{}:;?*")
 _BARE_WORD_START_REFUSED = frozenset("-.+") | frozenset(_DIGITS)
-_JAYWAY_NUMBER_CHARS = frozenset(_DIGITS + "-.eE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,10 +194,9 @@ def parse_steps(text: str) -> tuple[str, tuple[Step, ...]]:
     return root, steps
 
 
-class _Parser:
+class _Parser(Scanner):
     def __init__(self, text: str, *, start: int = 0, end: int | None = None) -> None:
-        self.text = text if end is None else text[:end]
-        self.pos = start
+        super().__init__(text if end is None else text[:end], start)
         self.depth = 0
         # Where the current path's `$`/`@` stands, counted as one character
         # (`$$` and `$name` roots are one `$` to Jayway), and where the
@@ -214,21 +213,10 @@ class _Parser:
             message = f"{message} (end of text)"
         return QuerySyntaxError(self.text, where, message)
 
-    def at_end(self) -> bool:
-        return self.pos >= len(self.text)
-
-    def peek(self, offset: int = 0) -> str:
-        index = self.pos + offset
-        return self.text[index] if index < len(self.text) else ""
-
     def expect(self, char: str) -> None:
         if self.peek() != char:
             raise self.error(f"expected {char!r}, found")
         self.pos += 1
-
-    def skip_spaces(self) -> None:
-        while self.peek() in (" ", "\t", "\r", "\n") and not self.at_end():
-            self.pos += 1
 
     # -- roots and steps ---------------------------------------------------
     def root(self) -> str:
@@ -241,8 +229,7 @@ class _Parser:
             return "$$"
         if self.peek() in _VARIABLE_START and self.peek():
             start = self.pos
-            while self.peek() and self.peek() in _VARIABLE_CHARS:
-                self.pos += 1
+            self.skip(_VARIABLE_CHARS)
             self.path_base = self.pos - 1
             return self.text[start : self.pos]
         return "$"
@@ -345,27 +332,12 @@ class _Parser:
     def script(self, open_at: int) -> Script:
         """`[( ... )]`: balanced parentheses and brackets, quotes respected."""
         start = self.pos
-        depth = 0
-        quote = ""
-        while not self.at_end():
-            char = self.peek()
-            if quote:
-                if char == "\\":
-                    self.pos += 1
-                elif char == quote:
-                    quote = ""
-            elif char in ("'", '"'):
-                quote = char
-            elif char in "([":
-                depth += 1
-            elif char in ")]":
-                depth -= 1
-                if depth < 0:
-                    break
-                if depth == 0 and char == ")":
-                    self.pos += 1
-                    return Script(self.text[start : self.pos], open_at - self.path_base)
-            self.pos += 1
+        for char, depth in self.outside_quotes():
+            if char in ")]" and depth == 0:
+                break
+            if char == ")" and depth == 1:
+                self.pos += 1
+                return Script(self.text[start : self.pos], open_at - self.path_base)
         raise QuerySyntaxError(self.text, open_at, f"unclosed script selector opened at {open_at}")
 
     def quoted(self) -> str:
@@ -392,14 +364,10 @@ class _Parser:
 
     def integer(self) -> int:
         start = self.pos
-        if self.peek() == "-":
-            self.pos += 1
-        digits_at = self.pos
-        while self.peek() and self.peek() in _DIGITS:
-            self.pos += 1
-        if self.pos == digits_at:
+        digits = self.skip_integer()
+        if not digits:
             raise self.error("expected an integer, found", start)
-        if self.pos - digits_at > 10:
+        if digits > 10:
             raise QuerySyntaxError(self.text, start, "index is too large")
         return int(self.text[start : self.pos])
 
@@ -555,6 +523,5 @@ class _Parser:
             out.append(char)
             self.pos += 1
         flags_at = self.pos
-        while self.peek() and self.peek() in "imsux":
-            self.pos += 1
+        self.skip("imsux")
         return Regex("".join(out), self.text[flags_at : self.pos])

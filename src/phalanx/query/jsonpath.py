@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from phalanx.asl.fields import is_number
 from phalanx.errors import QuerySyntaxError, StatesError
 from phalanx.query._json import java_text, to_json
 from phalanx.query._jsonpath_syntax import (
@@ -105,10 +106,6 @@ class JsonPath:
     def is_definite(self) -> bool:
         """True for a Reference Path: single names and single indexes only."""
         return all(_is_definite(step) for step in self.steps)
-
-    @property
-    def is_variable(self) -> bool:
-        return self.root not in ("$", "$$")
 
 
 def _is_definite(step: Step) -> bool:
@@ -390,7 +387,7 @@ def _compare(comparison: Comparison, member: Any, document: Any) -> bool:
     if op in ("==", "!="):
         equal = _same_type(left, right) and left == right
         return equal if op == "==" else not equal
-    both_numbers = _is_number(left) and _is_number(right)
+    both_numbers = is_number(left) and is_number(right)
     if not (both_numbers or (isinstance(left, str) and isinstance(right, str))):
         return False
     if op == "<":
@@ -402,12 +399,8 @@ def _compare(comparison: Comparison, member: Any, document: Any) -> bool:
     return bool(left >= right)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
 def _same_type(left: Any, right: Any) -> bool:
-    if _is_number(left) and _is_number(right):
+    if is_number(left) and is_number(right):
         return True
     return type(left) is type(right)
 

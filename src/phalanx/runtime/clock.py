@@ -15,10 +15,8 @@ import contextlib
 import contextvars
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Protocol
-
-DEFAULT_EPOCH = 1_704_067_200.0
-"""2024-01-01T00:00:00Z: where a virtual clock starts unless told otherwise."""
 
 
 class Clock(Protocol):
@@ -41,10 +39,14 @@ class RealClock:
 
 
 class VirtualClock:
-    """Time that only moves when something sleeps, and then instantly."""
+    """Time that only moves when something sleeps, and then instantly.
 
-    def __init__(self, start: float = DEFAULT_EPOCH) -> None:
-        self._now = start
+    It starts now unless given `start` (epoch seconds): a fixed start makes
+    `$$.Execution.StartTime` and every timestamp the same from run to run.
+    """
+
+    def __init__(self, start: float | None = None) -> None:
+        self._now = time.time() if start is None else start
 
     def now(self) -> float:
         return self._now
@@ -55,6 +57,24 @@ class VirtualClock:
 
     def set(self, moment: float) -> None:
         self._now = moment
+
+
+def epoch_seconds(moment: datetime | str) -> float:
+    """An ISO 8601 text (`2024-01-01T00:00:00Z`) or a datetime as epoch seconds.
+
+    A time without a zone is UTC, as Step Functions' timestamps are. Raises
+    `ValueError` for text that is not an ISO 8601 date and time.
+    """
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment.strip())
+        except ValueError:
+            raise ValueError(
+                f"{moment!r} is not an ISO 8601 time (e.g. 2024-01-01T00:00:00Z)"
+            ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
 
 
 _current: contextvars.ContextVar[Clock | None] = contextvars.ContextVar(

@@ -5,7 +5,6 @@
   error whose payload is `{"errorMessage", "errorType", "requestId",
   "stackTrace"}`, a result that is not JSON becomes `Runtime.MarshalError`,
   `bytes` are returned as the raw payload.
-* `MockInvoker` answers from canned results per function and call.
 
 Handlers run in a daemon thread, joined with the timeout as a real-time
 backstop: a handler stuck in `while True:` is abandoned when its timeout
@@ -37,9 +36,10 @@ import time
 import traceback
 import uuid
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol
 
+from phalanx.asl.resources import parse_function_name
 from phalanx.engine.effects import InvokeLambda, LambdaResponse
 from phalanx.engine.task import function_arn
 from phalanx.functions import LambdaFunction
@@ -52,9 +52,7 @@ class Invoker(Protocol):
 
 def function_name(function: str) -> str:
     """`name` from a name, `arn:...:function:name[:qualifier]` or `account:function:name`."""
-    if ":function:" in function:
-        return function.split(":function:", 1)[1].split(":", 1)[0]
-    return function.split(":", 1)[0]
+    return parse_function_name(function).name
 
 
 MAX_FUNCTION_TIMEOUT = 900
@@ -134,24 +132,39 @@ class _RoutedStdout:
         return getattr(self._stdout, name)
 
 
+_routing_lock = threading.Lock()
+_routing: dict[str, Any] = {"calls": 0, "router": None, "abandoned": False}
+
+
 @contextlib.contextmanager
 def _handler_output(running: Callable[[], bool]) -> Iterator[None]:
-    """Route the handler thread's prints to stderr while it runs.
+    """Route the handler threads' prints to stderr while any handler runs.
 
-    When a handler is abandoned after its timeout (`running()` still true) the
-    router stays installed: it is transparent for every other thread.
+    Calls may run at once (Parallel branches): the last one to finish puts
+    `sys.stdout` back. When a handler is abandoned after its timeout
+    (`running()` still true) the router stays installed: it is transparent
+    for every other thread.
     """
-    original = sys.stdout
-    if isinstance(original, _RoutedStdout):
-        yield
-        return
-    routed = _RoutedStdout(original)
-    sys.stdout = routed
+    with _routing_lock:
+        _routing["calls"] += 1
+        if not isinstance(sys.stdout, _RoutedStdout):
+            _routing["router"] = _RoutedStdout(sys.stdout)
+            sys.stdout = _routing["router"]
     try:
         yield
     finally:
-        if sys.stdout is routed and not running():
-            sys.stdout = original
+        with _routing_lock:
+            _routing["calls"] -= 1
+            _routing["abandoned"] = _routing["abandoned"] or running()
+            router = _routing["router"]
+            if (
+                _routing["calls"] == 0
+                and not _routing["abandoned"]
+                and router is not None
+                and sys.stdout is router
+            ):
+                sys.stdout = router._stdout
+                _routing["router"] = None
 
 
 class _Worker:
@@ -257,15 +270,22 @@ class FunctionInvoker:
         self.clock = clock or RealClock()
         self.request_ids = request_ids or (lambda: str(uuid.uuid4()))
         self.monotonic = monotonic
-        self._worker_box: list[_Worker] = []
+        self._idle: list[_Worker] = []
+        self._idle_lock = threading.Lock()
 
     def _worker(self) -> _Worker:
-        """This invoker's handler thread, started on first use, stopped with the invoker."""
-        if not self._worker_box:
-            worker = _Worker()
-            weakref.finalize(self, worker.stop)
-            self._worker_box.append(worker)
-        return self._worker_box[0]
+        """An idle handler thread of this invoker, or a new one (calls may run at once:
+        Parallel branches); each is stopped with the invoker."""
+        with self._idle_lock:
+            if self._idle:
+                return self._idle.pop()
+        worker = _Worker()
+        weakref.finalize(self, worker.stop)
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        with self._idle_lock:
+            self._idle.append(worker)
 
     def invoke(self, request: InvokeLambda) -> LambdaResponse:
         name = function_name(request.function)
@@ -352,8 +372,9 @@ class FunctionInvoker:
             done.wait(timeout)
         if not done.is_set():
             # Python cannot stop the thread: it leaks until the handler returns.
-            self._worker_box.clear()
             worker.stop()
+        else:
+            self._release(worker)
         if not box or (timeout is not None and elapsed.seconds() > timeout):
             if isinstance(self.clock, VirtualClock) and timeout is not None:
                 self.clock.set(elapsed.clock_start + timeout)
@@ -362,52 +383,3 @@ class FunctionInvoker:
         if kind == "interrupt":
             raise value
         return kind, value
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class MockedResult:
-    """One canned invocation result: a `value` returned, or an error raised."""
-
-    value: Any = None
-    error: str | None = None
-    cause: str | None = None
-    timed_out: bool = False
-
-
-class MockInvoker:
-    """Answers each call to a function with the next of its canned results.
-
-    The last result repeats once the list is spent. Functions without
-    results fall through to `fallback` (if any) or are not found.
-    """
-
-    def __init__(
-        self,
-        results: Mapping[str, Sequence[MockedResult]],
-        fallback: Invoker | None = None,
-    ) -> None:
-        self.results = {name: list(values) for name, values in results.items()}
-        self.calls: dict[str, int] = {}
-        self.fallback = fallback
-
-    def invoke(self, request: InvokeLambda) -> LambdaResponse:
-        name = function_name(request.function)
-        canned = self.results.get(name)
-        if not canned:
-            if self.fallback is not None:
-                return self.fallback.invoke(request)
-            return LambdaResponse(not_found=True)
-        count = self.calls.get(name, 0)
-        self.calls[name] = count + 1
-        result = canned[min(count, len(canned) - 1)]
-        if result.timed_out:
-            return LambdaResponse(timed_out=True)
-        if result.error is not None:
-            document = {
-                "errorMessage": result.cause or "",
-                "errorType": result.error,
-                "requestId": "mock",
-                "stackTrace": [],
-            }
-            return LambdaResponse(payload=json.dumps(document), function_error="Unhandled")
-        return _marshal(result.value, "mock")

@@ -3,8 +3,8 @@
     execution = run(machine, {"x": 1}, functions={"roll": roll}, fast=True)
     execution.status, execution.output, execution.history
 
-`drive` is the whole protocol between engine and runtime: send each effect's
-answer back into the interpreter. Every answer is appended to `journal`;
+`drive` (`runtime/driver.py`) is the whole protocol between engine and
+runtime: answer each effect, several at once, and journal the answers;
 `drive(..., replay=journal)` feeds recorded answers first, so an execution
 persisted as (machine, input, journal) resumes exactly where it stopped.
 """
@@ -16,43 +16,30 @@ import random
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from phalanx.asl import StateMachine
-from phalanx.engine.effects import (
-    CallService,
-    Effect,
-    InvokeLambda,
-    Now,
-    Outcome,
-    Random,
-    ServiceResponse,
-    Sleep,
-)
+from phalanx.engine.effects import CallService, ServiceResponse
 from phalanx.engine.history import MAX_EVENTS, to_text
 from phalanx.engine.interpreter import ExecutionInfo, Interpreter
 from phalanx.engine.task import MAX_PAYLOAD_BYTES, parse_resource
-from phalanx.errors import DefinitionError
+from phalanx.errors import DefinitionError, InvalidMachineError
 from phalanx.functions import LambdaFunction
-from phalanx.query.intrinsics import Sources
-from phalanx.runtime.clock import Clock, RealClock, VirtualClock
+from phalanx.runtime.clock import Clock, RealClock, VirtualClock, epoch_seconds
+from phalanx.runtime.driver import (
+    CallbackHandler,
+    ServiceHandler,
+    advance,
+    drive,
+    unanswered_callback,
+    unmocked_service,
+)
 from phalanx.runtime.lambdas import FunctionInvoker, Invoker
 from phalanx.runtime.mocks import Mocks, StateMocks
 
-ServiceHandler = Callable[[CallService], ServiceResponse]
-
-
-def unmocked_service(request: CallService) -> ServiceResponse:
-    """The default for integrations other than Lambda: a clear failure."""
-    return ServiceResponse(
-        error="States.Runtime",
-        cause=(
-            f"State '{request.state}' calls {request.resource}, which is not mocked: "
-            "only Lambda runs locally; mock other integrations (MockConfigFile or "
-            "phalanx.testing)"
-        ),
-    )
+__all__ = ["Execution", "advance", "drive", "local_objects", "run", "unmocked_service"]
 
 
 def local_objects(root: str | Path, fallback: ServiceHandler = unmocked_service) -> ServiceHandler:
@@ -73,67 +60,6 @@ def local_objects(root: str | Path, fallback: ServiceHandler = unmocked_service)
             return ServiceResponse(error="S3.NoSuchKey", cause=f"{path}: {error}")
 
     return handler
-
-
-def drive(
-    interpreter: Interpreter,
-    clock: Clock,
-    invoker: Invoker,
-    services: ServiceHandler = unmocked_service,
-    rng: random.Random | None = None,
-    journal: list[Any] | None = None,
-    replay: Sequence[Any] = (),
-    mocks: StateMocks | None = None,
-    on_event: Callable[[dict[str, Any]], None] | None = None,
-) -> Outcome:
-    """Run the interpreter to its outcome, answering each effect.
-
-    `mocks` answers the task effects of mocked states; `on_event` sees each
-    history event as soon as the step that produced it is done.
-    """
-    rng = rng or random.Random()
-    steps = interpreter.run()
-    answer: Any = None
-    position = 0
-    seen = 0
-    while True:
-        try:
-            effect: Effect = steps.send(answer)
-        except StopIteration as stop:
-            outcome: Outcome = stop.value
-            if on_event is not None:
-                for event in outcome.history[seen:]:
-                    on_event(event)
-            return outcome
-        if on_event is not None:
-            events = interpreter.history.events
-            for event in events[seen:]:
-                on_event(event)
-            seen = len(events)
-        if position < len(replay):
-            answer = replay[position]
-        elif isinstance(effect, Now):
-            answer = clock.now()
-        elif isinstance(effect, Sleep):
-            clock.sleep(effect.seconds)
-            answer = None
-        elif isinstance(effect, InvokeLambda):
-            if mocks is not None and effect.state in mocks:
-                answer = mocks.invoke(effect)
-            else:
-                answer = invoker.invoke(effect)
-        elif isinstance(effect, CallService):
-            if mocks is not None and effect.state in mocks:
-                answer = mocks.call(effect)
-            else:
-                answer = services(effect)
-        elif isinstance(effect, Random):
-            answer = rng.random()
-        else:  # pragma: no cover - the Effect union is closed
-            raise TypeError(f"unknown effect {effect!r}")
-        position += 1
-        if journal is not None:
-            journal.append(answer)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -242,6 +168,15 @@ def check_machine_type(machine: StateMachine, machine_type: str) -> None:
             )
 
 
+def refuse_invalid(machine: StateMachine, machine_type: str) -> None:
+    """`InvalidMachineError` with the validator's errors when AWS would refuse `machine`."""
+    from phalanx.validation import validate
+
+    result = validate(machine, machine_type=machine_type)
+    if not result.ok:
+        raise InvalidMachineError(result.errors)
+
+
 def collect_functions(
     machine: StateMachine,
     functions: Mapping[str, LambdaFunction | Callable[[Any, Any], Any]]
@@ -282,24 +217,42 @@ def run(
     max_events: int = MAX_EVENTS,
     items_root: str | Path | None = None,
     input_text: str | None = None,
+    start_time: datetime | str | None = None,
+    validate: bool = True,
+    callbacks: CallbackHandler | None = None,
+    trace: Callable[[dict[str, Any], str], None] | None = None,
 ) -> Execution:
     """Run `machine` on `input` in this process and return the finished execution.
 
     `fast=True` uses a virtual clock: waits, backoffs and timeouts pass
-    instantly. `functions` registers Lambda handlers by name (for ARN
-    resources); `phalanx.function`s used directly as resources need no
-    registration. `services` answers non-Lambda integrations; `mocks` (by
-    state name, see `phalanx.testing`) answer the tasks of the states they
-    name, per call. `on_event` sees each history event as it happens.
+    instantly. It starts at the current time; `start_time` (a datetime or
+    ISO 8601 text, UTC when it has no zone) fixes it, so `$$.Execution.StartTime`
+    and every timestamp are the same from run to run. `functions` registers
+    Lambda handlers by name (for ARN resources); `phalanx.function`s used
+    directly as resources need no registration. `services` answers non-Lambda
+    integrations; `mocks` (by state name, see `phalanx.testing`) answer the
+    tasks of the states they name, per call. `on_event` sees each history
+    event as it happens; `trace` sees it with the label of its branch or
+    iteration (`"Fulfil[1] "`, `""` at the top level; `runtime.trace.TextTrace`
+    renders them).
     `machine_type` (STANDARD or EXPRESS) defaults to the machine's declared
     `type`, else STANDARD. `input_text` is the input as the caller wrote it
     (shown in ExecutionStarted).
+    `callbacks` answers `.waitForTaskToken` tasks and activities that no mock
+    answers: called with the `Callback` (its token, activity, parameters), it
+    returns a `CallbackResponse` (output, or error and cause), or None when
+    nobody answers (the task's TimeoutSeconds or HeartbeatSeconds then fail it).
     Input that is not JSON (NaN, Infinity, a set, a lone surrogate) raises
     `phalanx.errors.DefinitionError` before anything runs, as StartExecution
     refuses it. `items_root` serves a distributed Map's ItemReader (`s3:getObject` of
     `Bucket`/`Key` reads `items_root/Bucket/Key`). `max_events` is AWS's
     25,000-event history limit (raise it only to
     measure, as bench/engine_bench.py does).
+
+    The machine is validated first, as CreateStateMachine would:
+    `phalanx.errors.InvalidMachineError` carries the validator's diagnostics
+    and nothing runs. `validate=False` runs it anyway (to see how an invalid
+    machine fails).
     """
     if not isinstance(machine, StateMachine):
         machine = StateMachine.from_asl(machine)
@@ -307,7 +260,13 @@ def run(
         input = {}
     check_input(input)
     machine_type = machine_type or machine.type or "STANDARD"
+    if validate:
+        refuse_invalid(machine, machine_type)
     check_machine_type(machine, machine_type)
+    if start_time is not None:
+        if clock is not None or not fast:
+            raise ValueError("start_time sets the virtual clock: give it with fast=True, no clock")
+        clock = VirtualClock(epoch_seconds(start_time))
     if clock is None:
         clock = VirtualClock() if fast else RealClock()
     if invoker is None:
@@ -323,16 +282,11 @@ def run(
         state_machine_name=machine.name or "local-machine",
         machine_type=machine_type,
     )
-    sources = Sources(
-        rng=random.Random(seed),
-        new_uuid=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-    )
     interpreter = Interpreter(
         machine,
         input,
         info,
         include_data=include_execution_data,
-        sources=sources,
         max_events=max_events,
         input_text=input_text,
     )
@@ -347,6 +301,8 @@ def run(
         rng,
         mocks=StateMocks(mocks, machine) if mocks is not None else None,
         on_event=on_event,
+        callbacks=callbacks or unanswered_callback,
+        trace=trace,
     )
     return Execution(
         outcome.status,

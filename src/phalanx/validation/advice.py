@@ -22,6 +22,7 @@ with `validate(..., ignore={"PHALANX_..."})` or `phalanx validate --ignore CODE`
 
 from __future__ import annotations
 
+from phalanx.asl.resources import CALLBACK, ResourceKind, parse_resource
 from phalanx.validation.diagnostics import Report, join, quote
 from phalanx.validation.schema import is_int
 from phalanx.validation.scopes import Machine, StateSite
@@ -126,17 +127,15 @@ def check(machine: Machine, report: Report) -> None:
 def _is_lambda(resource: object) -> bool:
     if not isinstance(resource, str):
         return False
-    return ":lambda:" in resource and (
-        ":function:" in resource
-        or resource.endswith(":lambda:invoke")
-        or ":lambda:invoke." in resource
-    )
+    parsed = parse_resource(resource, placeholders=True)
+    return parsed.kind is ResourceKind.LAMBDA or parsed.is_lambda_invoke
 
 
 def _waits_for_a_token(resource: object) -> bool:
     if not isinstance(resource, str):
         return False
-    return resource.endswith(".waitForTaskToken") or ":activity:" in resource
+    parsed = parse_resource(resource, placeholders=True)
+    return parsed.pattern == CALLBACK or parsed.kind is ResourceKind.ACTIVITY
 
 
 def _retries_lambda(site: StateSite) -> bool:

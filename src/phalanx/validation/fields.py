@@ -1,144 +1,23 @@
-"""Which fields each state type accepts, per query language.
+"""Which fields each state type accepts, per query language: read from the model.
 
-From the Amazon States Language reference and the Step Functions developer
-guide ("Transforming data with JSONata": JSONPath-only fields are
-`InputPath`, `OutputPath`, `ResultPath`, `Parameters`, `ResultSelector`,
-`ItemsPath`, `Iterator`... and every `*Path` variant; JSONata-only fields are
-`Arguments`, `Output`, `Items`, `Condition`).
+The model's `asl_field`s (`phalanx.asl.states`) are the one table of ASL keys:
+which state type has which field, and which fields only one query language
+allows (developer guide, "Transforming data with JSONata": JSONPath-only fields
+are `InputPath`, `OutputPath`, `ResultPath`, `Parameters`, `ResultSelector`,
+`Result` and every `*Path` variant; JSONata-only fields are `Arguments`,
+`Output`, `Items`). What only the validator needs (required fields AWS names,
+mutually exclusive groups) is here.
 """
 
 from __future__ import annotations
 
-STATE_TYPES = ("Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map")
+from phalanx.asl import STATE_TYPES as _MODEL_STATE_TYPES
+from phalanx.asl import Branch, StateMachine
+from phalanx.asl.fields import asl_keys
+
+STATE_TYPES = tuple(_MODEL_STATE_TYPES)
 
 COMMON = frozenset({"Type", "Comment", "QueryLanguage"})
-_TRANSITION = frozenset({"Next", "End"})
-
-# Fields valid only in JSONPath states (their JSONata replacements follow).
-JSONPATH_ONLY = frozenset(
-    {
-        "InputPath",
-        "OutputPath",
-        "ResultPath",
-        "Parameters",
-        "ResultSelector",
-        "TimeoutSecondsPath",
-        "HeartbeatSecondsPath",
-        "SecondsPath",
-        "TimestampPath",
-        "ErrorPath",
-        "CausePath",
-        "ItemsPath",
-        "MaxConcurrencyPath",
-        "ToleratedFailureCountPath",
-        "ToleratedFailurePercentagePath",
-        "Result",
-    }
-)
-JSONATA_ONLY = frozenset({"Arguments", "Output", "Items"})
-
-_JSONPATH_FIELDS: dict[str, frozenset[str]] = {
-    "Pass": _TRANSITION
-    | {"InputPath", "OutputPath", "ResultPath", "Parameters", "Result", "Assign"},
-    "Task": _TRANSITION
-    | {
-        "InputPath",
-        "OutputPath",
-        "ResultPath",
-        "Parameters",
-        "ResultSelector",
-        "Resource",
-        "TimeoutSeconds",
-        "TimeoutSecondsPath",
-        "HeartbeatSeconds",
-        "HeartbeatSecondsPath",
-        "Retry",
-        "Catch",
-        "Credentials",
-        "Assign",
-    },
-    "Choice": frozenset({"InputPath", "OutputPath", "Choices", "Default", "Assign"}),
-    "Wait": _TRANSITION
-    | {"InputPath", "OutputPath", "Seconds", "SecondsPath", "Timestamp", "TimestampPath", "Assign"},
-    "Succeed": frozenset({"InputPath", "OutputPath"}),
-    "Fail": frozenset({"Error", "ErrorPath", "Cause", "CausePath"}),
-    "Parallel": _TRANSITION
-    | {
-        "InputPath",
-        "OutputPath",
-        "ResultPath",
-        "Parameters",
-        "ResultSelector",
-        "Branches",
-        "Retry",
-        "Catch",
-        "Assign",
-    },
-    "Map": _TRANSITION
-    | {
-        "InputPath",
-        "OutputPath",
-        "ResultPath",
-        "Parameters",
-        "ResultSelector",
-        "Iterator",
-        "ItemProcessor",
-        "ItemsPath",
-        "ItemSelector",
-        "ItemReader",
-        "ItemBatcher",
-        "ResultWriter",
-        "MaxConcurrency",
-        "MaxConcurrencyPath",
-        "ToleratedFailureCount",
-        "ToleratedFailureCountPath",
-        "ToleratedFailurePercentage",
-        "ToleratedFailurePercentagePath",
-        "Label",
-        "Retry",
-        "Catch",
-        "Assign",
-    },
-}
-
-_JSONATA_FIELDS: dict[str, frozenset[str]] = {
-    "Pass": _TRANSITION | {"Output", "Assign"},
-    "Task": _TRANSITION
-    | {
-        "Resource",
-        "Arguments",
-        "Output",
-        "Assign",
-        "TimeoutSeconds",
-        "HeartbeatSeconds",
-        "Retry",
-        "Catch",
-        "Credentials",
-    },
-    "Choice": frozenset({"Choices", "Default", "Output", "Assign"}),
-    "Wait": _TRANSITION | {"Seconds", "Timestamp", "Output", "Assign"},
-    "Succeed": frozenset({"Output"}),
-    "Fail": frozenset({"Error", "Cause"}),
-    "Parallel": _TRANSITION | {"Branches", "Arguments", "Output", "Assign", "Retry", "Catch"},
-    "Map": _TRANSITION
-    | {
-        "ItemProcessor",
-        "Iterator",
-        "Items",
-        "ItemSelector",
-        "ItemReader",
-        "ItemBatcher",
-        "ResultWriter",
-        "MaxConcurrency",
-        "ToleratedFailureCount",
-        "ToleratedFailurePercentage",
-        "Label",
-        "Output",
-        "Assign",
-        "Retry",
-        "Catch",
-    },
-}
 
 # Fields a state of each type must have (Next/End and Wait's time are checked apart).
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -163,17 +42,16 @@ EXCLUSIVE: tuple[tuple[str, ...], ...] = (
 
 EXCLUSIVE_FIELDS = frozenset(f for group in EXCLUSIVE for f in group)
 
-MACHINE_FIELDS = frozenset(
-    {"StartAt", "States", "Comment", "Version", "TimeoutSeconds", "QueryLanguage"}
-)
-BRANCH_FIELDS = frozenset({"StartAt", "States", "Comment"})
-PROCESSOR_FIELDS = frozenset({"StartAt", "States", "Comment", "ProcessorConfig"})
+MACHINE_FIELDS = asl_keys(StateMachine)
+PROCESSOR_FIELDS = asl_keys(Branch)
+# A model `Branch` is both; only a Map's ItemProcessor (or Iterator) takes ProcessorConfig.
+BRANCH_FIELDS = PROCESSOR_FIELDS - {"ProcessorConfig"}
 
 
 _ALLOWED: dict[tuple[str, str], frozenset[str]] = {
-    (kind, language): COMMON | table[kind]
-    for language, table in (("JSONPath", _JSONPATH_FIELDS), ("JSONata", _JSONATA_FIELDS))
-    for kind in STATE_TYPES
+    (name, language): frozenset({"Type"}) | asl_keys(cls, language)
+    for name, cls in _MODEL_STATE_TYPES.items()
+    for language in ("JSONPath", "JSONata")
 }
 
 

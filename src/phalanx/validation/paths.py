@@ -286,24 +286,20 @@ def _template(ctx: _Ctx, label: str, template: dict[str, Any], at: Loc, depth: i
 def _dynamic_value(ctx: _Ctx, label: str, key: str, value: object, at: Loc) -> None:
     if ctx.lenient(value):
         return
-    name = ctx.site.name
-    if not isinstance(value, str):
-        ctx.report.schema(
-            ctx.ptr(at),
-            f'State "{name}": {label}: the value of {quote(key)} must be a JSONPath or an '
-            f"intrinsic function, got {quote(value)}",
-        )
-        return
-    if is_intrinsic(value):
-        _intrinsic(ctx, f"{label}.{key}", value, at)
-        return
-    problem = jsonpath_error(value)
-    if problem:
-        ctx.report.schema(
-            ctx.ptr(at),
-            f'State "{name}": {label}: the value of {quote(key)} must be a JSONPath or an '
-            f"intrinsic function, got {quote(value)}: {problem}",
-        )
+    detail = ""
+    if isinstance(value, str):
+        if is_intrinsic(value):
+            _intrinsic(ctx, f"{label}.{key}", value, at)
+            return
+        problem = jsonpath_error(value)
+        if not problem:
+            return
+        detail = f": {problem}"
+    ctx.report.schema(
+        ctx.ptr(at),
+        f'State "{ctx.site.name}": {label}: the value of {quote(key)} must be a JSONPath or an '
+        f"intrinsic function, got {quote(value)}{detail}",
+    )
 
 
 def _static_result(ctx: _Ctx, value: object, at: Loc, depth: int) -> None:

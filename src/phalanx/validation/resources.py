@@ -1,13 +1,8 @@
 """Task resources: Lambda and activity ARNs, service integrations and their patterns.
 
-A Task `Resource` must be an ARN AWS can call (ASL reference, "Task
-state"; developer guide, "Integrating services"):
-
-- a Lambda function `arn:aws:lambda:<region>:<account>:function:<name>[:<alias|version>]`
-- an activity `arn:aws:states:<region>:<account>:activity:<name>`
-- an optimized integration `arn:aws:states:::<service>` (region and account may be
-  filled in, as published AWS samples do) `:<api>[.sync|.sync:2|.waitForTaskToken]`
-- an SDK integration `arn:aws:states:::aws-sdk:<service>:<api>[.waitForTaskToken]`
+A Task `Resource` must be an ARN AWS can call: a Lambda function, an
+activity, an optimized or an SDK integration (`phalanx.asl.resources` parses
+them; ASL reference, "Task state").
 
 Which patterns each optimized service supports is the table in "Optimized
 integrations for Step Functions". Express machines support neither `.sync`
@@ -18,54 +13,39 @@ nor `.waitForTaskToken` (nor activities); AWS reports that as
 
 from __future__ import annotations
 
-import re
-
+from phalanx.asl.resources import CALLBACK, SYNC, SYNC_2, ResourceKind, TaskResource, parse_resource
 from phalanx.validation.diagnostics import Report, quote
 from phalanx.validation.expressions import has_placeholder, is_jsonata
 from phalanx.validation.scopes import Machine, StateSite
 
-_PARTITION = r"aws(?:-cn|-us-gov|-iso(?:-[a-z])?)?"
-LAMBDA_ARN = re.compile(
-    rf"arn:{_PARTITION}:lambda:[a-z0-9-]*:\d{{0,12}}:function:[A-Za-z0-9_-]{{1,140}}"
-    r"(?::(?:\$LATEST|[A-Za-z0-9_-]{1,128}))?"
-)
-ACTIVITY_ARN = re.compile(rf"arn:{_PARTITION}:states:[a-z0-9-]+:\d+:activity:[^\s:]{{1,80}}")
-INTEGRATION_ARN = re.compile(
-    rf"arn:{_PARTITION}:states:(?:[a-z0-9-]+:\d+|:):(?P<service>[a-z0-9-]+):(?P<api>[A-Za-z0-9]+)"
-    r"(?::(?P<sdk_api>[A-Za-z0-9]+))?(?P<pattern>\.sync(?::2)?|\.waitForTaskToken)?"
-)
-
-_SYNC = ".sync"
-_CALLBACK = ".waitForTaskToken"
-
 # service -> (APIs, or None when we do not pin them down; supported patterns)
 OPTIMIZED: dict[str, tuple[frozenset[str] | None, frozenset[str]]] = {
-    "lambda": (frozenset({"invoke"}), frozenset({_CALLBACK})),
+    "lambda": (frozenset({"invoke"}), frozenset({CALLBACK})),
     "dynamodb": (frozenset({"getItem", "putItem", "updateItem", "deleteItem"}), frozenset()),
-    "sns": (frozenset({"publish"}), frozenset({_CALLBACK})),
-    "sqs": (frozenset({"sendMessage"}), frozenset({_CALLBACK})),
-    "events": (frozenset({"putEvents"}), frozenset({_CALLBACK})),
-    "apigateway": (frozenset({"invoke"}), frozenset({_CALLBACK})),
+    "sns": (frozenset({"publish"}), frozenset({CALLBACK})),
+    "sqs": (frozenset({"sendMessage"}), frozenset({CALLBACK})),
+    "events": (frozenset({"putEvents"}), frozenset({CALLBACK})),
+    "apigateway": (frozenset({"invoke"}), frozenset({CALLBACK})),
     "http": (frozenset({"invoke"}), frozenset()),
-    "batch": (frozenset({"submitJob"}), frozenset({_SYNC})),
-    "ecs": (frozenset({"runTask"}), frozenset({_SYNC, _CALLBACK})),
-    "glue": (frozenset({"startJobRun"}), frozenset({_SYNC})),
-    "databrew": (frozenset({"startJobRun"}), frozenset({_SYNC})),
-    "states": (frozenset({"startExecution"}), frozenset({_SYNC, ".sync:2", _CALLBACK})),
+    "batch": (frozenset({"submitJob"}), frozenset({SYNC})),
+    "ecs": (frozenset({"runTask"}), frozenset({SYNC, CALLBACK})),
+    "glue": (frozenset({"startJobRun"}), frozenset({SYNC})),
+    "databrew": (frozenset({"startJobRun"}), frozenset({SYNC})),
+    "states": (frozenset({"startExecution"}), frozenset({SYNC, SYNC_2, CALLBACK})),
     "athena": (
         frozenset(
             {"startQueryExecution", "stopQueryExecution", "getQueryExecution", "getQueryResults"}
         ),
-        frozenset({_SYNC}),
+        frozenset({SYNC}),
     ),
-    "codebuild": (None, frozenset({_SYNC})),
-    "mediaconvert": (frozenset({"createJob"}), frozenset({_SYNC})),
-    "sagemaker": (None, frozenset({_SYNC})),
-    "elasticmapreduce": (None, frozenset({_SYNC})),
-    "emr-containers": (None, frozenset({_SYNC})),
-    "emr-serverless": (None, frozenset({_SYNC})),
-    "eks": (None, frozenset({_SYNC, _CALLBACK})),
-    "bedrock": (None, frozenset({_SYNC, _CALLBACK})),
+    "codebuild": (None, frozenset({SYNC})),
+    "mediaconvert": (frozenset({"createJob"}), frozenset({SYNC})),
+    "sagemaker": (None, frozenset({SYNC})),
+    "elasticmapreduce": (None, frozenset({SYNC})),
+    "emr-containers": (None, frozenset({SYNC})),
+    "emr-serverless": (None, frozenset({SYNC})),
+    "eks": (None, frozenset({SYNC, CALLBACK})),
+    "bedrock": (None, frozenset({SYNC, CALLBACK})),
 }
 
 # ItemReader / ResultWriter resources of a distributed Map.
@@ -101,36 +81,40 @@ def _task_resource(machine: Machine, site: StateSite, resource: str, report: Rep
         return
     if is_jsonata(resource) and site.query_language == "JSONata":
         return
-    if LAMBDA_ARN.fullmatch(resource):
+    parsed = parse_resource(resource)
+    if parsed.kind is ResourceKind.LAMBDA:
         return
-    if ACTIVITY_ARN.fullmatch(resource):
+    if parsed.kind is ResourceKind.ACTIVITY:
         if machine.options.machine_type == "EXPRESS":
             report.schema(at, f'State "{name}": Express state machine does not support activities')
         return
-    m = INTEGRATION_ARN.fullmatch(resource)
-    if m is None:
+    if parsed.kind is ResourceKind.UNKNOWN:
         report.error("INVALID_RESOURCE", at, f'State "{name}": {not_recognized(quote(resource))}')
         return
-    service, api, sdk_api, pattern = m.group("service", "api", "sdk_api", "pattern")
-    if service == "aws-sdk":
-        supported: frozenset[str] = frozenset({_CALLBACK})
-        if sdk_api is None:
-            report.schema(at, f'State "{name}": {not_recognized(resource)}')
-            return
-    else:
-        entry = OPTIMIZED.get(service)
-        if entry is None or sdk_api is not None or (entry[0] is not None and api not in entry[0]):
-            report.schema(at, f'State "{name}": {not_recognized(resource)}')
-            return
-        supported = entry[1]
+    supported = _supported_patterns(parsed)
+    if supported is None:
+        report.schema(at, f'State "{name}": {not_recognized(resource)}')
+        return
+    pattern = parsed.pattern
     if pattern and pattern not in supported:
-        report.schema(
-            at,
-            f'State "{name}": {service}:{api} does not support the {pattern} integration pattern',
-        )
+        api = f"{parsed.service}:{parsed.action}"
+        if parsed.kind is ResourceKind.SDK:
+            api = f"aws-sdk:{parsed.service}"  # AWS names the SDK service, not its API
+        message = f"{api} does not support the {pattern} integration pattern"
+        report.schema(at, f'State "{name}": {message}')
     elif pattern and machine.options.machine_type == "EXPRESS":
-        kind = ".sync" if pattern.startswith(".sync") else pattern
+        kind = SYNC if pattern.startswith(SYNC) else pattern
         report.schema(at, f"Express state machine does not support '{kind}' service integration")
+
+
+def _supported_patterns(parsed: TaskResource) -> frozenset[str] | None:
+    """The patterns an integration supports; None for an API AWS does not know."""
+    if parsed.kind is ResourceKind.SDK:
+        return frozenset({CALLBACK})
+    apis, patterns = OPTIMIZED.get(parsed.service, (frozenset(), frozenset()))
+    if ":" in parsed.action or (apis is not None and parsed.action not in apis):
+        return None
+    return patterns
 
 
 def _map_resource(
@@ -143,13 +127,13 @@ def _map_resource(
 ) -> None:
     if machine.options.placeholders and has_placeholder(resource):
         return
-    m = INTEGRATION_ARN.fullmatch(resource)
-    ok = (
-        m is not None
-        and m.group("pattern") is None
-        and (
-            (m.group("service") == "s3" and m.group("api") in apis and m.group("sdk_api") is None)
-            or (m.group("service") == "aws-sdk" and m.group("sdk_api") is not None)
+    parsed = parse_resource(resource)
+    ok = not parsed.pattern and (
+        parsed.kind is ResourceKind.SDK
+        or (
+            parsed.kind is ResourceKind.INTEGRATION
+            and parsed.service == "s3"
+            and parsed.action in apis
         )
     )
     if not ok:

@@ -1,0 +1,188 @@
+"""The HTTP server: threads answer requests, `serve` runs until SIGTERM or Ctrl-C.
+
+A thread per connection (stdlib `ThreadingHTTPServer`, no dependency); the
+store serialises writes. Stopping closes the listening socket, lets requests
+in flight finish (up to `DRAIN_SECONDS`), answers late ones on kept-alive
+connections with 503, then closes the database and releases its lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import FrameType
+
+from phalanx.api.context import Service
+from phalanx.api.errors import ApiError, serialization
+from phalanx.api.protocol import MAX_REQUEST_BYTES, Reply, refuse, respond, too_large
+from phalanx.runtime.clock import Clock, RealClock
+from phalanx.store import Database
+
+DRAIN_SECONDS = 10.0
+"""How long a stopping server waits for requests in flight."""
+IDLE_CONNECTION_SECONDS = 120
+"""A kept-alive connection with no request for this long is closed."""
+
+
+class ApiServer(ThreadingHTTPServer):
+    """The Step Functions API on one address, answering from one `Service`."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], service: Service, *, verbose: bool = False):
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        self.service = service
+        self.verbose = verbose
+        self.stopping = False
+        self._busy = 0
+        self._idle = threading.Condition()
+        super().__init__(address, _Handler)
+
+    @property
+    def url(self) -> str:
+        address, port = self.server_address[:2]
+        host = address.decode() if isinstance(address, bytes) else str(address)
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}"
+
+    @contextlib.contextmanager
+    def in_flight(self) -> Iterator[None]:
+        with self._idle:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def drain(self, timeout: float = DRAIN_SECONDS) -> bool:
+        """Refuse new requests and wait for those in flight; False if some still run."""
+        self.stopping = True
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as the SDKs expect
+    server_version = "Phalanx"
+    timeout = IDLE_CONNECTION_SECONDS
+    server: ApiServer
+
+    def do_POST(self) -> None:
+        self._answer()
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_PUT(self) -> None:
+        self._answer()
+
+    def do_DELETE(self) -> None:
+        self._answer()
+
+    def do_PATCH(self) -> None:
+        self._answer()
+
+    def do_OPTIONS(self) -> None:
+        self._answer()
+
+    def _answer(self) -> None:
+        with self.server.in_flight():
+            self._send(self._reply())
+
+    def _reply(self) -> Reply:
+        if self.server.stopping:
+            self.close_connection = True
+            return refuse(ApiError("ServiceUnavailable", "Phalanx is stopping", status=503))
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            return refuse(serialization("Chunked request bodies are not supported"))
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            return refuse(serialization("Content-Length is not a number of bytes"))
+        if length > MAX_REQUEST_BYTES:
+            self.close_connection = True  # the body is not read: the connection can't be reused
+            return refuse(too_large(length))
+        body = self.rfile.read(length)
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        return respond(self.server.service, self.command, headers, body)
+
+    def _send(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: object) -> None:
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+@contextlib.contextmanager
+def _stop_on_signals(server: ApiServer) -> Iterator[None]:
+    """SIGTERM and SIGINT make `serve_forever` return, once; later signals are ignored.
+
+    The handler raises nothing (an exception raised at an arbitrary point of the
+    accept loop could be swallowed by socketserver's error handling); it asks a
+    helper thread to call `shutdown()`, which waits for the loop to end.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals only reach the main thread; whoever runs us elsewhere stops us
+        return
+    requested = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if not requested.is_set():
+            requested.set()
+            threading.Thread(target=server.shutdown, name="phalanx-stop", daemon=True).start()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def serve(
+    db_path: str | Path,
+    host: str,
+    port: int,
+    *,
+    on_ready: Callable[[ApiServer], None] = lambda server: None,
+    clock: Clock | None = None,
+    verbose: bool = False,
+) -> None:
+    """Serve the API from the database at `db_path` until SIGTERM or Ctrl-C.
+
+    Raises `DatabaseLocked` if another server holds the database, `OSError`
+    if the address cannot be bound. `on_ready` is called once the socket listens.
+    """
+    db = Database.open(db_path, exclusive=True)
+    try:
+        server = ApiServer((host, port), Service(db, clock or RealClock()), verbose=verbose)
+        with server, _stop_on_signals(server):
+            try:
+                on_ready(server)
+                server.serve_forever(poll_interval=0.2)
+            finally:
+                server.drain()
+    finally:
+        db.close()

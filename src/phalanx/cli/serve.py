@@ -1,0 +1,65 @@
+"""`phalanx serve`: the Step Functions API on this machine, kept in a SQLite file.
+
+    phalanx serve [--host 127.0.0.1] [--port 8083] [--db .phalanx/phalanx.db]
+
+Binds loopback unless --host says otherwise (then warns: anyone who can reach
+the port can use it, with any credentials). Stops cleanly on SIGTERM or
+Ctrl-C. A second server on the same database is refused (exit 1).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+import click
+
+from phalanx.api import ApiServer, serve
+from phalanx.store import DEFAULT_PATH, StoreError
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8083, show_default=True, help="Port."
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_PATH,
+    show_default=True,
+    help="SQLite database file (created if missing).",
+)
+@click.option("--verbose", is_flag=True, help="Log every request to stderr.")
+def serve_command(host: str, port: int, db_path: Path, verbose: bool) -> None:
+    """Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the SDKs."""
+    if not _is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}: anyone who can reach this port can use the API, "
+            "with any credentials",
+            err=True,
+        )
+
+    def ready(server: ApiServer) -> None:
+        click.echo(f"Phalanx serves the Step Functions API at {server.url} (database {db_path})")
+        click.echo("Stop with Ctrl-C or SIGTERM.")
+
+    try:
+        serve(db_path, host, port, on_ready=ready, verbose=verbose)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+        ) from exc
+    click.echo("Phalanx stopped.")

@@ -1,0 +1,164 @@
+"""Tasks that wait for someone else: `.waitForTaskToken` and Activity tasks.
+
+Both yield a `Callback` effect carrying an unguessable task token (derived
+from the journaled seed, so a replay has the same one) and wait for its
+answer: success, failure, or a heartbeat. TimeoutSeconds and
+HeartbeatSeconds race the answer with engine Sleeps, so they hold on the
+virtual clock and across a restart (`States.Timeout`,
+`States.HeartbeatTimeout`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from phalanx.engine.effects import Callback, CallbackResponse
+from phalanx.engine.failures import Failure, TimedOut
+from phalanx.engine.history import data, error_details, to_text
+from phalanx.engine.run import StateRun, Steps
+from phalanx.engine.task import Resource
+
+TIMEOUT_ERRORS = ("States.Timeout", "States.HeartbeatTimeout")
+"""Errors recorded as a `...TimedOut` event (TaskTimedOut, LambdaFunctionTimedOut,
+ActivityTimedOut), not as a failure."""
+
+
+def _token(run: StateRun) -> str:
+    task = run.context.get("Task")
+    if isinstance(task, dict) and isinstance(task.get("Token"), str):
+        return str(task["Token"])
+    return run.interpreter.token(f"{run.interpreter.current.strand.path}{run.entered_id}")
+
+
+def wait_for_token(
+    run: StateRun,
+    resource: Resource,
+    parameters: Any,
+    timeout: float | None,
+    heartbeat: float | None,
+) -> Steps:
+    """`.waitForTaskToken`: hand the request over, then wait for SendTask* with the token.
+
+    Events (AWS "Wait for a Callback with Task Token"): TaskScheduled,
+    TaskStarted, TaskSubmitted, then TaskSucceeded, TaskFailed or TaskTimedOut.
+    """
+    interpreter = run.interpreter
+    thread = run.thread
+    kind = {"resourceType": resource.service, "resource": f"{resource.action}.{resource.pattern}"}
+    scheduled: dict[str, Any] = {
+        **kind,
+        "region": interpreter.info.region,
+        "parameters": to_text(parameters),
+    }
+    _limits(scheduled, timeout, heartbeat)
+    interpreter.add("TaskScheduled", thread, scheduled)
+    interpreter.add("TaskStarted", thread, dict(kind))
+    # AWS puts the service's answer to the submission (an SQS MessageId, ...)
+    # in TaskSubmitted's optional `output`; locally nothing is sent, so it has none.
+    interpreter.add("TaskSubmitted", thread, dict(kind))
+    callback = Callback(run.state.name, _token(run), resource.arn, parameters)
+    response = yield from _await_callback(run, callback, timeout, heartbeat, lambda worker: None)
+    if response.error is not None:
+        event = "TaskTimedOut" if response.error in TIMEOUT_ERRORS else "TaskFailed"
+        interpreter.add(event, thread, {**kind, **error_details(response.error, response.cause)})
+        raise Failure(response.error, response.cause)
+    interpreter.add("TaskSucceeded", thread, {**kind, **data("output", response.output)})
+    return response.output
+
+
+def run_activity(
+    run: StateRun,
+    resource: Resource,
+    parameters: Any,
+    timeout: float | None,
+    heartbeat: float | None,
+) -> Steps:
+    """An Activity task: scheduled for a worker, started when one takes it, then its result.
+
+    Events: ActivityScheduled, ActivityStarted (workerName), then
+    ActivitySucceeded, ActivityFailed or ActivityTimedOut.
+    """
+    interpreter = run.interpreter
+    thread = run.thread
+    scheduled: dict[str, Any] = {"resource": resource.arn, **data("input", parameters)}
+    _limits(scheduled, timeout, heartbeat)
+    interpreter.add("ActivityScheduled", thread, scheduled)
+    started: list[bool] = []
+
+    def start(worker: str | None) -> None:
+        if not started:
+            started.append(True)
+            details = {} if worker is None else {"workerName": worker}
+            interpreter.add("ActivityStarted", thread, details)
+
+    callback = Callback(run.state.name, _token(run), resource.arn, parameters, resource.arn)
+    response = yield from _await_callback(run, callback, timeout, heartbeat, start)
+    if response.error is not None:
+        if response.error in TIMEOUT_ERRORS:
+            interpreter.add("ActivityTimedOut", thread, error_details(response.error, None))
+        else:
+            start(response.worker)
+            interpreter.add("ActivityFailed", thread, error_details(response.error, response.cause))
+        raise Failure(response.error, response.cause)
+    start(response.worker)
+    interpreter.add("ActivitySucceeded", thread, data("output", response.output))
+    return response.output
+
+
+def _limits(details: dict[str, Any], timeout: float | None, heartbeat: float | None) -> None:
+    if timeout is not None:
+        details["timeoutInSeconds"] = int(timeout)
+    if heartbeat is not None:
+        details["heartbeatInSeconds"] = int(heartbeat)
+
+
+def _await_callback(
+    run: StateRun,
+    callback: Callback,
+    timeout: float | None,
+    heartbeat: float | None,
+    on_started: Callable[[str | None], None],
+) -> Steps:
+    """Wait for the callback's answer, racing TimeoutSeconds and HeartbeatSeconds.
+
+    A heartbeat (or a worker taking an activity task) restarts the
+    heartbeat clock and the wait goes on with a fresh effect for the same
+    token. Returns the final `CallbackResponse`; a timeout is a response
+    with `States.Timeout` / `States.HeartbeatTimeout`.
+    """
+    interpreter = run.interpreter
+    now = interpreter.history.now
+    ends = None if timeout is None else now + timeout
+    beat = None if heartbeat is None else now + heartbeat
+    while True:
+        limits = [
+            (moment, error)
+            for moment, error in ((ends, "States.Timeout"), (beat, "States.HeartbeatTimeout"))
+            if moment is not None
+        ]
+        deadline = interpreter.deadline
+        if deadline is not None and (not limits or deadline < min(m for m, _ in limits)):
+            limits = [(deadline, "")]
+        waiting = dataclasses.replace(
+            callback, timeout=timeout, heartbeat=heartbeat, id=run.effect_id()
+        )
+        effects: list[Any] = [waiting]
+        first = min(limits) if limits else None
+        if first is not None:
+            effects.append(interpreter.sleep_effect(max(0.0, first[0] - interpreter.history.now)))
+        index, answer = yield from interpreter.first_of(effects)
+        yield from interpreter.tick()
+        if index == 1:
+            assert first is not None
+            if not first[1]:
+                raise TimedOut()
+            return CallbackResponse(error=first[1])
+        assert isinstance(answer, CallbackResponse)
+        if answer.heartbeat or answer.started:
+            on_started(answer.worker)
+            if heartbeat is not None:
+                beat = interpreter.history.now + heartbeat
+            continue
+        return answer

@@ -1,0 +1,73 @@
+"""Executions and their history events (the durable runtime writes them; the API reads them)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from phalanx.store.records import ExecutionRecord, HistoryEventRecord
+from phalanx.store.tables import Table
+
+EXECUTIONS = Table.of("executions", ExecutionRecord, ["arn"])
+HISTORY = Table.of("history_events", HistoryEventRecord, ["execution_arn", "id"], ["details"])
+
+
+def get(connection: sqlite3.Connection, arn: str) -> ExecutionRecord | None:
+    return EXECUTIONS.get(connection, arn)
+
+
+def insert(connection: sqlite3.Connection, execution: ExecutionRecord) -> None:
+    EXECUTIONS.insert(connection, execution)
+
+
+def update(connection: sqlite3.Connection, execution: ExecutionRecord) -> bool:
+    return EXECUTIONS.update(connection, execution)
+
+
+def list_for(
+    connection: sqlite3.Connection, machine_arn: str, status: str | None = None
+) -> list[ExecutionRecord]:
+    """A machine's executions, newest first (as ListExecutions orders them)."""
+    where, parameters = "machine_arn = ?", [machine_arn]
+    if status is not None:
+        where += " AND status = ?"
+        parameters.append(status)
+    return EXECUTIONS.select(connection, where, parameters, order="started_at DESC, arn")
+
+
+def with_status(connection: sqlite3.Connection, status: str) -> list[ExecutionRecord]:
+    """Every execution in `status` (RUNNING ones are what recovery resumes)."""
+    return EXECUTIONS.select(connection, "status = ?", (status,), order="started_at, arn")
+
+
+def append_events(connection: sqlite3.Connection, events: Iterable[HistoryEventRecord]) -> None:
+    for event in events:
+        HISTORY.insert(connection, event)
+
+
+def events(
+    connection: sqlite3.Connection,
+    execution_arn: str,
+    *,
+    after_id: int = 0,
+    reverse: bool = False,
+    limit: int | None = None,
+) -> list[HistoryEventRecord]:
+    """Events in id order (newest first if `reverse`), starting past `after_id` in that order."""
+    if reverse:
+        where = "execution_arn = ? AND (? = 0 OR id < ?)"
+        order = "id DESC"
+    else:
+        where = "execution_arn = ? AND (? = 0 OR id > ?)"
+        order = "id"
+    return HISTORY.select(
+        connection, where, (execution_arn, after_id, after_id), order=order, limit=limit
+    )
+
+
+def last_event_id(connection: sqlite3.Connection, execution_arn: str) -> int:
+    (last,) = connection.execute(
+        "SELECT COALESCE(MAX(id), 0) FROM history_events WHERE execution_arn = ?",
+        (execution_arn,),
+    ).fetchone()
+    return int(last)

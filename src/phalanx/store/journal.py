@@ -1,0 +1,74 @@
+"""What the durable runtime needs to resume an execution: its journal, timers, task tokens.
+
+The journal holds the engine's recorded effect outcomes verbatim; timers are
+the waits the scheduler fires (no thread per waiting execution); task tokens
+are the callbacks and activity tasks that SendTask* and GetActivityTask answer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from phalanx.store.records import JournalEntryRecord, TaskTokenRecord, TimerRecord
+from phalanx.store.tables import Table
+
+JOURNAL = Table.of("journal_entries", JournalEntryRecord, ["execution_arn", "sequence"])
+TIMERS = Table.of("timers", TimerRecord, ["execution_arn", "effect_id"])
+TASK_TOKENS = Table.of("task_tokens", TaskTokenRecord, ["token"])
+
+
+def append(connection: sqlite3.Connection, entries: Iterable[JournalEntryRecord]) -> None:
+    for entry in entries:
+        JOURNAL.insert(connection, entry)
+
+
+def entries(connection: sqlite3.Connection, execution_arn: str) -> list[JournalEntryRecord]:
+    """An execution's journal in the order it was recorded."""
+    return JOURNAL.select(connection, "execution_arn = ?", (execution_arn,), order="sequence")
+
+
+def set_timer(connection: sqlite3.Connection, timer: TimerRecord) -> None:
+    """Arm a timer (re-arming the same effect moves it)."""
+    TIMERS.insert(connection, timer, replace=True)
+
+
+def due_timers(connection: sqlite3.Connection, now: float, limit: int) -> list[TimerRecord]:
+    """The timers due at `now`, earliest first."""
+    return TIMERS.select(connection, "due_at <= ?", (now,), order="due_at", limit=limit)
+
+
+def next_due(connection: sqlite3.Connection) -> float | None:
+    """When the earliest timer falls due, or None when nothing waits."""
+    (due,) = connection.execute("SELECT MIN(due_at) FROM timers").fetchone()
+    return None if due is None else float(due)
+
+
+def delete_timer(connection: sqlite3.Connection, execution_arn: str, effect_id: str) -> bool:
+    return TIMERS.delete(connection, execution_arn, effect_id)
+
+
+def put_token(connection: sqlite3.Connection, token: TaskTokenRecord) -> None:
+    TASK_TOKENS.insert(connection, token, replace=True)
+
+
+def get_token(connection: sqlite3.Connection, token: str) -> TaskTokenRecord | None:
+    return TASK_TOKENS.get(connection, token)
+
+
+def delete_token(connection: sqlite3.Connection, token: str) -> bool:
+    return TASK_TOKENS.delete(connection, token)
+
+
+def waiting_activity_task(
+    connection: sqlite3.Connection, activity_arn: str
+) -> TaskTokenRecord | None:
+    """The oldest task of `activity_arn` that no worker has taken yet."""
+    found = TASK_TOKENS.select(
+        connection,
+        "activity_arn = ? AND status = 'WAITING'",
+        (activity_arn,),
+        order="created_at, token",
+        limit=1,
+    )
+    return found[0] if found else None

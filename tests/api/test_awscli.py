@@ -1,0 +1,81 @@
+"""A smoke test through the AWS CLI, unchanged but for `--endpoint-url`.
+
+Skipped where the AWS CLI is missing; CI installs `awscli` from PyPI.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import PASS, ROLE
+from tests.api.server import RunningServer
+
+
+def _aws_command() -> list[str]:
+    if importlib.util.find_spec("awscli") is not None:
+        return [sys.executable, "-m", "awscli"]
+    found = shutil.which("aws")
+    if found is None:
+        pytest.skip("the AWS CLI is not installed (pip install awscli); CI installs it")
+    return [found]
+
+
+def _aws(server: RunningServer, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "anything",
+        "AWS_SECRET_ACCESS_KEY": "anything",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
+    }
+    env.pop("AWS_PROFILE", None)
+    return subprocess.run(
+        [*_aws_command(), "stepfunctions", *args, "--endpoint-url", server.url, "--output", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+def _json(result: subprocess.CompletedProcess[str]) -> Any:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_aws_cli_creates_lists_and_describes(server: RunningServer, tmp_path: Path) -> None:
+    definition = tmp_path / "machine.asl.json"
+    definition.write_text(PASS)
+    created = _json(
+        _aws(
+            server,
+            tmp_path,
+            "create-state-machine",
+            "--name",
+            "from-the-cli",
+            "--definition",
+            f"file://{definition}",
+            "--role-arn",
+            ROLE,
+        )
+    )
+    arn = created["stateMachineArn"]
+    listed = _json(_aws(server, tmp_path, "list-state-machines"))
+    assert arn in [m["stateMachineArn"] for m in listed["stateMachines"]]
+    described = _json(_aws(server, tmp_path, "describe-state-machine", "--state-machine-arn", arn))
+    assert described["definition"] == PASS
+    missing = _aws(
+        server, tmp_path, "describe-state-machine", "--state-machine-arn", arn + "-absent"
+    )
+    assert missing.returncode != 0
+    assert "(StateMachineDoesNotExist)" in missing.stderr
