@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "execute": ("phalanx.cli.deploy", "execute_command", "Run the deployed machine, follow it."),
     "delete": ("phalanx.cli.deploy", "delete_command", "Delete a stack."),
     "run": ("phalanx.cli.run", "run_command", "Run a state machine locally."),
+    "graph": ("phalanx.cli.graph", "graph_command", "Draw a state machine as a graph."),
     "serve": ("phalanx.cli.serve", "serve_command", "Serve the Step Functions API locally."),
     "validate": (
         "phalanx.cli.validate",
