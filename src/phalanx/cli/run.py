@@ -11,7 +11,7 @@ import click
 
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
 from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, unusable_input
-from phalanx.errors import DefinitionError, MockError
+from phalanx.errors import DefinitionError, MockError, PhalanxError
 
 
 def _read_input(value: str | None) -> tuple[Any, str | None]:
@@ -99,6 +99,12 @@ def _mocks(config: str | None, test_case: str | None, machine: Any) -> Any:
     help="text: the path as it runs; json: {status, output, error, cause, history}.",
 )
 @click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False),
+    help="Draw the execution on the graph into this .svg/.png/.html/.mmd/.dot file.",
+)
+@click.option(
     "--mock-config",
     type=click.Path(dir_okay=False),
     help="A MockConfigFile (Step Functions Local's format); needs --test-case.",
@@ -113,6 +119,7 @@ def run_command(
     functions_file: str | None,
     machine_name: str | None,
     output_format: str,
+    graph_file: str | None,
     mock_config: str | None,
     test_case: str | None,
 ) -> None:
@@ -160,6 +167,13 @@ def run_command(
     except (DefinitionError, MockError) as error:
         # Refused before starting, as CreateStateMachine/StartExecution would.
         raise click.ClickException(str(error)) from None
+    if graph_file is not None:
+        from phalanx.graph import save
+
+        try:
+            save(machine, graph_file, history=execution.history)
+        except PhalanxError as error:
+            raise click.ClickException(str(error)) from None
     if output_format == "json":
         click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
     else:
