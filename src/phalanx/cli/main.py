@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "executions": ("phalanx.cli.executions", "executions_command", "List the served executions."),
     "history": ("phalanx.cli.history", "history_command", "Show an execution's events, live."),
     "delete": ("phalanx.cli.deploy", "delete_command", "Delete a stack."),
+    "mocks": ("phalanx.cli.mocks", "mocks_command", "Write mocks from a recorded execution."),
+    "replay": ("phalanx.cli.replay", "replay_command", "Replay a recorded execution."),
     "run": ("phalanx.cli.run", "run_command", "Run a state machine locally."),
     "graph": ("phalanx.cli.graph", "graph_command", "Draw a state machine as a graph."),
     "serve": ("phalanx.cli.serve", "serve_command", "Serve the Step Functions API locally."),

@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
-from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, failure_status, unusable_input
-from phalanx.errors import DefinitionError, InvalidMachineError, PhalanxError
+from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, unusable_input
+from phalanx.errors import DefinitionError, MockError, PhalanxError
 
 
 def _read_input(value: str | None) -> tuple[Any, str | None]:
@@ -45,6 +45,20 @@ def _start_time(ctx: click.Context, param: click.Parameter, value: str | None) -
     if not ctx.params.get("fast"):
         raise click.BadParameter("needs --fast: the real clock starts now")
     return datetime.fromisoformat(value.strip())
+
+
+def _mocks(config: str | None, test_case: str | None, machine: Any) -> Any:
+    """--mock-config's --test-case for `machine`; its only machine when it names no other."""
+    if config is None and test_case is None:
+        return None
+    if config is None or test_case is None:
+        raise click.UsageError("--mock-config and --test-case go together")
+    from phalanx.testing import MockConfigFile
+
+    mocks = MockConfigFile.load(config)
+    names = list(mocks.document.get("StateMachines", {}))
+    name = machine.name if machine.name in names or len(names) != 1 else names[0]
+    return mocks.test_case(name, test_case)
 
 
 @click.command("run")
@@ -90,6 +104,12 @@ def _start_time(ctx: click.Context, param: click.Parameter, value: str | None) -
     type=click.Path(dir_okay=False),
     help="Draw the execution on the graph into this .svg/.png/.html/.mmd/.dot file.",
 )
+@click.option(
+    "--mock-config",
+    type=click.Path(dir_okay=False),
+    help="A MockConfigFile (Step Functions Local's format); needs --test-case.",
+)
+@click.option("--test-case", help="The MockConfigFile test case whose mocks answer the tasks.")
 def run_command(
     file: str,
     input_text: str | None,
@@ -100,6 +120,8 @@ def run_command(
     machine_name: str | None,
     output_format: str,
     graph_file: str | None,
+    mock_config: str | None,
+    test_case: str | None,
 ) -> None:
     """Run the state machine in FILE in this process.
 
@@ -109,29 +131,19 @@ def run_command(
     execution succeeds, 1 when it fails or the machine is not valid, 2 when
     FILE or an option cannot be used.
     """
-    from phalanx.loading import choose, load, runnable_machine
-    from phalanx.loading.report import render_text
+    from phalanx.cli.machines import runnable
     from phalanx.project import load_file
     from phalanx.runtime.local import run
     from phalanx.runtime.trace import TextTrace, outcome_text
 
     execution_input, raw_input = _read_input(input_text)
+    # --type wins; else the type the machine (or its template) declares.
+    machine, loaded, machine_type = runnable(file, machine_name, machine_type)
+    functions = dict(loaded.functions)
     with unusable_input():
-        loaded = load(file)
-        source = choose(loaded.sources, machine_name)
-        # --type wins; else the type the machine (or its template) declares.
-        machine_type = (machine_type or source.machine_type).upper()
-        functions = dict(loaded.functions)
         if functions_file is not None:
             functions.update(load_file(functions_file).functions)
-        try:
-            machine = runnable_machine(source, machine_type)
-        except InvalidMachineError as error:
-            # At their lines, as `phalanx validate` shows them.
-            for line in render_text(source, error.diagnostics):
-                click.echo(line, err=True)
-            click.echo("the state machine is not valid; nothing was run", err=True)
-            sys.exit(failure_status(error.diagnostics))
+        mocks = _mocks(mock_config, test_case, machine)
     report = TextTrace() if output_format == "text" else None
 
     def show(event: dict[str, Any], label: str) -> None:
@@ -150,8 +162,9 @@ def run_command(
             input_text=raw_input,
             start_time=start_time,
             validate=False,  # done above, with the file's positions
+            mocks=mocks,
         )
-    except DefinitionError as error:
+    except (DefinitionError, MockError) as error:
         # Refused before starting, as CreateStateMachine/StartExecution would.
         raise click.ClickException(str(error)) from None
     if graph_file is not None:

@@ -38,6 +38,7 @@ from phalanx.runtime.driver import (
 )
 from phalanx.runtime.lambdas import FunctionInvoker, Invoker
 from phalanx.runtime.mocks import Mocks, StateMocks
+from phalanx.runtime.recorder import Recorded, publish
 
 __all__ = ["Execution", "advance", "drive", "local_objects", "run", "unmocked_service"]
 
@@ -304,6 +305,7 @@ def run(
         callbacks=callbacks or unanswered_callback,
         trace=trace,
     )
+    publish(Recorded(machine, outcome.status, outcome.history, tuple(interpreter.trail)))
     return Execution(
         outcome.status,
         outcome.output,
