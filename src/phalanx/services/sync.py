@@ -1,0 +1,127 @@
+"""`.sync` ("Run a Job"): start the job, then poll it until it ends, on the run's clock.
+
+Each row says how to ask a started job for its state and what AWS returns
+when it ends (developer guide, each integration's page): Athena
+`GetQueryExecution`, Batch `DescribeJobs`' job, ECS `DescribeTasks`, Glue
+`GetJobRun`'s `JobRun`, CodeBuild `BatchGetBuilds`' build. A job that ends
+in failure fails the task with `States.TaskFailed` and that description as
+JSON text in the cause.
+
+Polls wait with the run's clock (`Clock.sleep`): real seconds on the real
+clock, an instant jump on the virtual one (`--fast`), so a job that needs
+ten polls takes ten intervals of virtual time. Polling stops when the
+state's `TimeoutSeconds` has passed (the engine then times the task out).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+
+from phalanx.engine.effects import ServiceResponse
+from phalanx.runtime.clock import Clock
+from phalanx.services.shapes import serialise
+
+POLL_SECONDS = 5.0
+"""How long between two polls of a running job."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Job:
+    """How to follow one kind of job: ask, read its state, shape the result."""
+
+    ask: Callable[[Any, dict[str, Any], dict[str, Any]], dict[str, Any]]
+    state: Callable[[dict[str, Any]], str]
+    succeeded: frozenset[str]
+    failed: frozenset[str]
+    result: Callable[[dict[str, Any]], Any]
+
+
+def _first(items: list[Any]) -> dict[str, Any]:
+    return items[0] if items else {}
+
+
+def _ecs_state(described: dict[str, Any]) -> str:
+    tasks = described.get("tasks", [])
+    if not tasks or any(task.get("lastStatus") != "STOPPED" for task in tasks):
+        return "RUNNING"
+    codes = [c.get("exitCode") for task in tasks for c in task.get("containers", [])]
+    return "SUCCEEDED" if all(code == 0 for code in codes) else "FAILED"
+
+
+JOBS: dict[tuple[str, str], Job] = {
+    ("athena", "startQueryExecution"): Job(
+        lambda c, started, _: c.get_query_execution(QueryExecutionId=started["QueryExecutionId"]),
+        lambda d: str(d["QueryExecution"]["Status"]["State"]),
+        frozenset({"SUCCEEDED"}),
+        frozenset({"FAILED", "CANCELLED"}),
+        lambda d: {"QueryExecution": d["QueryExecution"]},
+    ),
+    ("batch", "submitJob"): Job(
+        lambda c, started, _: c.describe_jobs(jobs=[started["jobId"]]),
+        lambda d: str(_first(d["jobs"]).get("status", "RUNNING")),
+        frozenset({"SUCCEEDED"}),
+        frozenset({"FAILED"}),
+        lambda d: _first(d["jobs"]),
+    ),
+    ("ecs", "runTask"): Job(
+        lambda c, started, p: c.describe_tasks(
+            **({"cluster": p["Cluster"]} if "Cluster" in p else {}),
+            tasks=[task["taskArn"] for task in started.get("tasks", [])],
+        ),
+        _ecs_state,
+        frozenset({"SUCCEEDED"}),
+        frozenset({"FAILED"}),
+        lambda d: {"Tasks": d.get("tasks", []), "Failures": d.get("failures", [])},
+    ),
+    ("glue", "startJobRun"): Job(
+        lambda c, started, p: c.get_job_run(JobName=p["JobName"], RunId=started["JobRunId"]),
+        lambda d: str(d["JobRun"]["JobRunState"]),
+        frozenset({"SUCCEEDED"}),
+        frozenset({"FAILED", "ERROR", "TIMEOUT", "STOPPED"}),
+        lambda d: d["JobRun"],
+    ),
+    ("codebuild", "startBuild"): Job(
+        lambda c, started, _: c.batch_get_builds(ids=[started["build"]["id"]]),
+        lambda d: str(_first(d["builds"]).get("buildStatus", "IN_PROGRESS")),
+        frozenset({"SUCCEEDED"}),
+        frozenset({"FAILED", "FAULT", "STOPPED", "TIMED_OUT"}),
+        lambda d: {"Build": _first(d["builds"])},
+    ),
+}
+
+
+def follow(
+    job: Job,
+    client: Any,
+    started: dict[str, Any],
+    parameters: dict[str, Any],
+    clock: Clock,
+    timeout: float | None,
+    interval: float = POLL_SECONDS,
+) -> ServiceResponse:
+    """Poll the started job until it ends (or `timeout` seconds pass on `clock`)."""
+    began = clock.now()
+    while True:
+        described = client_call(job, client, started, parameters)
+        state = job.state(described)
+        if state in job.succeeded or state in job.failed:
+            result = serialise(job.result(described))
+            if state in job.failed:
+                return ServiceResponse(
+                    error="States.TaskFailed", cause=json.dumps(result, separators=(",", ":"))
+                )
+            return ServiceResponse(output=result)
+        if timeout is not None and clock.now() - began >= timeout:
+            return ServiceResponse(error="States.Timeout")
+        clock.sleep(interval)
+
+
+def client_call(
+    job: Job, client: Any, started: dict[str, Any], parameters: dict[str, Any]
+) -> dict[str, Any]:
+    described = job.ask(client, started, parameters)
+    described.pop("ResponseMetadata", None)
+    return described
