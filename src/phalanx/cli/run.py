@@ -11,7 +11,7 @@ import click
 
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
 from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, failure_status, unusable_input
-from phalanx.errors import DefinitionError, InvalidMachineError
+from phalanx.errors import DefinitionError, InvalidMachineError, LoadError
 
 
 def _read_input(value: str | None) -> tuple[Any, str | None]:
@@ -84,6 +84,27 @@ def _start_time(ctx: click.Context, param: click.Parameter, value: str | None) -
     show_default=True,
     help="text: the path as it runs; json: {status, output, error, cause, history}.",
 )
+@click.option(
+    "--aws",
+    "use_aws",
+    is_flag=True,
+    help="Call AWS services through boto3 (standard credential chain); "
+    "without it only Lambda functions and nested machines run.",
+)
+@click.option("--profile", help="With --aws: the AWS profile to use.")
+@click.option("--region", help="With --aws: the AWS region to call.")
+@click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="Send AWS calls to this endpoint (moto, LocalStack); implies --aws. "
+    "AWS_ENDPOINT_URL_<SERVICE> variables still win for their service.",
+)
+@click.option(
+    "--http",
+    "allow_http",
+    is_flag=True,
+    help="Let http:invoke tasks call their endpoints (credentials: docs/services.md).",
+)
 def run_command(
     file: str,
     input_text: str | None,
@@ -93,6 +114,11 @@ def run_command(
     functions_file: str | None,
     machine_name: str | None,
     output_format: str,
+    use_aws: bool,
+    profile: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    allow_http: bool,
 ) -> None:
     """Run the state machine in FILE in this process.
 
@@ -102,7 +128,7 @@ def run_command(
     execution succeeds, 1 when it fails or the machine is not valid, 2 when
     FILE or an option cannot be used.
     """
-    from phalanx.loading import choose, load, runnable_machine
+    from phalanx.loading import choose, load, machine_of, runnable_machine
     from phalanx.loading.report import render_text
     from phalanx.project import load_file
     from phalanx.runtime.local import run
@@ -115,8 +141,21 @@ def run_command(
         # --type wins; else the type the machine (or its template) declares.
         machine_type = (machine_type or source.machine_type).upper()
         functions = dict(loaded.functions)
+        machines = {}
+        for other in loaded.sources:
+            if other is not source:
+                try:
+                    name, model = machine_of(other)
+                except LoadError:
+                    continue  # a machine of FILE that cannot be read cannot be started either
+                machines[name] = model
+                machines.setdefault(model.name or name, model)
         if functions_file is not None:
-            functions.update(load_file(functions_file).functions)
+            extra = load_file(functions_file)
+            functions.update(extra.functions)
+            for name, model in extra.machines.items():
+                machines.setdefault(name, model)
+                machines.setdefault(model.name or name, model)
         try:
             machine = runnable_machine(source, machine_type)
         except InvalidMachineError as error:
@@ -126,6 +165,27 @@ def run_command(
             click.echo("the state machine is not valid; nothing was run", err=True)
             sys.exit(failure_status(error.diagnostics))
     report = TextTrace() if output_format == "text" else None
+    aws: Any = None
+    if use_aws or endpoint_url or profile or region:
+        from phalanx.errors import ServiceSetupError
+        from phalanx.services import connect, plan_text, planned_calls
+
+        try:
+            aws = connect(profile=profile, region=region, endpoint_url=endpoint_url)
+        except ServiceSetupError as error:
+            raise click.ClickException(str(error)) from None
+        target = endpoint_url or f"AWS ({aws.region})"
+        click.echo(f"calling {target} through boto3", err=report is None)
+        for line in plan_text(planned_calls(machine)):
+            click.echo(line, err=report is None)
+
+    def show_call(call: Any) -> None:
+        failed = f" -> {call.error}" if call.error else ""
+        click.echo(
+            f"{'':9}  $ {call.state}: {call.service}:{call.action} "
+            f"{call.seconds * 1000:.0f} ms{failed}",
+            err=report is None,
+        )
 
     def show(event: dict[str, Any], label: str) -> None:
         assert report is not None
@@ -143,6 +203,10 @@ def run_command(
             input_text=raw_input,
             start_time=start_time,
             validate=False,  # done above, with the file's positions
+            machines=machines,
+            aws=aws,
+            http=allow_http,
+            on_call=show_call if aws is not None or allow_http else None,
         )
     except DefinitionError as error:
         # Refused before starting, as CreateStateMachine/StartExecution would.
