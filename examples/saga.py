@@ -1,9 +1,9 @@
 """Saga: book a flight, a hotel and a car for a trip; on a failure, undo what was booked.
 
-reserveFlight -> reserveHotel -> reserveCar (a child machine: BookCar) -> tripBooked
-      |                |                   \\--(any error)--> cancelHotel -> cancelFlight -> tripFailed
-      |                \\--(any error)--> cancelFlight -> tripFailed
-      \\--(any error)--> tripFailed
+reserveFlight -> reserveHotel -> reserveCar (child machine BookCar) -> tripBooked
+      |               |               \\--(error)--> cancelHotel -> cancelFlight -> tripFailed
+      |               \\--(error)--> cancelFlight -> tripFailed
+      \\--(error)--> tripFailed
 
 Each booking is a DynamoDB write to one table, `saga-bookings`: a flight
 seat, a hotel room or a car can be booked once (a conditional put), so a
