@@ -33,7 +33,7 @@ from phalanx.services import nested, sync
 from phalanx.services.callbacks import TaskTokens
 from phalanx.services.clients import Connection
 from phalanx.services.failures import failure, runtime
-from phalanx.services.integrations import integration
+from phalanx.services.integrations import NOT_CALLABLE, integration
 from phalanx.services.naming import pascal_service, sdk_client
 from phalanx.services.shapes import conform, json_text, sdk_metadata, serialise
 
@@ -129,6 +129,15 @@ class Services:
             return self._answer_token(resource.action, parameters)
         if resource.kind is ResourceKind.HTTP and self.http is not None:
             return self._timed(request, "http", "invoke", lambda: self.http(request))  # type: ignore[misc]
+        if resource.kind is ResourceKind.INTEGRATION and (
+            (resource.service, resource.action) in NOT_CALLABLE
+        ):
+            message = NOT_CALLABLE[resource.service, resource.action]
+            return (
+                self.fallback(request)
+                if self.connection is None
+                else runtime(f"State '{request.state}' calls {request.resource}: {message}")
+            )
         if self.connection is None or resource.kind not in (
             ResourceKind.SDK,
             ResourceKind.INTEGRATION,
@@ -212,6 +221,13 @@ class Services:
     ) -> ServiceResponse:
         assert self.connection is not None
         row = integration(resource.service, resource.action)
+        job = sync.JOBS.get((resource.service, resource.action))
+        remote_child = (resource.service, resource.action) == ("states", "startExecution")
+        if pattern.startswith(".sync") and job is None and not remote_child:
+            return runtime(
+                f"{resource.text}: Phalanx cannot follow {resource.service}:{resource.action} "
+                "jobs to their end yet (no poller); mock the state"
+            )
         parameters = dict(parameters) if isinstance(parameters, dict) else {}
         for field in row.json_fields:
             if field in parameters:
@@ -232,9 +248,8 @@ class Services:
             )
         except Exception as error:
             return failure(error, row.prefix, sdk=False, service=_v1_service(row.client))
-        if (resource.service, resource.action) == ("states", "startExecution"):
+        if remote_child:
             return self._remote_child(client, response, pattern, timeout)
-        job = sync.JOBS.get((resource.service, resource.action))
         if pattern.startswith(".sync") and job is not None:
             try:
                 return sync.follow(

@@ -36,7 +36,7 @@ class Integration:
         return Integration(CLIENTS.get(service, service), action[:1].upper() + action[1:], prefix)
 
 
-CLIENTS = {"states": "stepfunctions", "apigateway": "apigateway", "events": "events"}
+CLIENTS = {"states": "stepfunctions", "elasticmapreduce": "emr"}
 """boto3 client names that differ from the integration's service name."""
 
 PREFIXES = {
@@ -81,6 +81,9 @@ TABLE: dict[tuple[str, str], Integration] = {
     ("states", "startExecution"): Integration(
         "stepfunctions", "StartExecution", "StepFunctions", metadata=True, json_fields=("Input",)
     ),
+    ("elasticmapreduce", "createCluster"): Integration("emr", "RunJobFlow", "EMR"),
+    ("elasticmapreduce", "addStep"): Integration("emr", "AddJobFlowSteps", "EMR"),
+    ("elasticmapreduce", "terminateCluster"): Integration("emr", "TerminateJobFlows", "EMR"),
     ("bedrock", "invokeModel"): Integration(
         "bedrock-runtime", "InvokeModel", "Bedrock", json_fields=("Body",)
     ),
@@ -90,3 +93,12 @@ TABLE: dict[tuple[str, str], Integration] = {
 def integration(service: str, action: str) -> Integration:
     """The row for `service:action`, or the generic one."""
     return TABLE.get((service, action)) or Integration.generic(service, action)
+
+
+NOT_CALLABLE = {
+    ("apigateway", "invoke"): (
+        "an HTTP call to an API Gateway stage signed with SigV4, not an API action; "
+        "not implemented (mock it, or use http:invoke)"
+    ),
+}
+"""Optimized integrations that boto3 cannot make as an API call, and why."""

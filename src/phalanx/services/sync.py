@@ -3,7 +3,8 @@
 Each row says how to ask a started job for its state and what AWS returns
 when it ends (developer guide, each integration's page): Athena
 `GetQueryExecution`, Batch `DescribeJobs`' job, ECS `DescribeTasks`, Glue
-`GetJobRun`'s `JobRun`, CodeBuild `BatchGetBuilds`' build. A job that ends
+`GetJobRun`'s `JobRun`, CodeBuild `BatchGetBuilds`' build, SageMaker's training and
+transform jobs, MediaConvert `GetJob`, EMR `DescribeCluster`/`DescribeStep`. A job that ends
 in failure fails the task with `States.TaskFailed` and that description as
 JSON text in the cause.
 
@@ -82,6 +83,43 @@ JOBS: dict[tuple[str, str], Job] = {
         frozenset({"SUCCEEDED"}),
         frozenset({"FAILED", "ERROR", "TIMEOUT", "STOPPED"}),
         lambda d: d["JobRun"],
+    ),
+    ("sagemaker", "createTrainingJob"): Job(
+        lambda c, _, p: c.describe_training_job(TrainingJobName=p["TrainingJobName"]),
+        lambda d: str(d["TrainingJobStatus"]),
+        frozenset({"Completed"}),
+        frozenset({"Failed", "Stopped"}),
+        lambda d: d,
+    ),
+    ("sagemaker", "createTransformJob"): Job(
+        lambda c, _, p: c.describe_transform_job(TransformJobName=p["TransformJobName"]),
+        lambda d: str(d["TransformJobStatus"]),
+        frozenset({"Completed"}),
+        frozenset({"Failed", "Stopped"}),
+        lambda d: d,
+    ),
+    ("mediaconvert", "createJob"): Job(
+        lambda c, started, _: c.get_job(Id=started["Job"]["Id"]),
+        lambda d: str(d["Job"]["Status"]),
+        frozenset({"COMPLETE"}),
+        frozenset({"ERROR", "CANCELED"}),
+        lambda d: {"Job": d["Job"]},
+    ),
+    ("elasticmapreduce", "createCluster"): Job(
+        lambda c, started, _: c.describe_cluster(ClusterId=started["JobFlowId"]),
+        lambda d: str(d["Cluster"]["Status"]["State"]),
+        frozenset({"WAITING", "RUNNING"}),
+        frozenset({"TERMINATED", "TERMINATED_WITH_ERRORS"}),
+        lambda d: {"ClusterId": d["Cluster"]["Id"]},
+    ),
+    ("elasticmapreduce", "addStep"): Job(
+        lambda c, started, p: c.describe_step(
+            ClusterId=p["ClusterId"], StepId=started["StepIds"][0]
+        ),
+        lambda d: str(d["Step"]["Status"]["State"]),
+        frozenset({"COMPLETED"}),
+        frozenset({"CANCELLED", "FAILED", "INTERRUPTED"}),
+        lambda d: {"Step": d["Step"]},
     ),
     ("codebuild", "startBuild"): Job(
         lambda c, started, _: c.batch_get_builds(ids=[started["build"]["id"]]),
