@@ -29,6 +29,7 @@ from typing import Any
 from phalanx.asl.resources import ResourceKind, TaskResource, parse_resource
 from phalanx.engine.effects import Callback, CallService, ServiceResponse
 from phalanx.runtime.clock import Clock
+from phalanx.runtime.driver import unmocked_service
 from phalanx.services import nested, sync
 from phalanx.services.callbacks import TaskTokens
 from phalanx.services.clients import Connection
@@ -53,14 +54,8 @@ class CallRecord:
     error: str | None = None
 
 
-def no_service(request: CallService) -> ServiceResponse:
-    """The answer when nothing can run an integration: a clear failure naming the options."""
-    return runtime(
-        f"State '{request.state}' calls {request.resource}, which is not mocked and "
-        "Phalanx does not call AWS unless asked: run with --aws (and --endpoint-url URL "
-        "for an emulator), pass aws=boto3.Session() (and endpoint_url=) to phalanx.run(), "
-        "or mock the state (MockConfigFile or phalanx.testing)"
-    )
+no_service = unmocked_service
+"""The answer when nothing can run an integration: a clear failure naming the options."""
 
 
 class Services:
