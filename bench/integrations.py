@@ -50,7 +50,11 @@ def label(resource: str) -> str:
         return "Lambda function ARN"
     if parsed.kind is ResourceKind.ACTIVITY:
         return "activity ARN"
-    return f"placeholder: {support(resource).why}"
+    way = support(resource).way
+    what = {"callback": "an activity", "boto3": "a service integration"}.get(
+        way, "a Lambda function"
+    )
+    return f"${{...}} standing for {what}"
 
 
 def boto3_services() -> set[str]:

@@ -48,7 +48,8 @@ def test_a_trip_books_flight_hotel_and_car_through_the_nested_machine(
     result = book(moto_url, {"trip": "t1", "flight": "F1", "room": "R1", "car": "C1"})
     assert result.exit_code == 0, result.output
     assert "dynamodb:putItem in reserveFlight  [TableName=saga-bookings]" in result.output
-    assert "$ putCar: dynamodb:putItem" in result.output  # the child's call, shown as it runs
+    # The child's call, shown under its machine as it runs.
+    assert "$ BookCar/putCar: dynamodb:putItem" in result.output
     output = json.loads(result.output.split("SUCCEEDED\n", 1)[1])
     assert output["carBooking"]["car"] == "C1"
     assert ":execution:BookCar:" in output["carBooking"]["execution"]

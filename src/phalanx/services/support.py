@@ -32,6 +32,12 @@ _ACTIVITY_PLACEHOLDER = re.compile(r"\$\{[^}]*Activity[^}]*\}")
 _WHOLE_PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
 
 
+_CALLBACK_WHY = (
+    "the request goes out (a child here, else via boto3); the token is answered "
+    "through callbacks=/TaskTokens or a child's sfn:sendTaskSuccess"
+)
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Support:
     """`way` is one of LOCAL, LOCAL_OR_BOTO3, BOTO3, CALLBACK, HTTP, NONE; `why` says more."""
@@ -71,10 +77,16 @@ def _support(parsed: TaskResource, boto3_services: set[str] | None) -> Support:
         compact = parsed.service.replace("-", "").lower()
         if boto3_services is not None and compact not in boto3_services:
             return Support(NONE, f"boto3 has no service {parsed.service}")
+        if waits:
+            return Support(CALLBACK, _CALLBACK_WHY)
         if parsed.service == "sfn" and parsed.action.startswith("sendTask"):
             return Support(LOCAL_OR_BOTO3, "tokens of this run are answered here; others via boto3")
         return Support(BOTO3, "aws-sdk: the API action through boto3")
     key = (parsed.service, parsed.action)
+    if waits and key in NOT_CALLABLE:
+        return Support(NONE, NOT_CALLABLE[key])
+    if waits:
+        return Support(CALLBACK, _CALLBACK_WHY)
     if parsed.is_lambda_invoke:
         return Support(LOCAL_OR_BOTO3, "declared functions run here; others are invoked via boto3")
     if key == ("states", "startExecution"):
@@ -83,6 +95,4 @@ def _support(parsed: TaskResource, boto3_services: set[str] | None) -> Support:
         return Support(NONE, NOT_CALLABLE[key])
     if parsed.pattern.startswith(".sync") and key not in sync.JOBS:
         return Support(NONE, f"no poller for {parsed.service}:{parsed.action}.sync yet")
-    if waits:
-        return Support(BOTO3, "sent through boto3; the token answered by callbacks=/TaskTokens")
     return Support(BOTO3, "optimized integration through boto3")

@@ -39,6 +39,14 @@ class Options:
     callbacks: Callable[[Callback], CallbackResponse | None] | None = None
 
 
+def _labelled(options: Options, machine: StateMachine) -> Callable[[CallRecord], None] | None:
+    """A child's calls are shown under its machine: `BookCar/putCar`."""
+    on_call = options.on_call
+    if on_call is None:
+        return None
+    return lambda call: on_call(dataclasses.replace(call, state=f"{machine.name}/{call.state}"))
+
+
 def integrations(
     options: Options,
     run_child: Callable[[StateMachine, ChildStart, Options], Any],
@@ -52,7 +60,9 @@ def integrations(
     shared = dataclasses.replace(options, tokens=tokens)
     children = LocalChildren(
         options.machines,
-        lambda machine, request: run_child(machine, request, shared),
+        lambda machine, request: run_child(
+            machine, request, dataclasses.replace(shared, on_call=_labelled(shared, machine))
+        ),
         region,
         account,
     )
