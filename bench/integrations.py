@@ -14,29 +14,12 @@ from __future__ import annotations
 import collections
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from phalanx.asl.resources import ResourceKind, parse_resource
-from phalanx.services.naming import compact
-from phalanx.services.support import Support, support
+from phalanx.services.support import Support, boto3_service_names, support, task_resources
 
 CASES = Path(__file__).resolve().parents[1] / "tests" / "data" / "realworld" / "cases"
-
-
-def task_resources(states: Any) -> Iterator[str]:
-    """Every Task's Resource in `states`, Parallel branches and Map processors included."""
-    for state in (states or {}).values():
-        if not isinstance(state, dict):
-            continue
-        if state.get("Type") == "Task" and isinstance(state.get("Resource"), str):
-            yield state["Resource"]
-        for branch in state.get("Branches") or []:
-            yield from task_resources(branch.get("States"))
-        for field in ("Iterator", "ItemProcessor"):
-            if isinstance(state.get(field), dict):
-                yield from task_resources(state[field].get("States"))
 
 
 def label(resource: str) -> str:
@@ -60,12 +43,7 @@ def label(resource: str) -> str:
 def boto3_services() -> set[str]:
     import boto3
 
-    session = boto3.Session(region_name="us-east-1")._session
-    known = set()
-    for name in session.get_available_services():
-        known.add(compact(name))
-        known.add(compact(str(session.get_service_model(name).service_id)))
-    return known
+    return boto3_service_names(boto3.Session(region_name="us-east-1")._session)
 
 
 def measure() -> tuple[list[tuple[str, int, int, Support]], int, int, list[str]]:

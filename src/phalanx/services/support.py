@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
+from typing import Any
 
 from phalanx.asl.resources import ResourceKind, TaskResource, parse_resource
 from phalanx.services import sync
@@ -96,3 +98,28 @@ def _support(parsed: TaskResource, boto3_services: set[str] | None) -> Support:
     if parsed.pattern.startswith(".sync") and key not in sync.JOBS:
         return Support(NONE, f"no poller for {parsed.service}:{parsed.action}.sync yet")
     return Support(BOTO3, "optimized integration through boto3")
+
+
+def task_resources(states: Any) -> Iterator[str]:
+    """Every Task's `Resource` in an ASL `States` object, Parallel and Map states included."""
+    for state in (states or {}).values():
+        if not isinstance(state, dict):
+            continue
+        if state.get("Type") == "Task" and isinstance(state.get("Resource"), str):
+            yield state["Resource"]
+        for branch in state.get("Branches") or []:
+            if isinstance(branch, dict):
+                yield from task_resources(branch.get("States"))
+        for field in ("Iterator", "ItemProcessor"):
+            if isinstance(state.get(field), dict):
+                yield from task_resources(state[field].get("States"))
+
+
+def boto3_service_names(botocore_session: Any) -> set[str]:
+    """Every service boto3 knows, by compact client name and compact `serviceId`."""
+    from phalanx.services.naming import compact
+
+    names = botocore_session.get_available_services()
+    known = {compact(name) for name in names}
+    known |= {compact(str(botocore_session.get_service_model(n).service_id)) for n in names}
+    return known
