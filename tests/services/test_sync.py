@@ -73,3 +73,29 @@ def test_polling_stops_once_the_timeout_has_passed() -> None:
 def test_every_polled_integration_names_success_and_failure(integration: tuple[str, str]) -> None:
     job = sync.JOBS[integration]
     assert job.succeeded and job.failed and not job.succeeded & job.failed
+
+
+def test_glue_sync_against_moto_returns_the_job_run(session: Any, aws: Any, moto_url: str) -> None:
+    import phalanx
+
+    aws("glue").create_job(
+        Name="etl",
+        Role="arn:aws:iam::123456789012:role/glue",
+        Command={"Name": "glueetl", "ScriptLocation": "s3://scripts/etl.py"},
+    )
+    definition = {
+        "StartAt": "Transform",
+        "States": {
+            "Transform": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::glue:startJobRun.sync",
+                "Parameters": {"JobName": "etl"},
+                "End": True,
+            }
+        },
+    }
+    execution = phalanx.run(definition, {}, fast=True, aws=session, endpoint_url=moto_url)
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert execution.output["JobName"] == "etl"
+    assert execution.output["JobRunState"] == "SUCCEEDED"
+    assert execution.output["Id"].startswith("jr_")

@@ -122,8 +122,9 @@ class Services:
             and self.tokens.knows(str(parameters.get("TaskToken", "")))
         ):
             return self._answer_token(resource.action, parameters)
-        if resource.kind is ResourceKind.HTTP and self.http is not None:
-            return self._timed(request, "http", "invoke", lambda: self.http(request))  # type: ignore[misc]
+        http = self.http
+        if resource.kind is ResourceKind.HTTP and http is not None:
+            return self._timed(request, "http", "invoke", lambda: http(request))
         if resource.kind is ResourceKind.INTEGRATION and (
             (resource.service, resource.action) in NOT_CALLABLE
         ):

@@ -31,8 +31,13 @@ POLL_SECONDS = 5.0
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Job:
-    """How to follow one kind of job: ask, read its state, shape the result."""
+    """How to follow one kind of job: ask (`operation`), read its state, shape the result.
 
+    `state` and `result` read the description as Step Functions shows it
+    (member names capitalised, timestamps as text).
+    """
+
+    operation: str
     ask: Callable[[Any, dict[str, Any], dict[str, Any]], dict[str, Any]]
     state: Callable[[dict[str, Any]], str]
     succeeded: frozenset[str]
@@ -45,15 +50,16 @@ def _first(items: list[Any]) -> dict[str, Any]:
 
 
 def _ecs_state(described: dict[str, Any]) -> str:
-    tasks = described.get("tasks", [])
-    if not tasks or any(task.get("lastStatus") != "STOPPED" for task in tasks):
+    tasks = described.get("Tasks", [])
+    if not tasks or any(task.get("LastStatus") != "STOPPED" for task in tasks):
         return "RUNNING"
-    codes = [c.get("exitCode") for task in tasks for c in task.get("containers", [])]
+    codes = [c.get("ExitCode") for task in tasks for c in task.get("Containers", [])]
     return "SUCCEEDED" if all(code == 0 for code in codes) else "FAILED"
 
 
 JOBS: dict[tuple[str, str], Job] = {
     ("athena", "startQueryExecution"): Job(
+        "GetQueryExecution",
         lambda c, started, _: c.get_query_execution(QueryExecutionId=started["QueryExecutionId"]),
         lambda d: str(d["QueryExecution"]["Status"]["State"]),
         frozenset({"SUCCEEDED"}),
@@ -61,13 +67,15 @@ JOBS: dict[tuple[str, str], Job] = {
         lambda d: {"QueryExecution": d["QueryExecution"]},
     ),
     ("batch", "submitJob"): Job(
+        "DescribeJobs",
         lambda c, started, _: c.describe_jobs(jobs=[started["jobId"]]),
-        lambda d: str(_first(d["jobs"]).get("status", "RUNNING")),
+        lambda d: str(_first(d["Jobs"]).get("Status", "RUNNING")),
         frozenset({"SUCCEEDED"}),
         frozenset({"FAILED"}),
-        lambda d: _first(d["jobs"]),
+        lambda d: _first(d["Jobs"]),
     ),
     ("ecs", "runTask"): Job(
+        "DescribeTasks",
         lambda c, started, p: c.describe_tasks(
             **({"cluster": p["Cluster"]} if "Cluster" in p else {}),
             tasks=[task["taskArn"] for task in started.get("tasks", [])],
@@ -75,9 +83,10 @@ JOBS: dict[tuple[str, str], Job] = {
         _ecs_state,
         frozenset({"SUCCEEDED"}),
         frozenset({"FAILED"}),
-        lambda d: {"Tasks": d.get("tasks", []), "Failures": d.get("failures", [])},
+        lambda d: {"Tasks": d.get("Tasks", []), "Failures": d.get("Failures", [])},
     ),
     ("glue", "startJobRun"): Job(
+        "GetJobRun",
         lambda c, started, p: c.get_job_run(JobName=p["JobName"], RunId=started["JobRunId"]),
         lambda d: str(d["JobRun"]["JobRunState"]),
         frozenset({"SUCCEEDED"}),
@@ -85,6 +94,7 @@ JOBS: dict[tuple[str, str], Job] = {
         lambda d: d["JobRun"],
     ),
     ("sagemaker", "createTrainingJob"): Job(
+        "DescribeTrainingJob",
         lambda c, _, p: c.describe_training_job(TrainingJobName=p["TrainingJobName"]),
         lambda d: str(d["TrainingJobStatus"]),
         frozenset({"Completed"}),
@@ -92,6 +102,7 @@ JOBS: dict[tuple[str, str], Job] = {
         lambda d: d,
     ),
     ("sagemaker", "createTransformJob"): Job(
+        "DescribeTransformJob",
         lambda c, _, p: c.describe_transform_job(TransformJobName=p["TransformJobName"]),
         lambda d: str(d["TransformJobStatus"]),
         frozenset({"Completed"}),
@@ -99,6 +110,7 @@ JOBS: dict[tuple[str, str], Job] = {
         lambda d: d,
     ),
     ("mediaconvert", "createJob"): Job(
+        "GetJob",
         lambda c, started, _: c.get_job(Id=started["Job"]["Id"]),
         lambda d: str(d["Job"]["Status"]),
         frozenset({"COMPLETE"}),
@@ -106,6 +118,7 @@ JOBS: dict[tuple[str, str], Job] = {
         lambda d: {"Job": d["Job"]},
     ),
     ("elasticmapreduce", "createCluster"): Job(
+        "DescribeCluster",
         lambda c, started, _: c.describe_cluster(ClusterId=started["JobFlowId"]),
         lambda d: str(d["Cluster"]["Status"]["State"]),
         frozenset({"WAITING", "RUNNING"}),
@@ -113,6 +126,7 @@ JOBS: dict[tuple[str, str], Job] = {
         lambda d: {"ClusterId": d["Cluster"]["Id"]},
     ),
     ("elasticmapreduce", "addStep"): Job(
+        "DescribeStep",
         lambda c, started, p: c.describe_step(
             ClusterId=p["ClusterId"], StepId=started["StepIds"][0]
         ),
@@ -122,11 +136,12 @@ JOBS: dict[tuple[str, str], Job] = {
         lambda d: {"Step": d["Step"]},
     ),
     ("codebuild", "startBuild"): Job(
+        "BatchGetBuilds",
         lambda c, started, _: c.batch_get_builds(ids=[started["build"]["id"]]),
-        lambda d: str(_first(d["builds"]).get("buildStatus", "IN_PROGRESS")),
+        lambda d: str(_first(d["Builds"]).get("BuildStatus", "IN_PROGRESS")),
         frozenset({"SUCCEEDED"}),
         frozenset({"FAILED", "FAULT", "STOPPED", "TIMED_OUT"}),
-        lambda d: {"Build": _first(d["builds"])},
+        lambda d: {"Build": _first(d["Builds"])},
     ),
 }
 
@@ -142,11 +157,14 @@ def follow(
 ) -> ServiceResponse:
     """Poll the started job until it ends (or `timeout` seconds pass on `clock`)."""
     began = clock.now()
+    shape = _output_shape(client, job.operation)
     while True:
-        described = client_call(job, client, started, parameters)
+        described = job.ask(client, started, parameters)
+        described.pop("ResponseMetadata", None)
+        described = serialise(described, shape)
         state = job.state(described)
         if state in job.succeeded or state in job.failed:
-            result = serialise(job.result(described))
+            result = job.result(described)
             if state in job.failed:
                 return ServiceResponse(
                     error="States.TaskFailed", cause=json.dumps(result, separators=(",", ":"))
@@ -157,9 +175,9 @@ def follow(
         clock.sleep(interval)
 
 
-def client_call(
-    job: Job, client: Any, started: dict[str, Any], parameters: dict[str, Any]
-) -> dict[str, Any]:
-    described = job.ask(client, started, parameters)
-    described.pop("ResponseMetadata", None)
-    return described
+def _output_shape(client: Any, operation: str) -> Any:
+    """The botocore output shape of `operation`, or None for a client without a model."""
+    meta = getattr(client, "meta", None)
+    if meta is None:
+        return None
+    return meta.service_model.operation_model(operation).output_shape
