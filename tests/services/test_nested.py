@@ -141,3 +141,11 @@ def test_mocks_win_over_nested_machines() -> None:
         mocks={"Start": [Returns({"mocked": True})]},
     )
     assert (execution.output, execution.children) == ({"mocked": True}, ())
+
+
+def test_a_child_name_startexecution_refuses_fails_the_task_under_its_name() -> None:
+    definition = parent("startExecution.sync", "Echo", {})
+    definition["States"]["Start"]["Parameters"]["Name"] = "no spaces allowed"
+    execution = run(definition)
+    assert execution.error == "StepFunctions.InvalidNameException"
+    assert execution.children == ()

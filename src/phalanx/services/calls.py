@@ -28,6 +28,7 @@ from typing import Any
 
 from phalanx.asl.resources import ResourceKind, TaskResource, parse_resource
 from phalanx.engine.effects import Callback, CallService, ServiceResponse
+from phalanx.errors import DefinitionError
 from phalanx.runtime.clock import Clock
 from phalanx.runtime.driver import unmocked_service
 from phalanx.services import nested, sync
@@ -168,7 +169,16 @@ class Services:
         start = nested.child_request(parameters)
         if isinstance(start, ServiceResponse):
             return start
-        child = self.children.start(start, wait=pattern.startswith(".sync"))
+        try:
+            child = self.children.start(start, wait=pattern.startswith(".sync"))
+        except DefinitionError as error:
+            # StartExecution refuses it: InvalidName, InvalidExecutionInput, InvalidDefinition.
+            code = error.message.split(":", 1)[0]
+            if not code.startswith("Invalid") or " " in code:
+                code = "InvalidDefinition"
+            return ServiceResponse(
+                error=f"StepFunctions.{code}Exception", cause=error.message.split(": ", 1)[-1]
+            )
         return nested.result(child, pattern, {})
 
     def _answer_token(self, action: str, parameters: dict[str, Any]) -> ServiceResponse:
