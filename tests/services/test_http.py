@@ -22,7 +22,7 @@ class Echo(http.server.BaseHTTPRequestHandler):
         SEEN.append(
             {"path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)}
         )
-        status = 404 if self.path.startswith("/missing") else 200
+        status = 404 if "/missing" in self.path else 200
         body = json.dumps({"echo": json.loads(SEEN[-1]["body"])}).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -99,3 +99,51 @@ def test_without_http_nothing_is_called(endpoint: str, connections: Path) -> Non
     assert execution.error == "States.Runtime"
     assert "--http" in (execution.cause or "")
     assert len(SEEN) == before
+
+
+def gateway(endpoint: str, path: str) -> dict[str, Any]:
+    return {
+        "StartAt": "Call",
+        "States": {
+            "Call": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::apigateway:invoke",
+                "Parameters": {
+                    "ApiEndpoint": endpoint.removeprefix("http://"),
+                    "Method": "POST",
+                    "Stage": "prod",
+                    "Path": path,
+                    "QueryParameters": {"tag": ["a", "b"]},
+                    "RequestBody": {"order": 9},
+                    "AuthType": "IAM_ROLE",
+                },
+                "End": True,
+            }
+        },
+    }
+
+
+def test_apigateway_invoke_signs_the_call_and_shapes_the_reply(
+    endpoint: str, session: Any, moto_url: str
+) -> None:
+    execution = phalanx.run(
+        gateway(endpoint, "orders"), {}, fast=True, aws=session, endpoint_url=moto_url
+    )
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert execution.output["ResponseBody"] == {"echo": {"order": 9}}
+    assert (execution.output["StatusCode"], execution.output["StatusText"]) == (200, "OK")
+    assert execution.output["Headers"]["Content-Type"] == ["application/json"]
+    seen = SEEN[-1]
+    assert seen["path"] == "/prod/orders?tag=a&tag=b"
+    assert seen["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=")
+    assert "/execute-api/aws4_request" in seen["headers"]["Authorization"]
+
+
+def test_apigateway_invoke_fails_with_the_status(
+    endpoint: str, session: Any, moto_url: str
+) -> None:
+    execution = phalanx.run(
+        gateway(endpoint, "missing"), {}, fast=True, aws=session, endpoint_url=moto_url
+    )
+    assert execution.error == "ApiGateway.404"
+    assert json.loads(execution.cause or "")["StatusCode"] == 404

@@ -30,7 +30,7 @@ from tests.corpora import shared
         pytest.param(
             "arn:aws:states:::emr-containers:startJobRun.sync", ways.NONE, id="sync-no-poller"
         ),
-        pytest.param("arn:aws:states:::apigateway:invoke", ways.NONE, id="apigateway-invoke"),
+        pytest.param("arn:aws:states:::apigateway:invoke", ways.BOTO3, id="apigateway-invoke"),
         pytest.param("arn:aws:states:::http:invoke", ways.HTTP, id="http"),
     ],
 )

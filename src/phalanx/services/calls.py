@@ -32,10 +32,11 @@ from phalanx.errors import DefinitionError
 from phalanx.runtime.clock import Clock
 from phalanx.runtime.driver import unmocked_service
 from phalanx.services import nested, sync
+from phalanx.services.apigateway import ApiGatewayTask
 from phalanx.services.callbacks import TaskTokens
 from phalanx.services.clients import Connection
 from phalanx.services.failures import failure, runtime
-from phalanx.services.integrations import NOT_CALLABLE, integration
+from phalanx.services.integrations import integration
 from phalanx.services.naming import pascal_service, sdk_client
 from phalanx.services.shapes import conform, json_text, sdk_metadata, serialise
 
@@ -126,15 +127,9 @@ class Services:
         http = self.http
         if resource.kind is ResourceKind.HTTP and http is not None:
             return self._timed(request, "http", "invoke", lambda: http(request))
-        if resource.kind is ResourceKind.INTEGRATION and (
-            (resource.service, resource.action) in NOT_CALLABLE
-        ):
-            message = NOT_CALLABLE[resource.service, resource.action]
-            return (
-                self.fallback(request)
-                if self.connection is None
-                else runtime(f"State '{request.state}' calls {request.resource}: {message}")
-            )
+        if (resource.service, resource.action) == ("apigateway", "invoke") and self.connection:
+            task = ApiGatewayTask(self.connection)
+            return self._timed(request, "apigateway", "invoke", lambda: task(request))
         if self.connection is None or resource.kind not in (
             ResourceKind.SDK,
             ResourceKind.INTEGRATION,

@@ -20,6 +20,7 @@ Their values are sent, never printed or recorded in the history.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import urllib.error
@@ -89,23 +90,52 @@ class HttpTask:
         url = endpoint
         if query:
             url += ("&" if "?" in url else "?") + urllib.parse.urlencode(query)
-        call = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(call, timeout=TIMEOUT_SECONDS) as answer:
-                return ServiceResponse(output=_result(answer.status, answer.reason, answer))
-        except urllib.error.HTTPError as error:
-            result = _result(error.code, str(error.reason), error)
-            return ServiceResponse(
-                error=f"States.Http.StatusCode.{error.code}", cause=json.dumps(result)
-            )
-        except (urllib.error.URLError, OSError) as error:
+            reply = exchange(method, url, headers, data)
+        except OSError as error:
             reason = getattr(error, "reason", error)
             return ServiceResponse(
                 error="States.Http.Socket", cause=f"Unable to reach {endpoint}: {reason}"
             )
+        result = reply.shown()
+        result["StatusCode"] = str(reply.status)
+        if not 200 <= reply.status < 300:
+            return ServiceResponse(
+                error=f"States.Http.StatusCode.{reply.status}", cause=json.dumps(result)
+            )
+        return ServiceResponse(output=result)
 
 
-def _result(status: int, reason: str, answer: Any) -> dict[str, Any]:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Reply:
+    """An HTTP answer: status, reason, headers (each name with its values), body (JSON if it is)."""
+
+    status: int
+    reason: str
+    headers: dict[str, list[str]]
+    body: Any
+
+    def shown(self) -> dict[str, Any]:
+        """`{"Headers", "ResponseBody", "StatusCode", "StatusText"}` as Step Functions shows it."""
+        return {
+            "Headers": self.headers,
+            "ResponseBody": self.body,
+            "StatusCode": self.status,
+            "StatusText": self.reason,
+        }
+
+
+def exchange(method: str, url: str, headers: dict[str, str], data: bytes | None) -> Reply:
+    """Send one request; any status is a `Reply`; `OSError` when the host cannot be reached."""
+    call = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(call, timeout=TIMEOUT_SECONDS) as answer:
+            return _reply(answer.status, answer.reason, answer)
+    except urllib.error.HTTPError as error:
+        return _reply(error.code, str(error.reason), error)
+
+
+def _reply(status: int, reason: str, answer: Any) -> Reply:
     text = answer.read().decode("utf-8", errors="replace")
     try:
         body: Any = json.loads(text) if text else ""
@@ -114,9 +144,4 @@ def _result(status: int, reason: str, answer: Any) -> dict[str, Any]:
     headers: dict[str, list[str]] = {}
     for key, value in answer.headers.items():
         headers.setdefault(key, []).append(value)
-    return {
-        "Headers": headers,
-        "ResponseBody": body,
-        "StatusCode": str(status),
-        "StatusText": reason,
-    }
+    return Reply(status, reason, headers, body)

@@ -93,12 +93,3 @@ TABLE: dict[tuple[str, str], Integration] = {
 def integration(service: str, action: str) -> Integration:
     """The row for `service:action`, or the generic one."""
     return TABLE.get((service, action)) or Integration.generic(service, action)
-
-
-NOT_CALLABLE = {
-    ("apigateway", "invoke"): (
-        "an HTTP call to an API Gateway stage signed with SigV4, not an API action; "
-        "not implemented (mock it, or use http:invoke)"
-    ),
-}
-"""Optimized integrations that boto3 cannot make as an API call, and why."""

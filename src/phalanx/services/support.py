@@ -20,7 +20,6 @@ from typing import Any
 
 from phalanx.asl.resources import ResourceKind, TaskResource, parse_resource
 from phalanx.services import sync
-from phalanx.services.integrations import NOT_CALLABLE
 
 LOCAL = "local"
 LOCAL_OR_BOTO3 = "local or boto3"
@@ -85,16 +84,14 @@ def _support(parsed: TaskResource, boto3_services: set[str] | None) -> Support:
             return Support(LOCAL_OR_BOTO3, "tokens of this run are answered here; others via boto3")
         return Support(BOTO3, "aws-sdk: the API action through boto3")
     key = (parsed.service, parsed.action)
-    if waits and key in NOT_CALLABLE:
-        return Support(NONE, NOT_CALLABLE[key])
     if waits:
         return Support(CALLBACK, _CALLBACK_WHY)
     if parsed.is_lambda_invoke:
         return Support(LOCAL_OR_BOTO3, "declared functions run here; others are invoked via boto3")
     if key == ("states", "startExecution"):
         return Support(LOCAL_OR_BOTO3, "machines the run knows run here; others via boto3")
-    if key in NOT_CALLABLE:
-        return Support(NONE, NOT_CALLABLE[key])
+    if key == ("apigateway", "invoke"):
+        return Support(BOTO3, "an HTTP call to the stage, signed with the run's credentials")
     if parsed.pattern.startswith(".sync") and key not in sync.JOBS:
         return Support(NONE, f"no poller for {parsed.service}:{parsed.action}.sync yet")
     return Support(BOTO3, "optimized integration through boto3")
