@@ -176,7 +176,7 @@ def run_command(
             raise click.ClickException(str(error)) from None
         target = endpoint_url or f"AWS ({aws.region})"
         click.echo(f"calling {target} through boto3", err=report is None)
-        for line in plan_text(planned_calls(machine)):
+        for line in plan_text(planned_calls(machine, machines)):
             click.echo(line, err=report is None)
 
     def show_call(call: Any) -> None:

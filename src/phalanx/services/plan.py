@@ -10,10 +10,12 @@ at run time by a path or an expression are shown as `(from the input)`).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from phalanx.asl import StateMachine
 from phalanx.asl.resources import ResourceKind, parse_resource
+from phalanx.services.nested import machine_name
 
 _RESOURCE_KEYS = (
     "Name",
@@ -40,8 +42,20 @@ class PlannedCall:
     resources: tuple[str, ...]
 
 
-def planned_calls(machine: StateMachine) -> list[PlannedCall]:
-    """Every Task that calls a service other than a Lambda function ARN, in definition order."""
+def planned_calls(
+    machine: StateMachine, machines: Mapping[str, StateMachine] | None = None
+) -> list[PlannedCall]:
+    """Every Task that calls a service, in definition order.
+
+    A `states:startExecution` task naming one of `machines` (statically) is
+    followed by that child's calls, their states shown as `Child/state`.
+    """
+    return _calls(machine, dict(machines or {}), "", set())
+
+
+def _calls(
+    machine: StateMachine, machines: dict[str, StateMachine], prefix: str, seen: set[str]
+) -> list[PlannedCall]:
     calls = []
     for _, state in machine.walk():
         resource = getattr(state, "resource", None)
@@ -55,10 +69,24 @@ def planned_calls(machine: StateMachine) -> list[PlannedCall]:
         else:
             service, action = parsed.service, parsed.action + parsed.pattern
         fields = getattr(state, "parameters", None) or getattr(state, "arguments", None)
-        calls.append(
-            PlannedCall(state.name, service, action, parsed.kind.value, tuple(_named(fields)))
+        call = PlannedCall(
+            prefix + state.name, service, action, parsed.kind.value, tuple(_named(fields))
         )
+        calls.append(call)
+        child = (
+            _child_name(fields)
+            if (service, parsed.action) == ("states", "startExecution")
+            else None
+        )
+        if child in machines and child not in seen:
+            calls += _calls(machines[child], machines, f"{prefix}{child}/", seen | {child})
     return calls
+
+
+def _child_name(fields: Any) -> str | None:
+    """The machine a static `StateMachineArn` names."""
+    arn = fields.get("StateMachineArn") if isinstance(fields, dict) else None
+    return machine_name(arn) if isinstance(arn, str) else None
 
 
 def _named(value: Any) -> list[str]:
