@@ -71,7 +71,7 @@ def replay_command(
     from phalanx.testing.replay import replay
 
     recorded = recorded_history(history, from_aws, region, profile, endpoint_url)
-    machine, _, _ = runnable(file, machine_name)
+    machine, _, _, _ = runnable(file, machine_name)
     with unusable_input():
         report = replay(machine, recorded, execution_arn=from_aws, validate=False)
     click.echo(report.text)

@@ -110,6 +110,27 @@ def _mocks(config: str | None, test_case: str | None, machine: Any) -> Any:
     help="A MockConfigFile (Step Functions Local's format); needs --test-case.",
 )
 @click.option("--test-case", help="The MockConfigFile test case whose mocks answer the tasks.")
+@click.option(
+    "--aws",
+    "use_aws",
+    is_flag=True,
+    help="Call AWS services through boto3 (standard credential chain); "
+    "without it only Lambda functions and nested machines run.",
+)
+@click.option("--profile", help="With --aws: the AWS profile to use.")
+@click.option("--region", help="With --aws: the AWS region to call.")
+@click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="Send AWS calls to this endpoint (moto, LocalStack); implies --aws. "
+    "AWS_ENDPOINT_URL_<SERVICE> variables still win for their service.",
+)
+@click.option(
+    "--http",
+    "allow_http",
+    is_flag=True,
+    help="Let http:invoke tasks call their endpoints (credentials: docs/services.md).",
+)
 def run_command(
     file: str,
     input_text: str | None,
@@ -122,6 +143,11 @@ def run_command(
     graph_file: str | None,
     mock_config: str | None,
     test_case: str | None,
+    use_aws: bool,
+    profile: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    allow_http: bool,
 ) -> None:
     """Run the state machine in FILE in this process.
 
@@ -131,20 +157,44 @@ def run_command(
     execution succeeds, 1 when it fails or the machine is not valid, 2 when
     FILE or an option cannot be used.
     """
-    from phalanx.cli.machines import runnable
+    from phalanx.cli.machines import add_machine, runnable
     from phalanx.project import load_file
     from phalanx.runtime.local import run
     from phalanx.runtime.trace import TextTrace, outcome_text
 
     execution_input, raw_input = _read_input(input_text)
     # --type wins; else the type the machine (or its template) declares.
-    machine, loaded, machine_type = runnable(file, machine_name, machine_type)
+    machine, loaded, machine_type, machines = runnable(file, machine_name, machine_type)
     functions = dict(loaded.functions)
     with unusable_input():
         if functions_file is not None:
-            functions.update(load_file(functions_file).functions)
+            extra = load_file(functions_file)
+            functions.update(extra.functions)
+            for name, model in extra.machines.items():
+                add_machine(machines, name, model)
         mocks = _mocks(mock_config, test_case, machine)
     report = TextTrace() if output_format == "text" else None
+    aws: Any = None
+    if use_aws or endpoint_url or profile or region:
+        from phalanx.errors import ServiceSetupError
+        from phalanx.services import connect, plan_text, planned_calls
+
+        try:
+            aws = connect(profile=profile, region=region, endpoint_url=endpoint_url)
+        except ServiceSetupError as error:
+            raise click.ClickException(str(error)) from None
+        target = endpoint_url or f"AWS ({aws.region})"
+        click.echo(f"calling {target} through boto3", err=report is None)
+        for line in plan_text(planned_calls(machine, machines)):
+            click.echo(line, err=report is None)
+
+    def show_call(call: Any) -> None:
+        failed = f" -> {call.error}" if call.error else ""
+        click.echo(
+            f"{'':9}  $ {call.state}: {call.service}:{call.action} "
+            f"{call.seconds * 1000:.0f} ms{failed}",
+            err=report is None,
+        )
 
     def show(event: dict[str, Any], label: str) -> None:
         assert report is not None
@@ -163,6 +213,10 @@ def run_command(
             start_time=start_time,
             validate=False,  # done above, with the file's positions
             mocks=mocks,
+            machines=machines,
+            aws=aws,
+            http=allow_http,
+            on_call=show_call if aws is not None or allow_http else None,
         )
     except (DefinitionError, MockError) as error:
         # Refused before starting, as CreateStateMachine/StartExecution would.
