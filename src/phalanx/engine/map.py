@@ -301,11 +301,7 @@ def run_map(run: StateRun, state: Map) -> Steps:
         last = len(interpreter.current.strand.history)
         interpreter.add("MapStateSucceeded", run.thread, previous=last)
         run.thread.last = last
-    if run.jsonata:
-        output, assigned = run.jsonata_output(outputs, has_result=True, default=outputs)
-    else:
-        output, assigned = run.jsonpath_output(outputs)
-    return run.finish(run.next_of(), output, assigned)
+    return run.finish_result(outputs)
 
 
 def _end_iteration(

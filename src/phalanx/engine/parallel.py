@@ -20,12 +20,7 @@ from phalanx.engine.scheduler import Strand, gather
 
 def run_parallel(run: StateRun, state: Parallel) -> Steps:
     interpreter = run.interpreter
-    if run.jsonata:
-        arguments = state.arguments
-        value = run.raw_input if arguments is None else run.jsonata_value(arguments, "Arguments")
-    else:
-        value = run.parameters(run.effective_input())
-    run.check_input_size(value)
+    value = run.effective_parameters()
     started = interpreter.add("ParallelStateStarted", run.thread)
     outputs: list[Any] = [None] * len(state.branches)
     language = run.state.query_language or run.language
@@ -53,8 +48,4 @@ def run_parallel(run: StateRun, state: Parallel) -> Steps:
     last = len(interpreter.current.strand.history)
     interpreter.add("ParallelStateSucceeded", run.thread, previous=last)
     run.thread.last = last
-    if run.jsonata:
-        output, assigned = run.jsonata_output(outputs, has_result=True, default=outputs)
-    else:
-        output, assigned = run.jsonpath_output(outputs)
-    return run.finish(run.next_of(), output, assigned)
+    return run.finish_result(outputs)

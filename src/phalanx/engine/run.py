@@ -206,6 +206,14 @@ class StateRun:
         self.interpreter.add(event_type, self.thread, details)
         return next_state, output
 
+    def finish_result(self, result: Any) -> tuple[str | None, Any]:
+        """Exit a Task, Parallel or Map with its result: the output fields, then `finish`."""
+        if self.jsonata:
+            output, assigned = self.jsonata_output(result, has_result=True, default=result)
+        else:
+            output, assigned = self.jsonpath_output(result)
+        return self.finish(self.next_of(), output, assigned)
+
     def effect_id(self) -> str:
         """A fresh effect id on the strand running this state."""
         return self.interpreter.current.strand.next_id()

@@ -20,7 +20,7 @@ from phalanx.engine.history import data, error_details, from_text, to_text
 from phalanx.engine.run import StateRun, Steps
 from phalanx.engine.task import (
     MAX_PAYLOAD_BYTES,
-    Resource,
+    TaskCall,
     function_arn,
     function_error,
     invoke_result,
@@ -56,19 +56,16 @@ def run_task(run: StateRun, state: Task) -> Steps:
     )
     info = run.interpreter.info
     resource = parse_resource(state.resource, info.region, info.account)
+    call = TaskCall(resource, request, timeout, heartbeat)
     if resource.kind == "activity":
-        result = yield from callbacks.run_activity(run, resource, request, timeout, heartbeat)
+        result = yield from callbacks.run_activity(run, call)
     elif resource.pattern == "waitForTaskToken":
-        result = yield from callbacks.wait_for_token(run, resource, request, timeout, heartbeat)
+        result = yield from callbacks.wait_for_token(run, call)
     elif resource.kind == "function":
-        result = yield from _invoke_function(run, resource, request, timeout, heartbeat)
+        result = yield from _invoke_function(run, call)
     else:
-        result = yield from _integration(run, resource, request, timeout, heartbeat)
-    if run.jsonata:
-        output, assigned = run.jsonata_output(result, has_result=True, default=result)
-    else:
-        output, assigned = run.jsonpath_output(result)
-    return run.finish(run.next_of(), output, assigned)
+        result = yield from _integration(run, call)
+    return run.finish_result(result)
 
 
 def _limit(run: StateRun, timeout: float | None) -> tuple[float | None, bool]:
@@ -79,11 +76,10 @@ def _limit(run: StateRun, timeout: float | None) -> tuple[float | None, bool]:
     return timeout, False
 
 
-def _invoke_function(
-    run: StateRun, resource: Resource, payload: Any, timeout: float | None, heartbeat: float | None
-) -> Steps:
+def _invoke_function(run: StateRun, call: TaskCall) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
+    resource, payload, timeout = call.resource, call.parameters, call.timeout
     info = interpreter.info
     arn = function_arn(resource.arn, info.region, info.account)
     scheduled: dict[str, Any] = {"resource": arn, **data("input", payload)}
@@ -95,7 +91,7 @@ def _invoke_function(
     assert resource.function is not None
     response = yield from interpreter.ask(
         InvokeLambda(
-            run.state.name, resource.function, payload, limit, heartbeat, id=run.effect_id()
+            run.state.name, resource.function, payload, limit, call.heartbeat, id=run.effect_id()
         )
     )
     yield from interpreter.tick()
@@ -137,30 +133,12 @@ def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Fai
     return None
 
 
-def _integration(
-    run: StateRun,
-    resource: Resource,
-    parameters: Any,
-    timeout: float | None,
-    heartbeat: float | None,
-) -> Steps:
+def _integration(run: StateRun, call: TaskCall) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
-    kind = {"resourceType": resource.service, "resource": resource.action}
-    if resource.pattern is not None:
-        kind["resource"] = f"{resource.action}.{resource.pattern}"
-    scheduled: dict[str, Any] = {
-        **kind,
-        "region": interpreter.info.region,
-        "parameters": to_text(parameters),
-    }
-    if timeout is not None:
-        scheduled["timeoutInSeconds"] = int(timeout)
-    if heartbeat is not None:
-        scheduled["heartbeatInSeconds"] = int(heartbeat)
-    interpreter.add("TaskScheduled", thread, scheduled)
-    interpreter.add("TaskStarted", thread, dict(kind))
-    limit, is_deadline = _limit(run, timeout)
+    resource, parameters, heartbeat = call.resource, call.parameters, call.heartbeat
+    kind = callbacks.task_started(run, call)
+    limit, is_deadline = _limit(run, call.timeout)
     if resource.kind == "invoke" and resource.pattern is None:
         if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
             failure = Failure(
@@ -223,10 +201,10 @@ def _integration(
         if result is None:
             result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
     else:
-        call = CallService(
+        service_call = CallService(
             run.state.name, resource.arn, parameters, limit, heartbeat, id=run.effect_id()
         )
-        answer = yield from _within(run, call, limit, is_deadline)
+        answer = yield from _within(run, service_call, limit, is_deadline)
         assert isinstance(answer, ServiceResponse)
         if answer.error is not None:
             details = {**kind, **error_details(answer.error, answer.cause)}
