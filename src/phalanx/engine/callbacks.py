@@ -43,15 +43,19 @@ def wait_for_token(run: StateRun, call: TaskCall) -> Steps:
     kind = task_started(run, call)
     # AWS puts the service's answer to the submission (an SQS MessageId, ...)
     # in TaskSubmitted's optional `output`; locally nothing is sent, so it has none.
-    interpreter.add("TaskSubmitted", thread, dict(kind))
+    interpreter.strand_history.add("TaskSubmitted", thread, dict(kind))
     resource = call.resource
     callback = Callback(run.state.name, _token(run), resource.arn, call.parameters)
     response = yield from _await_callback(run, call, callback, lambda worker: None)
     if response.error is not None:
         event = "TaskTimedOut" if response.error in TIMEOUT_ERRORS else "TaskFailed"
-        interpreter.add(event, thread, {**kind, **error_details(response.error, response.cause)})
+        interpreter.strand_history.add(
+            event, thread, {**kind, **error_details(response.error, response.cause)}
+        )
         raise Failure(response.error, response.cause)
-    interpreter.add("TaskSucceeded", thread, {**kind, **data("output", response.output)})
+    interpreter.strand_history.add(
+        "TaskSucceeded", thread, {**kind, **data("output", response.output)}
+    )
     return response.output
 
 
@@ -65,26 +69,30 @@ def run_activity(run: StateRun, call: TaskCall) -> Steps:
     thread = run.thread
     resource = call.resource
     scheduled = {"resource": resource.arn, **data("input", call.parameters), **call.limits()}
-    interpreter.add("ActivityScheduled", thread, scheduled)
+    interpreter.strand_history.add("ActivityScheduled", thread, scheduled)
     started: list[bool] = []
 
     def start(worker: str | None) -> None:
         if not started:
             started.append(True)
             details = {} if worker is None else {"workerName": worker}
-            interpreter.add("ActivityStarted", thread, details)
+            interpreter.strand_history.add("ActivityStarted", thread, details)
 
     callback = Callback(run.state.name, _token(run), resource.arn, call.parameters, resource.arn)
     response = yield from _await_callback(run, call, callback, start)
     if response.error is not None:
         if response.error in TIMEOUT_ERRORS:
-            interpreter.add("ActivityTimedOut", thread, error_details(response.error, None))
+            interpreter.strand_history.add(
+                "ActivityTimedOut", thread, error_details(response.error, None)
+            )
         else:
             start(response.worker)
-            interpreter.add("ActivityFailed", thread, error_details(response.error, response.cause))
+            interpreter.strand_history.add(
+                "ActivityFailed", thread, error_details(response.error, response.cause)
+            )
         raise Failure(response.error, response.cause)
     start(response.worker)
-    interpreter.add("ActivitySucceeded", thread, data("output", response.output))
+    interpreter.strand_history.add("ActivitySucceeded", thread, data("output", response.output))
     return response.output
 
 
@@ -102,8 +110,8 @@ def task_started(run: StateRun, call: TaskCall) -> dict[str, Any]:
         "parameters": to_text(call.parameters),
         **call.limits(),
     }
-    interpreter.add("TaskScheduled", run.thread, scheduled)
-    interpreter.add("TaskStarted", run.thread, dict(kind))
+    interpreter.strand_history.add("TaskScheduled", run.thread, scheduled)
+    interpreter.strand_history.add("TaskStarted", run.thread, dict(kind))
     return kind
 
 

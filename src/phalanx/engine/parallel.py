@@ -21,7 +21,7 @@ from phalanx.engine.scheduler import Strand, gather
 def run_parallel(run: StateRun, state: Parallel) -> Steps:
     interpreter = run.interpreter
     value = run.effective_parameters()
-    started = interpreter.add("ParallelStateStarted", run.thread)
+    started = interpreter.strand_history.add("ParallelStateStarted", run.thread)
     outputs: list[Any] = [None] * len(state.branches)
     language = run.state.query_language or run.language
     threads = [
@@ -46,6 +46,6 @@ def run_parallel(run: StateRun, state: Parallel) -> Steps:
     # Succeeded and Exited both follow the last branch event (corpus
     # scenarios/test_parallel_state_nested: ParallelStateExited #11 -> #9).
     last = len(interpreter.current.strand.history)
-    interpreter.add("ParallelStateSucceeded", run.thread, previous=last)
+    interpreter.strand_history.add("ParallelStateSucceeded", run.thread, previous=last)
     run.thread.last = last
     return run.finish_result(outputs)

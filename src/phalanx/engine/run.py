@@ -180,7 +180,9 @@ class StateRun:
             # A Wait evaluates its fields once entered: it links to its entry.
             after_entry = self.kind.evaluates_after_entry
             previous = self.entered_id if after_entry else self.entered_previous
-            self.interpreter.add("EvaluationFailed", self.thread, details, previous=previous)
+            self.interpreter.strand_history.add(
+                "EvaluationFailed", self.thread, details, previous=previous
+            )
         return Failure(error.error, cause)
 
     def bindings(self, **kwargs: Any) -> dict[str, Any]:
@@ -203,7 +205,7 @@ class StateRun:
             self.variables.update(assigned)
         event_type = f"{self.state.type_name}StateExited"
         details = exited(self.state.name, output, assigned, output_text)
-        self.interpreter.add(event_type, self.thread, details)
+        self.interpreter.strand_history.add(event_type, self.thread, details)
         return next_state, output
 
     def finish_result(self, result: Any) -> tuple[str | None, Any]:
@@ -360,7 +362,9 @@ class StateRun:
                         yield from self.interpreter.sleep(delay)
                         continue
                 if self.kind.records_failure:
-                    self.interpreter.add(f"{self.state.type_name}StateFailed", self.thread)
+                    self.interpreter.strand_history.add(
+                        f"{self.state.type_name}StateFailed", self.thread
+                    )
                 catcher = retry.find_catcher(catchers, failure.error)
                 if catcher is None:
                     raise

@@ -85,8 +85,8 @@ def _invoke_function(run: StateRun, call: TaskCall) -> Steps:
     scheduled: dict[str, Any] = {"resource": arn, **data("input", payload)}
     if timeout is not None:
         scheduled["timeoutInSeconds"] = int(timeout)
-    interpreter.add("LambdaFunctionScheduled", thread, scheduled)
-    interpreter.add("LambdaFunctionStarted", thread)
+    interpreter.strand_history.add("LambdaFunctionScheduled", thread, scheduled)
+    interpreter.strand_history.add("LambdaFunctionStarted", thread)
     limit, is_deadline = _limit(run, timeout)
     assert resource.function is not None
     response = yield from interpreter.ask(
@@ -99,17 +99,19 @@ def _invoke_function(run: StateRun, call: TaskCall) -> Steps:
     if response.timed_out:
         if is_deadline:
             raise TimedOut()
-        interpreter.add("LambdaFunctionTimedOut", thread, error_details("States.Timeout", None))
+        interpreter.strand_history.add(
+            "LambdaFunctionTimedOut", thread, error_details("States.Timeout", None)
+        )
         raise Failure("States.Timeout", None)
     failure = _failure(response, arn)
     if failure is not None:
         event = (
             "LambdaFunctionTimedOut" if failure.error in TIMEOUT_ERRORS else "LambdaFunctionFailed"
         )
-        interpreter.add(event, thread, error_details(failure.error, failure.cause))
+        interpreter.strand_history.add(event, thread, error_details(failure.error, failure.cause))
         raise failure
     result = parse_payload(response)
-    interpreter.add("LambdaFunctionSucceeded", thread, data("output", result))
+    interpreter.strand_history.add("LambdaFunctionSucceeded", thread, data("output", result))
     return result
 
 
@@ -146,7 +148,7 @@ def _integration(run: StateRun, call: TaskCall) -> Steps:
                 f"The Parameters of state '{run.state.name}' must name a FunctionName "
                 "for arn:aws:states:::lambda:invoke",
             )
-            interpreter.add(
+            interpreter.strand_history.add(
                 "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
             )
             raise failure
@@ -166,7 +168,7 @@ def _integration(run: StateRun, call: TaskCall) -> Steps:
                     "Could not parse request body into json: the Payload string is not JSON "
                     "(Service: Lambda, Status Code: 400)",
                 )
-                interpreter.add(
+                interpreter.strand_history.add(
                     "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
                 )
                 raise failure from None
@@ -185,13 +187,15 @@ def _integration(run: StateRun, call: TaskCall) -> Steps:
         if response.timed_out:
             if is_deadline:
                 raise TimedOut()
-            interpreter.add("TaskTimedOut", thread, {**kind, "error": "States.Timeout"})
+            interpreter.strand_history.add(
+                "TaskTimedOut", thread, {**kind, "error": "States.Timeout"}
+            )
             raise Failure("States.Timeout", None)
         info = interpreter.info
         arn = function_arn(parameters["FunctionName"], info.region, info.account)
         invoke_failure = _failure(response, arn, "lambda")
         if invoke_failure is not None:
-            interpreter.add(
+            interpreter.strand_history.add(
                 "TaskTimedOut" if invoke_failure.error in TIMEOUT_ERRORS else "TaskFailed",
                 thread,
                 {**kind, **error_details(invoke_failure.error, invoke_failure.cause)},
@@ -209,12 +213,12 @@ def _integration(run: StateRun, call: TaskCall) -> Steps:
         if answer.error is not None:
             details = {**kind, **error_details(answer.error, answer.cause)}
             if answer.error in TIMEOUT_ERRORS:
-                interpreter.add("TaskTimedOut", thread, details)
+                interpreter.strand_history.add("TaskTimedOut", thread, details)
             else:
-                interpreter.add("TaskFailed", thread, details)
+                interpreter.strand_history.add("TaskFailed", thread, details)
             raise Failure(answer.error, answer.cause)
         result = answer.output
-    interpreter.add("TaskSucceeded", thread, {**kind, **data("output", result)})
+    interpreter.strand_history.add("TaskSucceeded", thread, {**kind, **data("output", result)})
     return result
 
 
