@@ -89,16 +89,8 @@ def _invoke_function(run: StateRun, call: TaskCall) -> Steps:
     interpreter.strand_history.add("LambdaFunctionStarted", thread)
     limit, is_deadline = _limit(run, timeout)
     assert resource.function is not None
-    response = yield from interpreter.ask(
-        InvokeLambda(
-            run.state.name, resource.function, payload, limit, call.heartbeat, id=run.effect_id()
-        )
-    )
-    yield from interpreter.tick()
-    assert isinstance(response, LambdaResponse)
+    response = yield from _invoke(run, call, resource.function, payload, limit, is_deadline)
     if response.timed_out:
-        if is_deadline:
-            raise TimedOut()
         interpreter.strand_history.add(
             "LambdaFunctionTimedOut", thread, error_details("States.Timeout", None)
         )
@@ -113,6 +105,22 @@ def _invoke_function(run: StateRun, call: TaskCall) -> Steps:
     result = parse_payload(response)
     interpreter.strand_history.add("LambdaFunctionSucceeded", thread, data("output", result))
     return result
+
+
+def _invoke(
+    run: StateRun, call: TaskCall, function: str, payload: Any, limit: float | None, deadline: bool
+) -> Steps:
+    """Invoke `function`; its `LambdaResponse`. A timeout that is the execution's
+    deadline (`deadline`) ends the execution: `TimedOut`."""
+    interpreter = run.interpreter
+    response = yield from interpreter.ask(
+        InvokeLambda(run.state.name, function, payload, limit, call.heartbeat, id=run.effect_id())
+    )
+    yield from interpreter.tick()
+    assert isinstance(response, LambdaResponse)
+    if response.timed_out and deadline:
+        raise TimedOut()
+    return response
 
 
 def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Failure | None:
@@ -172,27 +180,15 @@ def _integration(run: StateRun, call: TaskCall) -> Steps:
                     "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
                 )
                 raise failure from None
-        response = yield from interpreter.ask(
-            InvokeLambda(
-                run.state.name,
-                parameters["FunctionName"],
-                payload,
-                limit,
-                heartbeat,
-                id=run.effect_id(),
-            )
-        )
-        yield from interpreter.tick()
-        assert isinstance(response, LambdaResponse)
+        function = parameters["FunctionName"]
+        response = yield from _invoke(run, call, function, payload, limit, is_deadline)
         if response.timed_out:
-            if is_deadline:
-                raise TimedOut()
             interpreter.strand_history.add(
                 "TaskTimedOut", thread, {**kind, "error": "States.Timeout"}
             )
             raise Failure("States.Timeout", None)
         info = interpreter.info
-        arn = function_arn(parameters["FunctionName"], info.region, info.account)
+        arn = function_arn(function, info.region, info.account)
         invoke_failure = _failure(response, arn, "lambda")
         if invoke_failure is not None:
             interpreter.strand_history.add(
