@@ -311,19 +311,15 @@ class StateRun:
         return Failure(error, cause)
 
     def fail_path(self, path: str, field: str) -> Any:
-        from phalanx.query import intrinsics, jsonpath, payload
+        from phalanx.query import jsonpath, payload
 
         try:
-            if intrinsics.is_intrinsic(path):
-                return intrinsics.evaluate(
-                    path,
-                    self.raw_input,
-                    context=self.context,
-                    variables=self.variables,
-                    sources=self.interpreter.sources,
-                )
-            return jsonpath.evaluate(
-                path, self.raw_input, context=self.context, variables=self.variables
+            return payload.evaluate_path(
+                path,
+                self.raw_input,
+                context=self.context,
+                variables=self.variables,
+                sources=self.interpreter.sources,
             )
         except jsonpath.PathNotFound as missing:
             raise StatesError(
