@@ -22,7 +22,9 @@ from phalanx.query import intrinsics, jsonata, jsonpath, payload
             ["Intrinsic", "Sources", "evaluate", "is_intrinsic", "parse"],
             id="intrinsics",
         ),
-        pytest.param(payload, ["evaluate_template", "not_found_cause"], id="payload"),
+        pytest.param(
+            payload, ["evaluate_path", "evaluate_template", "not_found_cause"], id="payload"
+        ),
         pytest.param(
             jsonata,
             [

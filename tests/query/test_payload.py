@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from phalanx.errors import QuerySyntaxError, StatesError
-from phalanx.query.payload import evaluate_template, not_found_cause
+from phalanx.query.jsonpath import PathNotFound
+from phalanx.query.payload import evaluate_path, evaluate_template, not_found_cause
 
 DATA = {"user": {"id": 7, "tags": ["a", "b"]}, "n": 1}
 CONTEXT = {"Execution": {"Id": "exec-1", "Input": {"x": 1}}, "Map": {"Item": {"Value": 9}}}
@@ -111,3 +112,22 @@ def test_intrinsic_argument_failure_passes_through() -> None:
 def test_bad_dynamic_value_raises_query_syntax_error(template: Any) -> None:
     with pytest.raises(QuerySyntaxError):
         evaluate_template(template, DATA)
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        pytest.param("$.user.id", 7, id="path"),
+        pytest.param("$$.Execution.Id", "exec-1", id="context-path"),
+        pytest.param("States.Format('id {}', $.user.id)", "id 7", id="intrinsic"),
+    ],
+)
+def test_evaluate_path_reads_a_path_or_an_intrinsic(expression: str, expected: Any) -> None:
+    data = {"user": {"id": 7}}
+    context = {"Execution": {"Id": "exec-1"}}
+    assert evaluate_path(expression, data, context=context) == expected
+
+
+def test_evaluate_path_leaves_the_missing_path_to_the_caller() -> None:
+    with pytest.raises(PathNotFound):
+        evaluate_path("$.nothing", {"a": 1})

@@ -18,7 +18,7 @@ from phalanx.engine.effects import Callback, CallbackResponse
 from phalanx.engine.failures import Failure, TimedOut
 from phalanx.engine.history import data, error_details, to_text
 from phalanx.engine.run import StateRun, Steps
-from phalanx.engine.task import Resource
+from phalanx.engine.task import TaskCall
 
 TIMEOUT_ERRORS = ("States.Timeout", "States.HeartbeatTimeout")
 """Errors recorded as a `...TimedOut` event (TaskTimedOut, LambdaFunctionTimedOut,
@@ -32,13 +32,7 @@ def _token(run: StateRun) -> str:
     return run.interpreter.token(f"{run.interpreter.current.strand.path}{run.entered_id}")
 
 
-def wait_for_token(
-    run: StateRun,
-    resource: Resource,
-    parameters: Any,
-    timeout: float | None,
-    heartbeat: float | None,
-) -> Steps:
+def wait_for_token(run: StateRun, call: TaskCall) -> Steps:
     """`.waitForTaskToken`: hand the request over, then wait for SendTask* with the token.
 
     Events (AWS "Wait for a Callback with Task Token"): TaskScheduled,
@@ -46,35 +40,26 @@ def wait_for_token(
     """
     interpreter = run.interpreter
     thread = run.thread
-    kind = {"resourceType": resource.service, "resource": f"{resource.action}.{resource.pattern}"}
-    scheduled: dict[str, Any] = {
-        **kind,
-        "region": interpreter.info.region,
-        "parameters": to_text(parameters),
-    }
-    _limits(scheduled, timeout, heartbeat)
-    interpreter.add("TaskScheduled", thread, scheduled)
-    interpreter.add("TaskStarted", thread, dict(kind))
+    kind = task_started(run, call)
     # AWS puts the service's answer to the submission (an SQS MessageId, ...)
     # in TaskSubmitted's optional `output`; locally nothing is sent, so it has none.
-    interpreter.add("TaskSubmitted", thread, dict(kind))
-    callback = Callback(run.state.name, _token(run), resource.arn, parameters)
-    response = yield from _await_callback(run, callback, timeout, heartbeat, lambda worker: None)
+    interpreter.strand_history.add("TaskSubmitted", thread, dict(kind))
+    resource = call.resource
+    callback = Callback(run.state.name, _token(run), resource.arn, call.parameters)
+    response = yield from _await_callback(run, call, callback, lambda worker: None)
     if response.error is not None:
         event = "TaskTimedOut" if response.error in TIMEOUT_ERRORS else "TaskFailed"
-        interpreter.add(event, thread, {**kind, **error_details(response.error, response.cause)})
+        interpreter.strand_history.add(
+            event, thread, {**kind, **error_details(response.error, response.cause)}
+        )
         raise Failure(response.error, response.cause)
-    interpreter.add("TaskSucceeded", thread, {**kind, **data("output", response.output)})
+    interpreter.strand_history.add(
+        "TaskSucceeded", thread, {**kind, **data("output", response.output)}
+    )
     return response.output
 
 
-def run_activity(
-    run: StateRun,
-    resource: Resource,
-    parameters: Any,
-    timeout: float | None,
-    heartbeat: float | None,
-) -> Steps:
+def run_activity(run: StateRun, call: TaskCall) -> Steps:
     """An Activity task: scheduled for a worker, started when one takes it, then its result.
 
     Events: ActivityScheduled, ActivityStarted (workerName), then
@@ -82,44 +67,56 @@ def run_activity(
     """
     interpreter = run.interpreter
     thread = run.thread
-    scheduled: dict[str, Any] = {"resource": resource.arn, **data("input", parameters)}
-    _limits(scheduled, timeout, heartbeat)
-    interpreter.add("ActivityScheduled", thread, scheduled)
+    resource = call.resource
+    scheduled = {"resource": resource.arn, **data("input", call.parameters), **call.limits()}
+    interpreter.strand_history.add("ActivityScheduled", thread, scheduled)
     started: list[bool] = []
 
     def start(worker: str | None) -> None:
         if not started:
             started.append(True)
             details = {} if worker is None else {"workerName": worker}
-            interpreter.add("ActivityStarted", thread, details)
+            interpreter.strand_history.add("ActivityStarted", thread, details)
 
-    callback = Callback(run.state.name, _token(run), resource.arn, parameters, resource.arn)
-    response = yield from _await_callback(run, callback, timeout, heartbeat, start)
+    callback = Callback(run.state.name, _token(run), resource.arn, call.parameters, resource.arn)
+    response = yield from _await_callback(run, call, callback, start)
     if response.error is not None:
         if response.error in TIMEOUT_ERRORS:
-            interpreter.add("ActivityTimedOut", thread, error_details(response.error, None))
+            interpreter.strand_history.add(
+                "ActivityTimedOut", thread, error_details(response.error, None)
+            )
         else:
             start(response.worker)
-            interpreter.add("ActivityFailed", thread, error_details(response.error, response.cause))
+            interpreter.strand_history.add(
+                "ActivityFailed", thread, error_details(response.error, response.cause)
+            )
         raise Failure(response.error, response.cause)
     start(response.worker)
-    interpreter.add("ActivitySucceeded", thread, data("output", response.output))
+    interpreter.strand_history.add("ActivitySucceeded", thread, data("output", response.output))
     return response.output
 
 
-def _limits(details: dict[str, Any], timeout: float | None, heartbeat: float | None) -> None:
-    if timeout is not None:
-        details["timeoutInSeconds"] = int(timeout)
-    if heartbeat is not None:
-        details["heartbeatInSeconds"] = int(heartbeat)
+def task_started(run: StateRun, call: TaskCall) -> dict[str, Any]:
+    """Record TaskScheduled and TaskStarted of an integration; returns the events' `kind`
+    fields (`resourceType`, `resource`: `action` or `action.pattern`) for the ones after."""
+    resource = call.resource
+    kind = {"resourceType": resource.service, "resource": resource.action}
+    if resource.pattern is not None:
+        kind["resource"] = f"{resource.action}.{resource.pattern}"
+    interpreter = run.interpreter
+    scheduled: dict[str, Any] = {
+        **kind,
+        "region": interpreter.info.region,
+        "parameters": to_text(call.parameters),
+        **call.limits(),
+    }
+    interpreter.strand_history.add("TaskScheduled", run.thread, scheduled)
+    interpreter.strand_history.add("TaskStarted", run.thread, dict(kind))
+    return kind
 
 
 def _await_callback(
-    run: StateRun,
-    callback: Callback,
-    timeout: float | None,
-    heartbeat: float | None,
-    on_started: Callable[[str | None], None],
+    run: StateRun, call: TaskCall, callback: Callback, on_started: Callable[[str | None], None]
 ) -> Steps:
     """Wait for the callback's answer, racing TimeoutSeconds and HeartbeatSeconds.
 
@@ -129,6 +126,7 @@ def _await_callback(
     with `States.Timeout` / `States.HeartbeatTimeout`.
     """
     interpreter = run.interpreter
+    timeout, heartbeat = call.timeout, call.heartbeat
     now = interpreter.history.now
     ends = None if timeout is None else now + timeout
     beat = None if heartbeat is None else now + heartbeat

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from phalanx.asl import And, BooleanExpression, Choice, Comparison, Not, Or
+from phalanx.asl import And, BooleanExpression, Choice, ChoiceRule, Comparison, Not, Or
 from phalanx.asl.fields import is_number
 from phalanx.engine import io
 from phalanx.engine.failures import Failure
@@ -158,19 +158,16 @@ def _glob(pattern: str, text: str) -> bool:
 
 def choose_jsonpath(run: StateRun, state: Choice, value: Any) -> tuple[str | None, Any]:
     """Run a JSONPath Choice state: first rule that holds, else Default, else NoChoiceMatched."""
-    matched = None
-    for position, rule in enumerate(state.choices):
-        condition = rule.condition
-        if isinstance(condition, bool | str):
-            continue
-        if holds(condition, value, context=run.context, variables=run.variables):
-            matched = rule
-            _taken(run, state, position)
-            break
-    if matched is None and state.default is None:
-        raise Failure("States.NoChoiceMatched", "No Matches!")
-    if matched is None:
-        _taken(run, state, None)
+    context, variables = run.context, run.variables
+    matched = _first_holding(
+        run,
+        state,
+        (
+            not isinstance(rule.condition, bool | str)
+            and holds(rule.condition, value, context=context, variables=variables)
+            for rule in state.choices
+        ),
+    )
     assign = matched.assign if matched is not None and matched.assign is not None else None
     if assign is None:
         assign = state.assign
@@ -182,21 +179,7 @@ def choose_jsonpath(run: StateRun, state: Choice, value: Any) -> tuple[str | Non
 
 def choose_jsonata(run: StateRun, state: Choice) -> tuple[str | None, Any]:
     """Run a JSONata Choice state: the first `Condition` that is true."""
-    matched = None
-    for position, rule in enumerate(state.choices):
-        condition = rule.condition
-        if isinstance(condition, str):
-            condition = run.jsonata_value(condition, "Condition")
-        if not isinstance(condition, bool):
-            raise jsonata.unexpected_type(str(rule.condition), "Condition", "boolean", condition)
-        if condition:
-            matched = rule
-            _taken(run, state, position)
-            break
-    if matched is None and state.default is None:
-        raise Failure("States.NoChoiceMatched", "No Matches!")
-    if matched is None:
-        _taken(run, state, None)
+    matched = _first_holding(run, state, (_condition(run, rule) for rule in state.choices))
     source: Any = matched if matched is not None else state
     assigned = None
     if source.assign is not None:
@@ -206,6 +189,33 @@ def choose_jsonata(run: StateRun, state: Choice) -> tuple[str | None, Any]:
         output = run.jsonata_value(source.output, "Output")
     target = matched.next_state if matched is not None else state.default
     return run.finish(target, output, assigned)
+
+
+def _condition(run: StateRun, rule: ChoiceRule) -> bool:
+    """A JSONata rule's `Condition`: true, false, or a `{% %}` expression giving one."""
+    condition = rule.condition
+    if isinstance(condition, str):
+        condition = run.jsonata_value(condition, "Condition")
+    if not isinstance(condition, bool):
+        raise jsonata.unexpected_type(str(rule.condition), "Condition", "boolean", condition)
+    return condition
+
+
+def _first_holding(run: StateRun, state: Choice, verdicts: Iterator[bool]) -> ChoiceRule | None:
+    """The first rule whose verdict is true; None for the Default.
+
+    `verdicts` is lazy, one per rule in order, so rules after the match are
+    not evaluated (nor can they fail). No match and no Default is
+    `States.NoChoiceMatched`. The rule taken is noted for coverage.
+    """
+    for position, verdict in enumerate(verdicts):
+        if verdict:
+            _taken(run, state, position)
+            return state.choices[position]
+    if state.default is None:
+        raise Failure("States.NoChoiceMatched", "No Matches!")
+    _taken(run, state, None)
+    return None
 
 
 def _taken(run: StateRun, state: Choice, position: int | None) -> None:

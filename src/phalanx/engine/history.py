@@ -15,7 +15,10 @@ event, not after its `MapIterationSucceeded`).
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
+
+from phalanx.engine.failures import EventLimit
 
 MAX_EVENTS = 25_000
 """AWS's hard limit on events in one execution's history."""
@@ -76,10 +79,15 @@ class History:
     `include_data=False` leaves inputs, outputs and assigned variables out of
     the details, as `GetExecutionHistory(includeExecutionData=false)` does.
     A child execution's history (distributed Map) takes its time from the
-    parent's: `clock`.
+    parent's: `clock`. With `max_events`, `add` raises `EventLimit` rather than
+    take the last slot: that one stays free for the execution's end (`close`).
     """
 
-    def __init__(self, include_data: bool = True, clock: History | None = None) -> None:
+    def __init__(
+        self, include_data: bool = True, clock: History | None = None, max_events: int | None = None
+    ) -> None:
+        self.max_events = max_events
+        self._limit = sys.maxsize if max_events is None else max_events
         self.events: list[dict[str, Any]] = []
         self.labels: list[str] = []
         """The label of the thread each event belongs to (`Thread.label`)."""
@@ -100,6 +108,8 @@ class History:
     ) -> int:
         """Append an event; returns its id. `previous` overrides the thread's link."""
         event_id = len(self.events) + 1
+        if event_id >= self._limit:
+            raise EventLimit()
         event: dict[str, Any] = {
             "timestamp": self._clock.now,
             "type": event_type,
@@ -114,6 +124,11 @@ class History:
         self.labels.append(thread.label)
         thread.last = event_id
         return event_id
+
+    def close(self, event_type: str, thread: Thread, details: dict[str, Any]) -> None:
+        """Append the execution's terminal event, in the slot `add` keeps free."""
+        self._limit = sys.maxsize
+        self.add(event_type, thread, details)
 
 
 _DATA_FIELDS = ("input", "output", "assignedVariables", "parameters")

@@ -99,7 +99,7 @@ class Interpreter:
             (input, input_text) if input_text is not None else (object(), "")
         )
         self.info = info or ExecutionInfo()
-        self.history = History(include_data)
+        self.history = History(include_data, max_events=max_events)
         # JSONata's $now()/$millis() read the execution's clock, so virtual time and
         # replays see the same instant the history records.
         self._given_sources = sources
@@ -251,28 +251,28 @@ class Interpreter:
                 self.machine.states, self.machine.start_at, self.input, {}, top, language
             )
         except Failure as failure:
-            history.add("ExecutionFailed", top, error_details(failure.error, failure.cause))
+            history.close("ExecutionFailed", top, error_details(failure.error, failure.cause))
             return self._outcome("FAILED", None, failure.error, failure.cause)
         except TimedOut:
-            history.add("ExecutionTimedOut", top, {})
+            history.close("ExecutionTimedOut", top, {})
             return self._outcome("TIMED_OUT", None, None, None)
         except StatesError as error:
             # An evaluation error outside any state (cannot normally happen).
-            history.add("ExecutionFailed", top, error_details(error.error, error.cause))
+            history.close("ExecutionFailed", top, error_details(error.error, error.cause))
             return self._outcome("FAILED", None, error.error, error.cause)
         except PhalanxError as error:
             # A definition the validator would refuse (a path that does not
             # parse, ...): AWS refuses it at creation; locally it fails the run.
             cause = f"Invalid definition: {error}"
-            history.add("ExecutionFailed", top, error_details("States.Runtime", cause))
+            history.close("ExecutionFailed", top, error_details("States.Runtime", cause))
             return self._outcome("FAILED", None, "States.Runtime", cause)
         except EventLimit:
             cause = (
                 f"The execution reached the maximum number of history events ({self.max_events})."
             )
-            history.add("ExecutionFailed", top, error_details("States.Runtime", cause))
+            history.close("ExecutionFailed", top, error_details("States.Runtime", cause))
             return self._outcome("FAILED", None, "States.Runtime", cause)
-        history.add(
+        history.close(
             "ExecutionSucceeded",
             top,
             {"output": _to_text(output), "outputDetails": {"truncated": False}},
@@ -316,20 +316,11 @@ class Interpreter:
             "State": state_context,
         }
 
-    def add(
-        self,
-        event_type: str,
-        thread: Thread,
-        details: dict[str, Any] | None = None,
-        *,
-        previous: int | None = None,
-    ) -> int:
-        # One slot stays free for the terminal event: the history never
-        # holds more than max_events events.
-        history = self.current.strand.history
-        if len(history) >= self.max_events - 1:
-            raise EventLimit()
-        return history.add(event_type, thread, details, previous=previous)
+    @property
+    def strand_history(self) -> History:
+        """The history the running strand writes to: the execution's, or a distributed
+        Map child's. Past `max_events` - 1 events, adding raises `EventLimit`."""
+        return self.current.strand.history
 
     def run_state(
         self,
@@ -346,7 +337,7 @@ class Interpreter:
         input_text = self.text(raw_input)
         self.trail.append(Taken(state.name, ENTERED))
         entered_previous = thread.last
-        entered_id = self.add(
+        entered_id = self.strand_history.add(
             f"{type_name}StateEntered", thread, entered(state.name, raw_input, input_text)
         )
         run = StateRun(
@@ -370,7 +361,7 @@ class Interpreter:
             # Another branch failed: a state still running is aborted, as AWS
             # writes it (TaskStateAborted, WaitStateAborted, ...).
             if type_name in _ABORTABLE:
-                self.add(f"{type_name}StateAborted", thread)
+                self.strand_history.add(f"{type_name}StateAborted", thread)
             raise
         return result
 

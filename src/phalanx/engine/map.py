@@ -223,7 +223,7 @@ def run_map(run: StateRun, state: Map) -> Steps:
     distributed = (processor.processor_config or {}).get("Mode") == "DISTRIBUTED"
     limit = _max_concurrency(run, state, value)
     batches = _batches(run, state, items, value)
-    interpreter.add("MapStateStarted", run.thread, {"length": len(batches)})
+    interpreter.strand_history.add("MapStateStarted", run.thread, {"length": len(batches)})
     tolerated = _tolerance(run, state, value, len(batches))
     map_run_arn = ""
     if distributed:
@@ -231,7 +231,7 @@ def run_map(run: StateRun, state: Map) -> Steps:
             f"{interpreter.info.state_machine_arn.replace(':stateMachine:', ':mapRun:')}"
             f"/{state.label or run.state.name}:{interpreter.info.name}"
         )
-        interpreter.add("MapRunStarted", run.thread, {"mapRunArn": map_run_arn})
+        interpreter.strand_history.add("MapRunStarted", run.thread, {"mapRunArn": map_run_arn})
     language = run.state.query_language or run.language
     outputs: list[Any] = [None] * len(batches)
     failures = [0]
@@ -250,13 +250,17 @@ def run_map(run: StateRun, state: Map) -> Steps:
             # history, with its own context (Execution.Id, Input: the item) and
             # no access to the outer variables (AWS "Passing data between states
             # with variables": Distributed Map children cannot reference them).
-            strand.history = History(strand.history.include_data, clock=interpreter.history)
+            strand.history = History(
+                strand.history.include_data, interpreter.history, interpreter.max_events
+            )
             strand.execution = _child_context(
                 strand.execution, map_run_arn, index, selected, interpreter.history.now
             )
             variables = {}
         else:
-            interpreter.add("MapIterationStarted", thread, {"index": index, "name": name})
+            interpreter.strand_history.add(
+                "MapIterationStarted", thread, {"index": index, "name": name}
+            )
         try:
             output = yield from interpreter.run_branch(
                 processor.states, processor.start_at, selected, variables, thread, language
@@ -282,7 +286,7 @@ def run_map(run: StateRun, state: Map) -> Steps:
             # default) are exceeded; the Map state fails with
             # States.ExceedToleratedFailureThreshold, not with the child's error
             # (AWS error-handling docs; MapRunFailed carries error and cause).
-            interpreter.add(
+            interpreter.strand_history.add(
                 "MapRunFailed", run.thread, {"error": EXCEEDED, "cause": EXCEEDED_CAUSE}
             )
             raise Failure(EXCEEDED, EXCEEDED_CAUSE)
@@ -294,18 +298,14 @@ def run_map(run: StateRun, state: Map) -> Steps:
     if distributed:
         # MapStateSucceeded and MapStateExited both follow MapRunSucceeded (as
         # most recordings show; AWS sometimes links the exit to MapRunStarted).
-        run_succeeded = interpreter.add("MapRunSucceeded", run.thread)
-        interpreter.add("MapStateSucceeded", run.thread, previous=run_succeeded)
+        run_succeeded = interpreter.strand_history.add("MapRunSucceeded", run.thread)
+        interpreter.strand_history.add("MapStateSucceeded", run.thread, previous=run_succeeded)
         run.thread.last = run_succeeded
     else:
         last = len(interpreter.current.strand.history)
-        interpreter.add("MapStateSucceeded", run.thread, previous=last)
+        interpreter.strand_history.add("MapStateSucceeded", run.thread, previous=last)
         run.thread.last = last
-    if run.jsonata:
-        output, assigned = run.jsonata_output(outputs, has_result=True, default=outputs)
-    else:
-        output, assigned = run.jsonpath_output(outputs)
-    return run.finish(run.next_of(), output, assigned)
+    return run.finish_result(outputs)
 
 
 def _end_iteration(
@@ -321,7 +321,7 @@ def _end_iteration(
     if distributed:
         return
     last = thread.last
-    run.interpreter.add(event, thread, {"index": index, "name": run.state.name})
+    run.interpreter.strand_history.add(event, thread, {"index": index, "name": run.state.name})
     if event != "MapIterationAborted":
         # MapStateFailed follows the failed iteration, not those it aborted.
         run.thread.last = last

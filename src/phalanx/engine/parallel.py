@@ -20,13 +20,8 @@ from phalanx.engine.scheduler import Strand, gather
 
 def run_parallel(run: StateRun, state: Parallel) -> Steps:
     interpreter = run.interpreter
-    if run.jsonata:
-        arguments = state.arguments
-        value = run.raw_input if arguments is None else run.jsonata_value(arguments, "Arguments")
-    else:
-        value = run.parameters(run.effective_input())
-    run.check_input_size(value)
-    started = interpreter.add("ParallelStateStarted", run.thread)
+    value = run.effective_parameters()
+    started = interpreter.strand_history.add("ParallelStateStarted", run.thread)
     outputs: list[Any] = [None] * len(state.branches)
     language = run.state.query_language or run.language
     threads = [
@@ -51,10 +46,6 @@ def run_parallel(run: StateRun, state: Parallel) -> Steps:
     # Succeeded and Exited both follow the last branch event (corpus
     # scenarios/test_parallel_state_nested: ParallelStateExited #11 -> #9).
     last = len(interpreter.current.strand.history)
-    interpreter.add("ParallelStateSucceeded", run.thread, previous=last)
+    interpreter.strand_history.add("ParallelStateSucceeded", run.thread, previous=last)
     run.thread.last = last
-    if run.jsonata:
-        output, assigned = run.jsonata_output(outputs, has_result=True, default=outputs)
-    else:
-        output, assigned = run.jsonpath_output(outputs)
-    return run.finish(run.next_of(), output, assigned)
+    return run.finish_result(outputs)

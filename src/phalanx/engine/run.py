@@ -180,7 +180,9 @@ class StateRun:
             # A Wait evaluates its fields once entered: it links to its entry.
             after_entry = self.kind.evaluates_after_entry
             previous = self.entered_id if after_entry else self.entered_previous
-            self.interpreter.add("EvaluationFailed", self.thread, details, previous=previous)
+            self.interpreter.strand_history.add(
+                "EvaluationFailed", self.thread, details, previous=previous
+            )
         return Failure(error.error, cause)
 
     def bindings(self, **kwargs: Any) -> dict[str, Any]:
@@ -203,8 +205,16 @@ class StateRun:
             self.variables.update(assigned)
         event_type = f"{self.state.type_name}StateExited"
         details = exited(self.state.name, output, assigned, output_text)
-        self.interpreter.add(event_type, self.thread, details)
+        self.interpreter.strand_history.add(event_type, self.thread, details)
         return next_state, output
+
+    def finish_result(self, result: Any) -> tuple[str | None, Any]:
+        """Exit a Task, Parallel or Map with its result: the output fields, then `finish`."""
+        if self.jsonata:
+            output, assigned = self.jsonata_output(result, has_result=True, default=result)
+        else:
+            output, assigned = self.jsonpath_output(result)
+        return self.finish(self.next_of(), output, assigned)
 
     def effect_id(self) -> str:
         """A fresh effect id on the strand running this state."""
@@ -301,19 +311,15 @@ class StateRun:
         return Failure(error, cause)
 
     def fail_path(self, path: str, field: str) -> Any:
-        from phalanx.query import intrinsics, jsonpath, payload
+        from phalanx.query import jsonpath, payload
 
         try:
-            if intrinsics.is_intrinsic(path):
-                return intrinsics.evaluate(
-                    path,
-                    self.raw_input,
-                    context=self.context,
-                    variables=self.variables,
-                    sources=self.interpreter.sources,
-                )
-            return jsonpath.evaluate(
-                path, self.raw_input, context=self.context, variables=self.variables
+            return payload.evaluate_path(
+                path,
+                self.raw_input,
+                context=self.context,
+                variables=self.variables,
+                sources=self.interpreter.sources,
             )
         except jsonpath.PathNotFound as missing:
             raise StatesError(
@@ -352,7 +358,9 @@ class StateRun:
                         yield from self.interpreter.sleep(delay)
                         continue
                 if self.kind.records_failure:
-                    self.interpreter.add(f"{self.state.type_name}StateFailed", self.thread)
+                    self.interpreter.strand_history.add(
+                        f"{self.state.type_name}StateFailed", self.thread
+                    )
                 catcher = retry.find_catcher(catchers, failure.error)
                 if catcher is None:
                     raise

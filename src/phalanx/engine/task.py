@@ -73,6 +73,25 @@ class Resource:
     pattern: str | None = None
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class TaskCall:
+    """One attempt of a Task state: what it calls, with what, and its limits in seconds."""
+
+    resource: Resource
+    parameters: Any
+    timeout: float | None
+    heartbeat: float | None
+
+    def limits(self) -> dict[str, int]:
+        """`timeoutInSeconds`/`heartbeatInSeconds` of a `...Scheduled` event, where set."""
+        limits = {}
+        if self.timeout is not None:
+            limits["timeoutInSeconds"] = int(self.timeout)
+        if self.heartbeat is not None:
+            limits["heartbeatInSeconds"] = int(self.heartbeat)
+        return limits
+
+
 def parse_resource(
     resource: str | FunctionResource, region: str = LOCAL_REGION, account: str = LOCAL_ACCOUNT
 ) -> Resource:

@@ -20,7 +20,7 @@ from phalanx.engine.history import data, error_details, from_text, to_text
 from phalanx.engine.run import StateRun, Steps
 from phalanx.engine.task import (
     MAX_PAYLOAD_BYTES,
-    Resource,
+    TaskCall,
     function_arn,
     function_error,
     invoke_result,
@@ -56,19 +56,16 @@ def run_task(run: StateRun, state: Task) -> Steps:
     )
     info = run.interpreter.info
     resource = parse_resource(state.resource, info.region, info.account)
+    call = TaskCall(resource, request, timeout, heartbeat)
     if resource.kind == "activity":
-        result = yield from callbacks.run_activity(run, resource, request, timeout, heartbeat)
+        result = yield from callbacks.run_activity(run, call)
     elif resource.pattern == "waitForTaskToken":
-        result = yield from callbacks.wait_for_token(run, resource, request, timeout, heartbeat)
+        result = yield from callbacks.wait_for_token(run, call)
     elif resource.kind == "function":
-        result = yield from _invoke_function(run, resource, request, timeout, heartbeat)
+        result = yield from _invoke_function(run, call)
     else:
-        result = yield from _integration(run, resource, request, timeout, heartbeat)
-    if run.jsonata:
-        output, assigned = run.jsonata_output(result, has_result=True, default=result)
-    else:
-        output, assigned = run.jsonpath_output(result)
-    return run.finish(run.next_of(), output, assigned)
+        result = yield from _integration(run, call)
+    return run.finish_result(result)
 
 
 def _limit(run: StateRun, timeout: float | None) -> tuple[float | None, bool]:
@@ -79,42 +76,51 @@ def _limit(run: StateRun, timeout: float | None) -> tuple[float | None, bool]:
     return timeout, False
 
 
-def _invoke_function(
-    run: StateRun, resource: Resource, payload: Any, timeout: float | None, heartbeat: float | None
-) -> Steps:
+def _invoke_function(run: StateRun, call: TaskCall) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
+    resource, payload, timeout = call.resource, call.parameters, call.timeout
     info = interpreter.info
     arn = function_arn(resource.arn, info.region, info.account)
     scheduled: dict[str, Any] = {"resource": arn, **data("input", payload)}
     if timeout is not None:
         scheduled["timeoutInSeconds"] = int(timeout)
-    interpreter.add("LambdaFunctionScheduled", thread, scheduled)
-    interpreter.add("LambdaFunctionStarted", thread)
+    interpreter.strand_history.add("LambdaFunctionScheduled", thread, scheduled)
+    interpreter.strand_history.add("LambdaFunctionStarted", thread)
     limit, is_deadline = _limit(run, timeout)
     assert resource.function is not None
-    response = yield from interpreter.ask(
-        InvokeLambda(
-            run.state.name, resource.function, payload, limit, heartbeat, id=run.effect_id()
-        )
-    )
-    yield from interpreter.tick()
-    assert isinstance(response, LambdaResponse)
+    response = yield from _invoke(run, call, resource.function, payload, limit, is_deadline)
     if response.timed_out:
-        if is_deadline:
-            raise TimedOut()
-        interpreter.add("LambdaFunctionTimedOut", thread, error_details("States.Timeout", None))
+        interpreter.strand_history.add(
+            "LambdaFunctionTimedOut", thread, error_details("States.Timeout", None)
+        )
         raise Failure("States.Timeout", None)
     failure = _failure(response, arn)
     if failure is not None:
         event = (
             "LambdaFunctionTimedOut" if failure.error in TIMEOUT_ERRORS else "LambdaFunctionFailed"
         )
-        interpreter.add(event, thread, error_details(failure.error, failure.cause))
+        interpreter.strand_history.add(event, thread, error_details(failure.error, failure.cause))
         raise failure
     result = parse_payload(response)
-    interpreter.add("LambdaFunctionSucceeded", thread, data("output", result))
+    interpreter.strand_history.add("LambdaFunctionSucceeded", thread, data("output", result))
     return result
+
+
+def _invoke(
+    run: StateRun, call: TaskCall, function: str, payload: Any, limit: float | None, deadline: bool
+) -> Steps:
+    """Invoke `function`; its `LambdaResponse`. A timeout that is the execution's
+    deadline (`deadline`) ends the execution: `TimedOut`."""
+    interpreter = run.interpreter
+    response = yield from interpreter.ask(
+        InvokeLambda(run.state.name, function, payload, limit, call.heartbeat, id=run.effect_id())
+    )
+    yield from interpreter.tick()
+    assert isinstance(response, LambdaResponse)
+    if response.timed_out and deadline:
+        raise TimedOut()
+    return response
 
 
 def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Failure | None:
@@ -137,30 +143,12 @@ def _failure(response: LambdaResponse, arn: str, task: str | None = None) -> Fai
     return None
 
 
-def _integration(
-    run: StateRun,
-    resource: Resource,
-    parameters: Any,
-    timeout: float | None,
-    heartbeat: float | None,
-) -> Steps:
+def _integration(run: StateRun, call: TaskCall) -> Steps:
     interpreter = run.interpreter
     thread = run.thread
-    kind = {"resourceType": resource.service, "resource": resource.action}
-    if resource.pattern is not None:
-        kind["resource"] = f"{resource.action}.{resource.pattern}"
-    scheduled: dict[str, Any] = {
-        **kind,
-        "region": interpreter.info.region,
-        "parameters": to_text(parameters),
-    }
-    if timeout is not None:
-        scheduled["timeoutInSeconds"] = int(timeout)
-    if heartbeat is not None:
-        scheduled["heartbeatInSeconds"] = int(heartbeat)
-    interpreter.add("TaskScheduled", thread, scheduled)
-    interpreter.add("TaskStarted", thread, dict(kind))
-    limit, is_deadline = _limit(run, timeout)
+    resource, parameters, heartbeat = call.resource, call.parameters, call.heartbeat
+    kind = callbacks.task_started(run, call)
+    limit, is_deadline = _limit(run, call.timeout)
     if resource.kind == "invoke" and resource.pattern is None:
         if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
             failure = Failure(
@@ -168,7 +156,7 @@ def _integration(
                 f"The Parameters of state '{run.state.name}' must name a FunctionName "
                 "for arn:aws:states:::lambda:invoke",
             )
-            interpreter.add(
+            interpreter.strand_history.add(
                 "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
             )
             raise failure
@@ -188,32 +176,22 @@ def _integration(
                     "Could not parse request body into json: the Payload string is not JSON "
                     "(Service: Lambda, Status Code: 400)",
                 )
-                interpreter.add(
+                interpreter.strand_history.add(
                     "TaskFailed", thread, {**kind, **error_details(failure.error, failure.cause)}
                 )
                 raise failure from None
-        response = yield from interpreter.ask(
-            InvokeLambda(
-                run.state.name,
-                parameters["FunctionName"],
-                payload,
-                limit,
-                heartbeat,
-                id=run.effect_id(),
-            )
-        )
-        yield from interpreter.tick()
-        assert isinstance(response, LambdaResponse)
+        function = parameters["FunctionName"]
+        response = yield from _invoke(run, call, function, payload, limit, is_deadline)
         if response.timed_out:
-            if is_deadline:
-                raise TimedOut()
-            interpreter.add("TaskTimedOut", thread, {**kind, "error": "States.Timeout"})
+            interpreter.strand_history.add(
+                "TaskTimedOut", thread, {**kind, "error": "States.Timeout"}
+            )
             raise Failure("States.Timeout", None)
         info = interpreter.info
-        arn = function_arn(parameters["FunctionName"], info.region, info.account)
+        arn = function_arn(function, info.region, info.account)
         invoke_failure = _failure(response, arn, "lambda")
         if invoke_failure is not None:
-            interpreter.add(
+            interpreter.strand_history.add(
                 "TaskTimedOut" if invoke_failure.error in TIMEOUT_ERRORS else "TaskFailed",
                 thread,
                 {**kind, **error_details(invoke_failure.error, invoke_failure.cause)},
@@ -223,20 +201,20 @@ def _integration(
         if result is None:
             result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
     else:
-        call = CallService(
+        service_call = CallService(
             run.state.name, resource.arn, parameters, limit, heartbeat, id=run.effect_id()
         )
-        answer = yield from _within(run, call, limit, is_deadline)
+        answer = yield from _within(run, service_call, limit, is_deadline)
         assert isinstance(answer, ServiceResponse)
         if answer.error is not None:
             details = {**kind, **error_details(answer.error, answer.cause)}
             if answer.error in TIMEOUT_ERRORS:
-                interpreter.add("TaskTimedOut", thread, details)
+                interpreter.strand_history.add("TaskTimedOut", thread, details)
             else:
-                interpreter.add("TaskFailed", thread, details)
+                interpreter.strand_history.add("TaskFailed", thread, details)
             raise Failure(answer.error, answer.cause)
         result = answer.output
-    interpreter.add("TaskSucceeded", thread, {**kind, **data("output", result)})
+    interpreter.strand_history.add("TaskSucceeded", thread, {**kind, **data("output", result)})
     return result
 
 

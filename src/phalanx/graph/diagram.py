@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping
+from typing import Any, Protocol, TypeVar
 
 from phalanx.asl import Choice, Fail, Map, Parallel, Pass, State, StateMachine, Succeed, Task, Wait
 from phalanx.asl.machine import Branch
@@ -84,17 +85,39 @@ class Diagram:
 
     def scopes(self) -> Iterator[Scope]:
         """Every scope, the top one first, then nested lanes depth first."""
-        pending = [self.root]
-        while pending:
-            scope = pending.pop()
-            yield scope
-            for node in reversed(scope.nodes):
-                pending.extend(reversed(node.lanes))
+        return depth_first(self.root)
 
     def states(self) -> Iterator[Node]:
         """Every state node (not the start and end markers), nested ones included."""
         for scope in self.scopes():
             yield from (node for node in scope.nodes if not node.marker)
+
+
+class _Nested(Protocol):
+    @property
+    def lanes(self) -> tuple[Any, ...]: ...
+
+
+class _Scoped(Protocol):
+    @property
+    def nodes(self) -> tuple[_Nested, ...]: ...
+
+
+ScopeT = TypeVar("ScopeT", bound=_Scoped)
+
+
+def depth_first(root: ScopeT) -> Iterator[ScopeT]:
+    """`root`, then the lanes of its nodes, each followed by its own lanes, in order.
+
+    For a `Scope` and a laid-out `PlacedScope` alike: both hold nodes whose
+    `lanes` are scopes of the same kind.
+    """
+    pending = [root]
+    while pending:
+        scope = pending.pop()
+        yield scope
+        for node in reversed(scope.nodes):
+            pending.extend(reversed(node.lanes))
 
 
 def diagram(machine: StateMachine, trace: Trace | None = None, name: str | None = None) -> Diagram:

@@ -30,7 +30,7 @@ import dataclasses
 import itertools
 from collections.abc import Iterator
 
-from phalanx.graph.diagram import Diagram, Edge, Node, Scope
+from phalanx.graph.diagram import Diagram, Edge, Node, Scope, depth_first
 from phalanx.graph.layers import (
     Item,
     back_edges,
@@ -151,12 +151,7 @@ class Layout:
 
     def scopes(self) -> Iterator[PlacedScope]:
         """Every scope, outermost first."""
-        pending = [self.root]
-        while pending:
-            scope = pending.pop()
-            yield scope
-            for node in reversed(scope.nodes):
-                pending.extend(reversed(node.lanes))
+        return depth_first(self.root)
 
     def nodes(self) -> Iterator[PlacedNode]:
         for scope in self.scopes():

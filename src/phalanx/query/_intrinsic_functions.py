@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import math
 import random
 import uuid
@@ -33,7 +32,7 @@ from typing import Any
 
 from phalanx.asl.fields import is_number
 from phalanx.errors import StatesError
-from phalanx.query._json import java_text, to_json
+from phalanx.query._json import from_json, java_text, to_json
 
 MAX_ARRAY_RANGE_ITEMS = 1_000
 MAX_ENCODE_LENGTH = 10_000
@@ -125,13 +124,9 @@ def string_to_json(value: Any) -> Any:
     if not value.strip():
         return None  # AWS gives null for "" and " " (corpus test_string_to_json_0/1)
     try:
-        return json.loads(value, parse_constant=_refuse_constant)
+        return from_json(value)
     except ValueError:
         raise invalid("StringToJson") from None
-
-
-def _refuse_constant(text: str) -> Any:
-    raise ValueError(text)
 
 
 def json_to_string(value: Any) -> str:

@@ -22,6 +22,15 @@ def to_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
+def from_json(text: str) -> Any:
+    """Parse JSON text as Jackson does: `NaN` and `Infinity` are not JSON (ValueError)."""
+    return json.loads(text, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(text: str) -> Any:
+    raise ValueError(text)
+
+
 def number_text(value: int | float) -> str:
     """A JSON number as Java prints it: integers plain, doubles as `Double.toString`.
 

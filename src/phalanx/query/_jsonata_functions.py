@@ -11,7 +11,6 @@ plain JSON values: `jsonata.py` adapts them to the JSONata library.
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from phalanx.errors import StatesError
 from phalanx.query import _intrinsic_functions as intrinsic
 from phalanx.query._intrinsic_functions import Sources
+from phalanx.query._json import from_json
 
 
 class FunctionError(Exception):
@@ -68,10 +68,6 @@ def parse(text: Any) -> Any:
     if not isinstance(text, str):
         raise FunctionError("Invalid arguments in $parse")
     try:
-        return json.loads(text, parse_constant=_refuse)
+        return from_json(text)
     except ValueError:
         raise FunctionError("Invalid arguments in $parse") from None
-
-
-def _refuse(text: str) -> Any:
-    raise ValueError(text)

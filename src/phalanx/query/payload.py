@@ -23,7 +23,7 @@ from phalanx.query import intrinsics, jsonpath
 from phalanx.query._intrinsic_functions import Sources
 from phalanx.query._json import to_json
 
-__all__ = ["evaluate_template", "not_found_cause"]
+__all__ = ["evaluate_path", "evaluate_template", "not_found_cause"]
 
 
 def not_found_cause(path: str, field: str, data: Any) -> str:
@@ -32,6 +32,25 @@ def not_found_cause(path: str, field: str, data: Any) -> str:
         f"The JSONPath '{path}' specified for the field '{field}' "
         f"could not be found in the input '{to_json(data)}'"
     )
+
+
+def evaluate_path(
+    expression: str,
+    data: Any,
+    *,
+    context: Any = None,
+    variables: Mapping[str, Any] | None = None,
+    sources: Sources | None = None,
+) -> Any:
+    """The value of a `.$` or ErrorPath/CausePath expression: an intrinsic call or a path.
+
+    A path that selects nothing raises `jsonpath.PathNotFound`: each field words
+    its own cause (`not_found_cause`)."""
+    if intrinsics.is_intrinsic(expression):
+        return intrinsics.evaluate(
+            expression, data, context=context, variables=variables, sources=sources
+        )
+    return jsonpath.evaluate(expression, data, context=context, variables=variables)
 
 
 def evaluate_template(
@@ -85,16 +104,12 @@ class _Template:
                 str(expression), 0, f"{self.field}: the value of {key!r} must be a path string"
             )
         try:
-            if intrinsics.is_intrinsic(expression):
-                return intrinsics.evaluate(
-                    expression,
-                    self.data,
-                    context=self.context,
-                    variables=self.variables,
-                    sources=self.sources,
-                )
-            return jsonpath.evaluate(
-                expression, self.data, context=self.context, variables=self.variables
+            return evaluate_path(
+                expression,
+                self.data,
+                context=self.context,
+                variables=self.variables,
+                sources=self.sources,
             )
         except jsonpath.PathNotFound as missing:
             raise StatesError(

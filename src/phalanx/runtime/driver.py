@@ -33,23 +33,19 @@ import itertools
 import queue
 import random
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ParamSpec
 
+from phalanx.engine import effects
 from phalanx.engine.effects import (
     IMMEDIATE,
     PENDING,
     Answer,
     Await,
     Callback,
-    CallbackResponse,
     CallService,
     Cancel,
     InvokeLambda,
     Now,
-    Outcome,
-    Random,
-    Seed,
-    ServiceResponse,
     Sleep,
 )
 from phalanx.engine.history import History
@@ -59,9 +55,11 @@ from phalanx.runtime.clock import Clock, VirtualClock
 from phalanx.runtime.lambdas import Invoker
 from phalanx.runtime.mocks import Returns, StateMocks
 
-ServiceHandler = Callable[[CallService], ServiceResponse]
-CallbackHandler = Callable[[Callback], CallbackResponse | None]
+ServiceHandler = Callable[[CallService], effects.ServiceResponse]
+CallbackHandler = Callable[[Callback], effects.CallbackResponse | None]
 """Answers a task token or an activity task; None: nobody answers it (it may time out)."""
+
+P = ParamSpec("P")
 
 MAX_WORKERS = 64
 """Handlers and service calls running at once on the real clock; more wait for a worker."""
@@ -89,9 +87,9 @@ class Waiting:
     journal: tuple[JournalEntry, ...]
 
 
-def unmocked_service(request: CallService) -> ServiceResponse:
+def unmocked_service(request: CallService) -> effects.ServiceResponse:
     """The default for integrations other than Lambda: a clear failure."""
-    return ServiceResponse(
+    return effects.ServiceResponse(
         error="States.Runtime",
         cause=(
             f"State '{request.state}' calls {request.resource}, which is not mocked and "
@@ -103,17 +101,17 @@ def unmocked_service(request: CallService) -> ServiceResponse:
     )
 
 
-def nobody_answers(request: Callback) -> CallbackResponse | None:
+def nobody_answers(request: Callback) -> effects.CallbackResponse | None:
     """No one answers task tokens or activities (yet): timeouts apply, or the execution parks."""
     return None
 
 
-def unanswered_callback(request: Callback) -> CallbackResponse:
+def unanswered_callback(request: Callback) -> effects.CallbackResponse:
     """`phalanx.run()`'s default for task tokens and activities: a clear failure."""
     what = f"a task token ({request.resource})"
     if request.activity:
         what = f"activity {request.activity}"
-    return CallbackResponse(
+    return effects.CallbackResponse(
         error="States.Runtime",
         cause=(
             f"State '{request.state}' waits for {what}, which nothing answers: mock the "
@@ -155,8 +153,8 @@ class _Work:
             if mocks is not None and effect.state in mocks:
                 call = mocks.next_call(effect.state)
                 if isinstance(call, Returns):
-                    return CallbackResponse(output=call.value)
-                return CallbackResponse(error=call.error, cause=call.cause)
+                    return effects.CallbackResponse(output=call.value)
+                return effects.CallbackResponse(error=call.error, cause=call.cause)
             return self.callbacks(effect)
         raise TypeError(f"unknown effect {effect!r}")  # pragma: no cover
 
@@ -317,45 +315,6 @@ def _mismatch(entry: JournalEntry, effect: Any, position: int) -> ReplayError:
     )
 
 
-def drive(
-    interpreter: Interpreter,
-    clock: Clock,
-    invoker: Invoker,
-    services: ServiceHandler = unmocked_service,
-    rng: random.Random | None = None,
-    journal: list[Any] | None = None,
-    replay: Sequence[Any] = (),
-    mocks: StateMocks | None = None,
-    on_event: Callable[[dict[str, Any]], None] | None = None,
-    callbacks: CallbackHandler = nobody_answers,
-    trace: Callable[[dict[str, Any], str], None] | None = None,
-) -> Outcome:
-    """Run the interpreter to its outcome, answering each effect (module docstring).
-
-    `mocks` answers the task effects of mocked states; `on_event` sees each
-    history event as soon as the step that produced it is done; `trace` too,
-    with the label of its branch (`Thread.label`: `"Fulfil[1] "`). An
-    execution left waiting on something nobody answers is a `ReplayError`.
-    """
-    result = advance(
-        interpreter,
-        clock,
-        invoker,
-        services,
-        rng,
-        journal,
-        replay,
-        mocks,
-        on_event,
-        callbacks,
-        trace=trace,
-    )
-    if isinstance(result, Waiting):
-        waits = ", ".join(f"{_kind(e)} of state {e.state!r}" for e in result.effects)
-        raise ReplayError(f"The execution waits forever: nothing answers {waits}")
-    return result
-
-
 def advance(
     interpreter: Interpreter,
     clock: Clock,
@@ -370,7 +329,7 @@ def advance(
     *,
     park: bool = False,
     trace: Callable[[dict[str, Any], str], None] | None = None,
-) -> Outcome | Waiting:
+) -> effects.Outcome | Waiting:
     """Drive until the outcome, or until the execution waits on others.
 
     It waits when nothing it asked can be answered here (a callback nobody
@@ -405,7 +364,7 @@ def advance(
             try:
                 request = steps.send(reply)
             except StopIteration as stop:
-                outcome: Outcome = stop.value
+                outcome: effects.Outcome = stop.value
                 if watched:
                     _emit(history, seen, on_event, trace)
                 return outcome
@@ -464,6 +423,34 @@ def advance(
         pending.close()
 
 
+def _until_the_outcome(
+    advance: Callable[P, effects.Outcome | Waiting],
+) -> Callable[P, effects.Outcome]:
+    """`drive`: `advance` to the outcome, taking the same arguments."""
+
+    def drive(*args: P.args, **kwargs: P.kwargs) -> effects.Outcome:
+        """Run the interpreter to its outcome, answering each effect (module docstring).
+
+        Takes `advance`'s arguments (`park` aside): `mocks` answers the task
+        effects of mocked states; `on_event` sees each history event as soon
+        as the step that produced it is done; `trace` too, with the label of
+        its branch (`Thread.label`: `"Fulfil[1] "`). An execution left
+        waiting on something nobody answers is a `ReplayError`.
+        """
+        if kwargs.get("park"):
+            raise TypeError("drive() runs to the outcome; advance(park=True) stops at timers")
+        result = advance(*args, **kwargs)
+        if isinstance(result, Waiting):
+            waits = ", ".join(f"{_kind(e)} of state {e.state!r}" for e in result.effects)
+            raise ReplayError(f"The execution waits forever: nothing answers {waits}")
+        return result
+
+    return drive
+
+
+drive = _until_the_outcome(advance)
+
+
 def _emit(
     history: History,
     seen: int,
@@ -480,10 +467,12 @@ def _emit(
     return len(events)
 
 
-def _immediate(request: Now | Random | Seed, clock: Clock, rng: random.Random) -> Any:
+def _immediate(
+    request: Now | effects.Random | effects.Seed, clock: Clock, rng: random.Random
+) -> Any:
     if isinstance(request, Now):
         return clock.now()
-    if isinstance(request, Random):
+    if isinstance(request, effects.Random):
         return rng.random()
     return f"{rng.getrandbits(256):064x}"
 

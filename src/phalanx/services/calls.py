@@ -35,7 +35,7 @@ from phalanx.services import nested, sync
 from phalanx.services.apigateway import ApiGatewayTask
 from phalanx.services.callbacks import TaskTokens
 from phalanx.services.clients import Connection
-from phalanx.services.failures import failure, runtime
+from phalanx.services.failures import failure, json_value, runtime
 from phalanx.services.integrations import integration
 from phalanx.services.naming import pascal_service, sdk_client
 from phalanx.services.shapes import conform, json_text, sdk_metadata, serialise
@@ -179,15 +179,11 @@ class Services:
     def _answer_token(self, action: str, parameters: dict[str, Any]) -> ServiceResponse:
         token = str(parameters["TaskToken"])
         if action == "sendTaskSuccess":
-            output = parameters.get("Output")
-            if isinstance(output, str):
-                try:
-                    output = json.loads(output)
-                except ValueError:
-                    return ServiceResponse(
-                        error="Sfn.InvalidOutputException",
-                        cause=f"Invalid Output: {output[:60]!r} is not JSON",
-                    )
+            output, invalid = json_value(
+                parameters.get("Output"), "Sfn.InvalidOutputException", "Invalid Output"
+            )
+            if invalid is not None:
+                return invalid
             self.tokens.send_task_success(token, output)
         elif action == "sendTaskFailure":
             self.tokens.send_task_failure(token, parameters.get("Error"), parameters.get("Cause"))

@@ -18,6 +18,7 @@ All are task failures: `States.TaskFailed` and `States.ALL` catch them.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from phalanx.engine.effects import ServiceResponse
@@ -65,6 +66,17 @@ def failure(error: Exception, prefix: str, *, sdk: bool, service: str) -> Servic
 def runtime(message: str) -> ServiceResponse:
     """A request Step Functions cannot make at all: `States.Runtime`, never caught."""
     return ServiceResponse(error="States.Runtime", cause=message)
+
+
+def json_value(value: Any, error: str, what: str) -> tuple[Any, ServiceResponse | None]:
+    """`value` decoded when it is JSON text (any other value as it is), else the failure
+    `error` quoting it: `<what>: '<text>' is not JSON`."""
+    if not isinstance(value, str):
+        return value, None
+    try:
+        return json.loads(value), None
+    except ValueError:
+        return value, ServiceResponse(error=error, cause=f"{what}: {value[:60]!r} is not JSON")
 
 
 def describe(value: Any) -> str:

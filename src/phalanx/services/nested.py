@@ -27,7 +27,7 @@ import uuid
 from typing import Any, Protocol
 
 from phalanx.engine.effects import ServiceResponse
-from phalanx.services.failures import runtime
+from phalanx.services.failures import json_value, runtime
 
 STARTED_BY = "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID"
 
@@ -76,15 +76,13 @@ def child_request(parameters: Any) -> ChildStart | ServiceResponse:
     """The `ChildStart` for a Task's parameters, or the failure StartExecution gives."""
     if not isinstance(parameters, dict) or not isinstance(parameters.get("StateMachineArn"), str):
         return runtime("states:startExecution needs a StateMachineArn (a string) in its parameters")
-    value = parameters.get("Input", {})
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return ServiceResponse(
-                error="StepFunctions.InvalidExecutionInputException",
-                cause=f"Invalid State Machine Execution Input: {value[:60]!r} is not JSON",
-            )
+    value, invalid = json_value(
+        parameters.get("Input", {}),
+        "StepFunctions.InvalidExecutionInputException",
+        "Invalid State Machine Execution Input",
+    )
+    if invalid is not None:
+        return invalid
     name = parameters.get("Name")
     started_by = value.get(STARTED_BY) if isinstance(value, dict) else None
     return ChildStart(
