@@ -1,6 +1,7 @@
 """`phalanx serve`: the Step Functions API on this machine, kept in a SQLite file.
 
     phalanx serve [--host 127.0.0.1] [--port 8083] [--db .phalanx/phalanx.db]
+                  [--functions FILE.py [--reload]] [--mock-config FILE]
 
 Binds loopback unless --host says otherwise (then warns: anyone who can reach
 the port can use it, with any credentials). Stops cleanly on SIGTERM or
@@ -15,6 +16,7 @@ from pathlib import Path
 import click
 
 from phalanx.api import ApiServer, serve
+from phalanx.errors import LoadError
 from phalanx.store import DEFAULT_PATH, StoreError
 
 
@@ -41,7 +43,27 @@ def _is_loopback(host: str) -> bool:
     help="SQLite database file (created if missing).",
 )
 @click.option("--verbose", is_flag=True, help="Log every request to stderr.")
-def serve_command(host: str, port: int, db_path: Path, verbose: bool) -> None:
+@click.option(
+    "--functions",
+    "functions_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A .py file: its phalanx.functions serve Lambda Task states, its machines are created.",
+)
+@click.option(
+    "--mock-config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A MockConfigFile (default: $SFN_MOCK_CONFIG): run <machineArn>#<TestCase>.",
+)
+@click.option("--reload", is_flag=True, help="Import --functions FILE again when it changes.")
+def serve_command(
+    host: str,
+    port: int,
+    db_path: Path,
+    verbose: bool,
+    functions_file: Path | None,
+    mock_config: Path | None,
+    reload: bool,
+) -> None:
     """Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the SDKs."""
     if not _is_loopback(host):
         click.echo(
@@ -54,9 +76,20 @@ def serve_command(host: str, port: int, db_path: Path, verbose: bool) -> None:
         click.echo(f"Phalanx serves the Step Functions API at {server.url} (database {db_path})")
         click.echo("Stop with Ctrl-C or SIGTERM.")
 
+    if reload and functions_file is None:
+        raise click.BadParameter("--reload needs --functions FILE", param_hint="--reload")
     try:
-        serve(db_path, host, port, on_ready=ready, verbose=verbose)
-    except StoreError as exc:
+        serve(
+            db_path,
+            host,
+            port,
+            on_ready=ready,
+            verbose=verbose,
+            functions_file=functions_file,
+            mock_config=mock_config,
+            reload=reload,
+        )
+    except (StoreError, LoadError) as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:
         raise click.ClickException(
