@@ -125,6 +125,9 @@ class _Live:
         self.steps: Generator[Any, Any, Outcome] = interpreter.run()
         self.replay = replay
         self.position = 0
+        # Rebuilt from the store: effects asked before the next wait were asked before
+        # (their events are committed), so they are re-armed, not started afresh.
+        self.replaying = saved_events > 0
         self.sequence = sequence
         self.saved_events = saved_events
         self.invoker = invoker
@@ -377,6 +380,8 @@ class Runtime:
         with self.db.atomic(write=False) as connection:
             row = journal_rows.get_token(connection, token)
         live = None if row is None or row.status == "TIMED_OUT" else self._load(row.execution_arn)
+        if live is not None and live.replaying:
+            self._step(live, batch)  # rebuilt from its journal: learn what it waits on
         if row is None or live is None or row.effect_id not in live.asked:
             future.set_exception(TaskGone(token))
             return
@@ -399,7 +404,14 @@ class Runtime:
                 return None
             entries = journal_rows.entries(connection, arn)
             saved = execution_rows.last_event_id(connection, arn)
-        replay = [_Entry(e.effect_id, e.kind, codec.decode(e.payload)) for e in entries]
+        replay = [
+            _Entry(
+                e.effect_id,
+                e.kind,
+                from_text(e.payload) if e.kind == RESTARTED else codec.decode(e.payload),
+            )
+            for e in entries
+        ]
         try:
             interpreter = self._interpreter(record)
             mocks = self._mocks(record)
@@ -469,8 +481,9 @@ class Runtime:
             if isinstance(request, Await):
                 found = self._replayed(live) if live.position < len(live.replay) else None
                 if found is None:
-                    if live.unstarted:
+                    if live.replaying:
                         self._start_unstarted(live, batch)
+                        live.replaying = False
                     found = live.take() if taken < STEP_BUDGET else None
                     if found is None:
                         live.request = request
@@ -486,7 +499,7 @@ class Runtime:
                 live.reply = self._immediate(live, request, batch)
             else:
                 live.asked[request.id] = request
-                if live.position < len(live.replay):
+                if live.replaying:
                     live.unstarted[request.id] = request
                 else:
                     self._start(live, request, batch)
