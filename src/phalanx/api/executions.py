@@ -164,11 +164,10 @@ def start(context: Context, request: Request) -> Response:
     text = _input_text(request)
     runtime = context.runtime
     now = context.now()
+    mocks = _mocks(context, target)  # an unknown test case is refused before anything runs
     if target.type == "EXPRESS":
         run = _express(context, target, name, text)
-        start_express(
-            run, runtime.clock, runtime.invoker, runtime.services, _mocks(context, target)
-        )
+        start_express(run, runtime.clock, runtime.invoker, runtime.services, mocks)
         return {"executionArn": run.arn, "startDate": timestamp(now)}
     arn = context.arn(arns.EXECUTION, f"{target.machine_name}:{name}")
     with context.db.atomic() as connection:

@@ -17,6 +17,7 @@ import click
 
 from phalanx.api import ApiServer, serve
 from phalanx.errors import LoadError
+from phalanx.runtime.clock import VirtualClock
 from phalanx.store import DEFAULT_PATH, StoreError
 
 
@@ -55,6 +56,11 @@ def _is_loopback(host: str) -> bool:
     help="A MockConfigFile (default: $SFN_MOCK_CONFIG): run <machineArn>#<TestCase>.",
 )
 @click.option("--reload", is_flag=True, help="Import --functions FILE again when it changes.")
+@click.option(
+    "--virtual-clock",
+    is_flag=True,
+    help="Time jumps to the next timer whenever nothing else is running (tests, benches).",
+)
 def serve_command(
     host: str,
     port: int,
@@ -63,6 +69,7 @@ def serve_command(
     functions_file: Path | None,
     mock_config: Path | None,
     reload: bool,
+    virtual_clock: bool,
 ) -> None:
     """Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the SDKs."""
     if not _is_loopback(host):
@@ -88,6 +95,7 @@ def serve_command(
             functions_file=functions_file,
             mock_config=mock_config,
             reload=reload,
+            clock=VirtualClock() if virtual_clock else None,
         )
     except (StoreError, LoadError) as exc:
         raise click.ClickException(str(exc)) from exc
