@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 
-from phalanx.api.context import Context, Service
+from phalanx.api.context import DEFAULT_ACCOUNT, Context, Service
 from phalanx.api.errors import ApiError, serialization
 from phalanx.api.protocol import MAX_REQUEST_BYTES, Reply, refuse, respond, too_large
 from phalanx.api.workspace import Functions, mock_lookup, watch
@@ -37,6 +37,8 @@ class ApiServer(ThreadingHTTPServer):
     """The Step Functions API on one address, answering from one `Service`."""
 
     daemon_threads = True
+    # socketserver's default backlog of 5 resets connections under a burst of clients.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], service: Service, *, verbose: bool = False):
         if ":" in address[0]:
@@ -180,6 +182,7 @@ def serve(
     mock_config: Path | None = None,
     reload: bool = False,
     services: ServiceHandler = unmocked_service,
+    account: str = DEFAULT_ACCOUNT,
 ) -> None:
     """Serve the API from the database at `db_path` until SIGTERM or Ctrl-C.
 
@@ -202,7 +205,7 @@ def serve(
         mocks=mocks,
     )
     try:
-        service = Service(db, clock, runtime=runtime)
+        service = Service(db, clock, account, runtime)
         if functions is not None:
             functions.install(Context(service))
             if reload:

@@ -16,8 +16,9 @@ from pathlib import Path
 import click
 
 from phalanx.api import ApiServer, serve
+from phalanx.api.context import DEFAULT_ACCOUNT
 from phalanx.errors import LoadError
-from phalanx.runtime.clock import VirtualClock
+from phalanx.runtime.clock import VirtualClock, epoch_seconds
 from phalanx.store import DEFAULT_PATH, StoreError
 
 
@@ -61,6 +62,17 @@ def _is_loopback(host: str) -> bool:
     is_flag=True,
     help="Time jumps to the next timer whenever nothing else is running (tests, benches).",
 )
+@click.option(
+    "--account",
+    default=DEFAULT_ACCOUNT,
+    show_default=True,
+    help="The account id in the ARNs the server returns.",
+)
+@click.option(
+    "--start-time",
+    metavar="ISO",
+    help="With --virtual-clock, start the clock here (e.g. 2024-01-01T00:00:00Z).",
+)
 def serve_command(
     host: str,
     port: int,
@@ -70,6 +82,8 @@ def serve_command(
     mock_config: Path | None,
     reload: bool,
     virtual_clock: bool,
+    start_time: str | None,
+    account: str,
 ) -> None:
     """Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the SDKs."""
     if not _is_loopback(host):
@@ -83,6 +97,14 @@ def serve_command(
         click.echo(f"Phalanx serves the Step Functions API at {server.url} (database {db_path})")
         click.echo("Stop with Ctrl-C or SIGTERM.")
 
+    clock = None
+    if start_time is not None and not virtual_clock:
+        raise click.BadParameter("needs --virtual-clock", param_hint="--start-time")
+    if virtual_clock:
+        try:
+            clock = VirtualClock(None if start_time is None else epoch_seconds(start_time))
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--start-time") from None
     if reload and functions_file is None:
         raise click.BadParameter("--reload needs --functions FILE", param_hint="--reload")
     try:
@@ -95,7 +117,8 @@ def serve_command(
             functions_file=functions_file,
             mock_config=mock_config,
             reload=reload,
-            clock=VirtualClock() if virtual_clock else None,
+            clock=clock,
+            account=account,
         )
     except (StoreError, LoadError) as exc:
         raise click.ClickException(str(exc)) from exc
