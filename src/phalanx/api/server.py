@@ -218,6 +218,7 @@ def serve(
                 server.serve_forever(poll_interval=0.2)
             finally:
                 stopped.set()
+                runtime.close_polls()
                 server.drain()
     finally:
         runtime.stop()

@@ -34,10 +34,8 @@ import concurrent.futures
 import dataclasses
 import logging
 import queue
-import random
 import threading
-from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import Any
 
 from phalanx.asl import StateMachine
@@ -56,14 +54,23 @@ from phalanx.engine.effects import (
     Random,
     Sleep,
 )
-from phalanx.engine.history import details_key, from_text, to_text
+from phalanx.engine.history import error_details, from_text, to_text
 from phalanx.engine.interpreter import ExecutionInfo, Interpreter
 from phalanx.errors import PhalanxError, ReplayError
 from phalanx.runtime import codec
+from phalanx.runtime.batch import Batch, event_record
 from phalanx.runtime.clock import Clock, VirtualClock
 from phalanx.runtime.driver import ServiceHandler, unmocked_service
 from phalanx.runtime.lambdas import Invoker
-from phalanx.runtime.mocks import Returns, StateMocks
+from phalanx.runtime.live import (
+    RESTARTED,
+    Entry,
+    Live,
+    mocked_answer,
+    restart_event,
+    show_restart,
+)
+from phalanx.runtime.mocks import StateMocks
 from phalanx.store import Database
 from phalanx.store import executions as execution_rows
 from phalanx.store import journal as journal_rows
@@ -83,12 +90,9 @@ STEP_BUDGET = 1_000
 """Answers one execution takes in a round before the others get their turn."""
 ROUND_TIMERS = 2_000
 """Due timers fired in one round."""
-RESTARTED = "Restarted"
-"""Journal kind of a call made again after a restart (its payload is the event that shows it)."""
 
 _LOG = logging.getLogger("phalanx.runtime")
 _CALLS = (InvokeLambda, CallService)
-_STARTED_EVENTS = ("LambdaFunctionStarted", "TaskStarted")
 
 MockLookup = Callable[[str, str], StateMocks | None]
 """(machine name, test case) -> the mocks of that MockConfigFile test case."""
@@ -96,101 +100,6 @@ MockLookup = Callable[[str, str], StateMocks | None]
 
 class TaskGone(PhalanxError):
     """A task token's task is no longer waiting (answered, timed out, or its execution ended)."""
-
-
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Entry:
-    """A journal entry being replayed (the driver's JournalEntry, plus restart markers)."""
-
-    id: str
-    kind: str
-    answer: Any
-
-
-class _Live:
-    """One execution in memory: its interpreter, what it asked, what has come back."""
-
-    def __init__(
-        self,
-        record: ExecutionRecord,
-        interpreter: Interpreter,
-        replay: list[_Entry],
-        sequence: int,
-        saved_events: int,
-        invoker: Invoker,
-        mocks: StateMocks | None,
-    ) -> None:
-        self.record = record
-        self.interpreter = interpreter
-        self.steps: Generator[Any, Any, Outcome] = interpreter.run()
-        self.replay = replay
-        self.position = 0
-        # Rebuilt from the store: effects asked before the next wait were asked before
-        # (their events are committed), so they are re-armed, not started afresh.
-        self.replaying = saved_events > 0
-        self.sequence = sequence
-        self.saved_events = saved_events
-        self.invoker = invoker
-        self.mocks = mocks
-        self.rng = random.Random()
-        self.request: Any = None  # the request it is parked on (an Await), else None
-        self.reply: Any = None
-        self.asked: dict[str, Any] = {}
-        self.unstarted: dict[str, Any] = {}
-        self.inbox: dict[str, Any] = {}
-        self.arrivals: deque[str] = deque()
-        self.in_flight: set[str] = set()
-
-    @property
-    def arn(self) -> str:
-        return self.record.arn
-
-    def deliver(self, effect_id: str, value: Any) -> None:
-        if effect_id not in self.inbox:
-            self.arrivals.append(effect_id)
-        self.inbox[effect_id] = value
-
-    def take(self) -> tuple[str, Any] | None:
-        """The earliest arrived answer to something still asked."""
-        while self.arrivals:
-            effect_id = self.arrivals.popleft()
-            value = self.inbox.pop(effect_id, None)
-            if effect_id in self.asked:
-                return effect_id, value
-        return None
-
-    def parked_on_others(self) -> bool:
-        """It waits only on timers and tokens: it may leave memory."""
-        return not self.in_flight and not self.arrivals and not self.unstarted
-
-
-class _Batch:
-    """What one round writes in one transaction, and what it does once committed."""
-
-    def __init__(self) -> None:
-        self.events: list[HistoryEventRecord] = []
-        self.journal: list[JournalEntryRecord] = []
-        self.timers: list[TimerRecord] = []
-        self.timers_done: list[tuple[str, str]] = []
-        self.tokens: list[TaskTokenRecord] = []
-        self.tokens_closed: list[tuple[str, str]] = []
-        self.tokens_answered: list[str] = []
-        self.finished: list[ExecutionRecord] = []
-        self.calls: list[tuple[_Live, Any]] = []
-        self.replies: list[tuple[concurrent.futures.Future[Any], Any]] = []
-        self.activity_tasks = False
-
-    def __bool__(self) -> bool:
-        return bool(
-            self.events
-            or self.journal
-            or self.timers
-            or self.timers_done
-            or self.tokens
-            or self.tokens_closed
-            or self.tokens_answered
-            or self.finished
-        )
 
 
 class Runtime:
@@ -215,7 +124,7 @@ class Runtime:
         self.activity_waiters = threading.Condition()
         """Notified when an activity task is waiting (GetActivityTask long polls)."""
         self._inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
-        self._live: dict[str, _Live] = {}
+        self._live: dict[str, Live] = {}
         self._machines: dict[str, StateMachine] = {}
         self._pool = concurrent.futures.ThreadPoolExecutor(
             max_workers, thread_name_prefix="phalanx-call"
@@ -224,6 +133,7 @@ class Runtime:
         self._calls_lock = threading.Lock()
         self._next_timer: float | None = None
         self._stopping = threading.Event()
+        self._polls_closed = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="phalanx-scheduler", daemon=True)
 
     # -- called from other threads -------------------------------------------------
@@ -251,7 +161,14 @@ class Runtime:
 
     @property
     def stopping(self) -> bool:
-        return self._stopping.is_set()
+        """The server is stopping: long polls (GetActivityTask) answer now."""
+        return self._stopping.is_set() or self._polls_closed.is_set()
+
+    def close_polls(self) -> None:
+        """Let long polls answer at once (the server is draining its requests)."""
+        self._polls_closed.set()
+        with self.activity_waiters:
+            self.activity_waiters.notify_all()
 
     def started(self, arn: str) -> None:
         """A new execution's row is committed: run it."""
@@ -309,8 +226,8 @@ class Runtime:
         return self._calls_out == 0 and self._inbox.empty()
 
     def _round(self, messages: list[tuple[Any, ...]]) -> None:
-        batch = _Batch()
-        touched: dict[str, _Live] = {}
+        batch = Batch()
+        touched: dict[str, Live] = {}
         for message in messages:
             self._take(message, batch, touched)
         self._fire_timers(batch, touched)
@@ -319,7 +236,7 @@ class Runtime:
             if live.arrivals or live.unstarted:
                 self._inbox.put(("again", live.arn))  # over its budget: next round
         if batch:
-            self._commit(batch)
+            self._next_timer = batch.commit(self.db)
         elif self._next_timer is None:
             with self.db.atomic(write=False) as connection:
                 self._next_timer = journal_rows.next_due(connection)
@@ -333,7 +250,7 @@ class Runtime:
                 self.activity_waiters.notify_all()
         self._evict()
 
-    def _take(self, message: tuple[Any, ...], batch: _Batch, touched: dict[str, _Live]) -> None:
+    def _take(self, message: tuple[Any, ...], batch: Batch, touched: dict[str, Live]) -> None:
         kind = message[0]
         if kind == "resume" or kind == "again":
             live = self._load(message[1])
@@ -356,7 +273,7 @@ class Runtime:
             self._abort(arn, error, cause, future, batch)
             touched.pop(arn, None)
 
-    def _fire_timers(self, batch: _Batch, touched: dict[str, _Live]) -> None:
+    def _fire_timers(self, batch: Batch, touched: dict[str, Live]) -> None:
         if self._next_timer is None or self._next_timer > self.clock.now():
             return
         with self.db.atomic(write=False) as connection:
@@ -374,8 +291,8 @@ class Runtime:
         token: str,
         response: CallbackResponse,
         future: concurrent.futures.Future[Any],
-        batch: _Batch,
-        touched: dict[str, _Live],
+        batch: Batch,
+        touched: dict[str, Live],
     ) -> None:
         with self.db.atomic(write=False) as connection:
             row = journal_rows.get_token(connection, token)
@@ -393,7 +310,7 @@ class Runtime:
 
     # -- loading and stepping ---------------------------------------------------------
 
-    def _load(self, arn: str) -> _Live | None:
+    def _load(self, arn: str) -> Live | None:
         """The execution in memory, rebuilt from its journal if needed; None unless RUNNING."""
         live = self._live.get(arn)
         if live is not None:
@@ -405,7 +322,7 @@ class Runtime:
             entries = journal_rows.entries(connection, arn)
             saved = execution_rows.last_event_id(connection, arn)
         replay = [
-            _Entry(
+            Entry(
                 e.effect_id,
                 e.kind,
                 from_text(e.payload) if e.kind == RESTARTED else codec.decode(e.payload),
@@ -418,7 +335,7 @@ class Runtime:
         except PhalanxError as error:
             _LOG.error("execution %s cannot be resumed: %s", arn, error)
             return None
-        live = _Live(record, interpreter, replay, len(entries), saved, self.invoker, mocks)
+        live = Live(record, interpreter, replay, len(entries), saved, self.invoker, mocks)
         self._live[arn] = live
         return live
 
@@ -445,29 +362,18 @@ class Runtime:
             return None
         return self.mocks(record.arn.split(":")[6], record.test_case)
 
-    def _step(self, live: _Live, batch: _Batch) -> None:
+    def _step(self, live: Live, batch: Batch) -> None:
         """Run `live` until it waits (or its budget is spent); what it did goes in `batch`."""
         try:
             outcome = self._advance(live, batch)
         except PhalanxError as error:  # a journal that does not fit: fail it, loudly
             _LOG.error("execution %s cannot go on: %s", live.arn, error)
-            outcome = Outcome("FAILED", error="States.Runtime", cause=str(error))
-            history = live.interpreter.history
-            last = history.events[-1]["id"] if history.events else 0
-            history.events.append(
-                {
-                    "timestamp": round(self.clock.now(), 3),
-                    "type": "ExecutionFailed",
-                    "id": len(history.events) + 1,
-                    "previousEventId": last,
-                    "executionFailedEventDetails": {"error": outcome.error, "cause": outcome.cause},
-                }
-            )
+            outcome = live.fail("States.Runtime", str(error), self.clock.now())
         self._save_events(live, batch)
         if outcome is not None:
             self._finish(live, outcome, batch)
 
-    def _advance(self, live: _Live, batch: _Batch) -> Outcome | None:
+    def _advance(self, live: Live, batch: Batch) -> Outcome | None:
         taken = 0
         request = live.request
         live.request = None
@@ -506,10 +412,10 @@ class Runtime:
                 live.reply = PENDING
             request = None
 
-    def _replayed(self, live: _Live) -> tuple[str, Any] | None:
+    def _replayed(self, live: Live) -> tuple[str, Any] | None:
         """The next journal answer to feed (restart markers on the way are applied)."""
         while live.position < len(live.replay) and live.replay[live.position].kind == RESTARTED:
-            _show_restart(live.interpreter, live.replay[live.position].answer)
+            show_restart(live.interpreter, live.replay[live.position].answer)
             live.position += 1
         if live.position >= len(live.replay):
             return None
@@ -526,7 +432,7 @@ class Runtime:
             live.mocks.next_call(effect.state)  # the mock's call count goes on where it was
         return entry.id, entry.answer
 
-    def _immediate(self, live: _Live, request: Any, batch: _Batch) -> Any:
+    def _immediate(self, live: Live, request: Any, batch: Batch) -> Any:
         if live.position < len(live.replay):
             entry = live.replay[live.position]
             if entry.id != request.id or entry.kind != type(request).__name__:
@@ -545,7 +451,7 @@ class Runtime:
         self._journal(live, request, value, batch)
         return value
 
-    def _journal(self, live: _Live, effect: Any, value: Any, batch: _Batch) -> None:
+    def _journal(self, live: Live, effect: Any, value: Any, batch: Batch) -> None:
         batch.journal.append(
             JournalEntryRecord(
                 live.arn,
@@ -558,11 +464,11 @@ class Runtime:
         )
         live.sequence += 1
 
-    def _start(self, live: _Live, effect: Any, batch: _Batch) -> None:
+    def _start(self, live: Live, effect: Any, batch: Batch) -> None:
         """Take a newly asked effect in hand: a timer, a token, or a call after the commit."""
         mocks = live.mocks
         if not isinstance(effect, Sleep) and mocks is not None and effect.state in mocks:
-            live.deliver(effect.id, _mocked(mocks, effect))
+            live.deliver(effect.id, mocked_answer(mocks, effect))
         elif isinstance(effect, Sleep):
             until = effect.until or self.clock.now() + effect.seconds
             batch.timers.append(TimerRecord(live.arn, effect.id, until))
@@ -573,7 +479,7 @@ class Runtime:
             live.in_flight.add(effect.id)
             batch.calls.append((live, effect))
 
-    def _start_unstarted(self, live: _Live, batch: _Batch) -> None:
+    def _start_unstarted(self, live: Live, batch: Batch) -> None:
         """After a replay: re-arm what the execution still waits on; calls run again."""
         for effect in live.unstarted.values():
             if effect.id in live.inbox:
@@ -581,14 +487,14 @@ class Runtime:
             if isinstance(effect, _CALLS) and not (
                 live.mocks is not None and effect.state in live.mocks
             ):
-                event = _restart_event(live.interpreter, self.clock.now())
-                _show_restart(live.interpreter, event)
+                event = restart_event(live.interpreter, self.clock.now())
+                show_restart(live.interpreter, event)
                 self._journal_restart(live, effect, event, batch)
             self._start(live, effect, batch)
         live.unstarted.clear()
 
     def _journal_restart(
-        self, live: _Live, effect: Any, event: dict[str, Any], batch: _Batch
+        self, live: Live, effect: Any, event: dict[str, Any], batch: Batch
     ) -> None:
         batch.journal.append(
             JournalEntryRecord(
@@ -596,10 +502,10 @@ class Runtime:
             )
         )
         live.sequence += 1
-        live.replay.append(_Entry(effect.id, RESTARTED, event))
+        live.replay.append(Entry(effect.id, RESTARTED, event))
         live.position = len(live.replay)
 
-    def _token(self, live: _Live, effect: Callback) -> TaskTokenRecord:
+    def _token(self, live: Live, effect: Callback) -> TaskTokenRecord:
         return TaskTokenRecord(
             token=effect.token,
             execution_arn=live.arn,
@@ -615,7 +521,7 @@ class Runtime:
             created_at=self.clock.now(),
         )
 
-    def _cancel(self, live: _Live, ids: tuple[str, ...], batch: _Batch) -> None:
+    def _cancel(self, live: Live, ids: tuple[str, ...], batch: Batch) -> None:
         for effect_id in ids:
             effect = live.asked.pop(effect_id, None)
             live.unstarted.pop(effect_id, None)
@@ -625,7 +531,7 @@ class Runtime:
             elif isinstance(effect, Callback):
                 batch.tokens_closed.append((effect.token, effect_id))
 
-    def _call(self, live: _Live, effect: Any) -> None:
+    def _call(self, live: Live, effect: Any) -> None:
         if self._stopping.is_set():
             return  # left unanswered in the journal: the next start runs it
         with self._calls_lock:
@@ -645,13 +551,13 @@ class Runtime:
 
         self._pool.submit(run)
 
-    def _save_events(self, live: _Live, batch: _Batch) -> None:
+    def _save_events(self, live: Live, batch: Batch) -> None:
         events = live.interpreter.history.events
         for event in events[live.saved_events :]:
-            batch.events.append(_event_record(live.arn, event))
+            batch.events.append(event_record(live.arn, event))
         live.saved_events = max(live.saved_events, len(events))
 
-    def _finish(self, live: _Live, outcome: Outcome, batch: _Batch) -> None:
+    def _finish(self, live: Live, outcome: Outcome, batch: Batch) -> None:
         record = dataclasses.replace(
             live.record,
             status=outcome.status,
@@ -669,7 +575,7 @@ class Runtime:
         error: str | None,
         cause: str | None,
         future: concurrent.futures.Future[Any],
-        batch: _Batch,
+        batch: Batch,
     ) -> None:
         live = self._live.pop(arn, None)
         with self.db.atomic(write=False) as connection:
@@ -682,11 +588,7 @@ class Runtime:
             live.steps.close()
             last = max(last, live.saved_events)
         now = round(self.clock.now(), 3)
-        details: dict[str, Any] = {}
-        if error is not None:
-            details["error"] = error
-        if cause is not None:
-            details["cause"] = cause
+        details = error_details(error, cause)
         batch.events.append(
             HistoryEventRecord(arn, last + 1, last, now, "ExecutionAborted", details)
         )
@@ -694,28 +596,6 @@ class Runtime:
             dataclasses.replace(record, status="ABORTED", error=error, cause=cause, stopped_at=now)
         )
         batch.replies.append((future, now))
-
-    def _commit(self, batch: _Batch) -> None:
-        with self.db.atomic() as connection:
-            execution_rows.append_events(connection, batch.events)
-            journal_rows.append(connection, batch.journal)
-            for arn, effect_id in batch.timers_done:
-                journal_rows.delete_timer(connection, arn, effect_id)
-            for timer in batch.timers:
-                journal_rows.set_timer(connection, timer)
-            for token in batch.tokens:
-                journal_rows.arm_token(connection, token)
-            for token_text in batch.tokens_answered:
-                journal_rows.delete_token(connection, token_text)
-            for token_text, effect_id in batch.tokens_closed:
-                found = journal_rows.get_token(connection, token_text)
-                if found is not None and found.effect_id == effect_id:
-                    journal_rows.set_token_status(connection, token_text, "TIMED_OUT")
-            for record in batch.finished:
-                execution_rows.update(connection, record)
-                journal_rows.delete_timers_of(connection, record.arn)
-                journal_rows.delete_tokens_of(connection, record.arn)
-            self._next_timer = journal_rows.next_due(connection)
 
     def _evict(self) -> None:
         if len(self._live) <= MAX_LIVE:
@@ -726,43 +606,3 @@ class Runtime:
                 live.steps.close()
                 if len(self._live) <= MAX_LIVE // 2:
                     return
-
-
-def _mocked(mocks: StateMocks, effect: Any) -> Any:
-    if isinstance(effect, InvokeLambda):
-        return mocks.invoke(effect)
-    if isinstance(effect, CallService):
-        return mocks.call(effect)
-    call = mocks.next_call(effect.state)
-    if isinstance(call, Returns):
-        return CallbackResponse(output=call.value)
-    return CallbackResponse(error=call.error, cause=call.cause)
-
-
-def _restart_event(interpreter: Interpreter, now: float) -> dict[str, Any]:
-    """The event showing a call started again: a copy of the last `...Started` event."""
-    events = interpreter.history.events
-    for event in reversed(events):
-        if event["type"] in _STARTED_EVENTS:
-            shown = {key: value for key, value in event.items() if key not in ("id", "timestamp")}
-            return {**shown, "previousEventId": event["id"], "timestamp": round(now, 3)}
-    last = events[-1]["id"] if events else 0
-    return {"type": "TaskStarted", "previousEventId": last, "timestamp": round(now, 3)}
-
-
-def _show_restart(interpreter: Interpreter, event: dict[str, Any]) -> None:
-    history = interpreter.history
-    history.events.append({**event, "id": len(history.events) + 1})
-    history.labels.append("")
-
-
-def _event_record(arn: str, event: dict[str, Any]) -> HistoryEventRecord:
-    key = details_key(event["type"])
-    return HistoryEventRecord(
-        arn,
-        event["id"],
-        event["previousEventId"],
-        event["timestamp"],
-        event["type"],
-        event.get(key, {}),
-    )
