@@ -105,7 +105,7 @@ def _start(db: Database, runtime: Runtime, name: str, value: Any) -> str:
     )  # fmt: skip
     with db.atomic() as connection:
         execution_rows.insert(connection, record)
-    runtime.started(arn)
+    runtime.started(record)
     return arn
 
 

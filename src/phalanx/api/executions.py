@@ -176,8 +176,9 @@ def start(context: Context, request: Request) -> Response:
             if existing.status != "RUNNING" or existing.input != text:
                 raise ApiError("ExecutionAlreadyExists", f"Execution Already Exists: '{arn}'")
             return {"executionArn": arn, "startDate": timestamp(existing.started_at)}
-        executions.insert(connection, _record(arn, name, target, text, request, now))
-    runtime.started(arn)
+        record = _record(arn, name, target, text, request, now)
+        executions.insert(connection, record)
+    runtime.started(record)
     return {"executionArn": arn, "startDate": timestamp(now)}
 
 

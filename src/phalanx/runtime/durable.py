@@ -2,7 +2,7 @@
 
     runtime = Runtime(db, clock, invoker)
     runtime.start()                  # resumes every RUNNING execution from its journal
-    runtime.started(execution_arn)   # after StartExecution committed the row
+    runtime.started(record)          # after StartExecution committed its row
     ...
     runtime.stop()
 
@@ -88,6 +88,8 @@ MAX_LIVE = 2_000
 """Executions kept in memory while they wait on timers or tokens; beyond, they are dropped."""
 STEP_BUDGET = 1_000
 """Answers one execution takes in a round before the others get their turn."""
+ROUND_MESSAGES = 2_000
+"""Messages (answers, starts, resumes) taken in one round; the rest wait for the next."""
 ROUND_TIMERS = 2_000
 """Due timers fired in one round."""
 
@@ -170,9 +172,9 @@ class Runtime:
         with self.activity_waiters:
             self.activity_waiters.notify_all()
 
-    def started(self, arn: str) -> None:
+    def started(self, record: ExecutionRecord) -> None:
         """A new execution's row is committed: run it."""
-        self._inbox.put(("resume", arn))
+        self._inbox.put(("new", record.arn, record))
 
     def answer(self, token: str, response: CallbackResponse) -> None:
         """Answer a task token; returns once the answer is committed, or raises `TaskGone`."""
@@ -216,11 +218,12 @@ class Runtime:
             )
         except queue.Empty:
             return messages
-        while True:
+        while len(messages) < ROUND_MESSAGES:  # a round's work stays bounded (recovery)
             try:
                 messages.append(self._inbox.get_nowait())
             except queue.Empty:
-                return messages
+                break
+        return messages
 
     def _idle(self) -> bool:
         return self._calls_out == 0 and self._inbox.empty()
@@ -252,8 +255,8 @@ class Runtime:
 
     def _take(self, message: tuple[Any, ...], batch: Batch, touched: dict[str, Live]) -> None:
         kind = message[0]
-        if kind == "resume" or kind == "again":
-            live = self._load(message[1])
+        if kind in ("resume", "again", "new"):
+            live = self._load(message[1], message[2] if kind == "new" else None)
             if live is not None:
                 touched[live.arn] = live
         elif kind == "answer":
@@ -310,11 +313,16 @@ class Runtime:
 
     # -- loading and stepping ---------------------------------------------------------
 
-    def _load(self, arn: str) -> Live | None:
-        """The execution in memory, rebuilt from its journal if needed; None unless RUNNING."""
+    def _load(self, arn: str, new: ExecutionRecord | None = None) -> Live | None:
+        """The execution in memory, rebuilt from its journal if needed; None unless RUNNING.
+
+        `new` is the record of an execution just started: nothing to read back.
+        """
         live = self._live.get(arn)
         if live is not None:
             return live
+        if new is not None:
+            return self._keep(new, [], 0)
         with self.db.atomic(write=False) as connection:
             record = execution_rows.get(connection, arn)
             if record is None or record.status != "RUNNING":
@@ -329,14 +337,17 @@ class Runtime:
             )
             for e in entries
         ]
+        return self._keep(record, replay, saved)
+
+    def _keep(self, record: ExecutionRecord, replay: list[Entry], saved: int) -> Live | None:
         try:
             interpreter = self._interpreter(record)
             mocks = self._mocks(record)
         except PhalanxError as error:
-            _LOG.error("execution %s cannot be resumed: %s", arn, error)
+            _LOG.error("execution %s cannot be resumed: %s", record.arn, error)
             return None
-        live = Live(record, interpreter, replay, len(entries), saved, self.invoker, mocks)
-        self._live[arn] = live
+        live = Live(record, interpreter, replay, len(replay), saved, self.invoker, mocks)
+        self._live[record.arn] = live
         return live
 
     def _interpreter(self, record: ExecutionRecord) -> Interpreter:
