@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import time
 
 from phalanx.api import arns
 from phalanx.api.context import Context
@@ -90,23 +89,10 @@ def get_activity_task(context: Context, request: Request) -> Response:
     with context.db.atomic(write=False) as connection:
         if activities.get(connection, arn) is None:
             raise activity_does_not_exist(arn)
-    runtime = context.runtime
-    worker = request.get("workerName")
-    ends = time.monotonic() + LONG_POLL_SECONDS
-    while True:
-        with context.db.atomic() as connection:
-            task = journal_rows.claim_activity_task(connection, arn, worker)
-        if task is not None:
-            try:
-                runtime.answer(task.token, CallbackResponse(started=True, worker=worker))
-            except TaskGone:
-                continue  # its execution ended meanwhile: look for another
-            return {"taskToken": task.token, "input": task.input or "{}"}
-        left = ends - time.monotonic()
-        if left <= 0 or runtime.stopping:
-            return {}
-        with runtime.activity_waiters:
-            runtime.activity_waiters.wait(min(left, 1.0))
+    task = context.runtime.take_activity_task(arn, request.get("workerName"), LONG_POLL_SECONDS)
+    if task is None:
+        return {}
+    return {"taskToken": task.token, "input": task.input or "{}"}
 
 
 OPERATIONS = {

@@ -10,7 +10,8 @@ from __future__ import annotations
 import concurrent.futures
 from typing import Any
 
-from phalanx.engine.history import details_key
+from phalanx.engine.effects import Callback
+from phalanx.engine.history import details_key, to_text
 from phalanx.runtime.live import Live
 from phalanx.store import Database
 from phalanx.store import executions as execution_rows
@@ -85,4 +86,22 @@ def event_record(arn: str, event: dict[str, Any]) -> HistoryEventRecord:
         event["timestamp"],
         event["type"],
         event.get(key, {}),
+    )
+
+
+def token_record(arn: str, effect: Callback, now: float) -> TaskTokenRecord:
+    """The row of a task token (or activity task) execution `arn` now waits on."""
+    return TaskTokenRecord(
+        token=effect.token,
+        execution_arn=arn,
+        effect_id=effect.id,
+        state_name=effect.state,
+        activity_arn=effect.activity,
+        input=to_text(effect.parameters),
+        status="WAITING",
+        worker_name=None,
+        heartbeat_seconds=effect.heartbeat,
+        timeout_at=None,
+        heartbeat_at=None,
+        created_at=now,
     )

@@ -35,6 +35,7 @@ import dataclasses
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -55,10 +56,10 @@ from phalanx.engine.effects import (
     Sleep,
 )
 from phalanx.engine.history import error_details, from_text, to_text
-from phalanx.engine.interpreter import ExecutionInfo, Interpreter
+from phalanx.engine.interpreter import Interpreter
 from phalanx.errors import PhalanxError, ReplayError
 from phalanx.runtime import codec
-from phalanx.runtime.batch import Batch, event_record
+from phalanx.runtime.batch import Batch, event_record, token_record
 from phalanx.runtime.clock import Clock, VirtualClock
 from phalanx.runtime.driver import ServiceHandler, unmocked_service
 from phalanx.runtime.lambdas import Invoker
@@ -66,6 +67,7 @@ from phalanx.runtime.live import (
     RESTARTED,
     Entry,
     Live,
+    interpreter_for,
     mocked_answer,
     restart_event,
     show_restart,
@@ -184,6 +186,30 @@ class Runtime:
         """StopExecution: the execution ends ABORTED; returns when (committed)."""
         stopped: float = self._ask(("abort", arn, error, cause))
         return stopped
+
+    def take_activity_task(
+        self, activity_arn: str, worker: str | None, timeout: float
+    ) -> TaskTokenRecord | None:
+        """GetActivityTask: hand the oldest waiting task to `worker`, waiting up to `timeout`.
+
+        None when no task came (or the server is stopping). The execution is
+        told the task started (ActivityStarted, with the worker's name).
+        """
+        ends = time.monotonic() + timeout
+        while True:
+            with self.db.atomic() as connection:
+                task = journal_rows.claim_activity_task(connection, activity_arn, worker)
+            if task is not None:
+                try:
+                    self.answer(task.token, CallbackResponse(started=True, worker=worker))
+                except TaskGone:
+                    continue  # its execution ended meanwhile: look for another
+                return task
+            left = ends - time.monotonic()
+            if left <= 0 or self.stopping:
+                return None
+            with self.activity_waiters:
+                self.activity_waiters.wait(min(left, 1.0))
 
     def _ask(self, message: tuple[Any, ...]) -> Any:
         future: concurrent.futures.Future[Any] = concurrent.futures.Future()
@@ -351,22 +377,9 @@ class Runtime:
         return live
 
     def _interpreter(self, record: ExecutionRecord) -> Interpreter:
-        machine = self._machines.get(record.definition)
-        if machine is None:
-            machine = StateMachine.from_asl(record.definition)
-            if len(self._machines) > 256:
-                self._machines.clear()
-            self._machines[record.definition] = machine
-        parts = record.arn.split(":")
-        info = ExecutionInfo(
-            name=record.name,
-            state_machine_name=parts[6],
-            role_arn=record.role_arn,
-            region=parts[3],
-            account=parts[4],
-            machine_type=record.type,
-        )
-        return Interpreter(machine, from_text(record.input), info, input_text=record.input)
+        if len(self._machines) > 256:
+            self._machines.clear()
+        return interpreter_for(record, self._machines)
 
     def _mocks(self, record: ExecutionRecord) -> StateMocks | None:
         if record.test_case is None or self.mocks is None:
@@ -484,7 +497,7 @@ class Runtime:
             until = effect.until or self.clock.now() + effect.seconds
             batch.timers.append(TimerRecord(live.arn, effect.id, until))
         elif isinstance(effect, Callback):
-            batch.tokens.append(self._token(live, effect))
+            batch.tokens.append(token_record(live.arn, effect, self.clock.now()))
             batch.activity_tasks = batch.activity_tasks or effect.activity is not None
         else:
             live.in_flight.add(effect.id)
@@ -515,22 +528,6 @@ class Runtime:
         live.sequence += 1
         live.replay.append(Entry(effect.id, RESTARTED, event))
         live.position = len(live.replay)
-
-    def _token(self, live: Live, effect: Callback) -> TaskTokenRecord:
-        return TaskTokenRecord(
-            token=effect.token,
-            execution_arn=live.arn,
-            effect_id=effect.id,
-            state_name=effect.state,
-            activity_arn=effect.activity,
-            input=to_text(effect.parameters),
-            status="WAITING",
-            worker_name=None,
-            heartbeat_seconds=effect.heartbeat,
-            timeout_at=None,
-            heartbeat_at=None,
-            created_at=self.clock.now(),
-        )
 
     def _cancel(self, live: Live, ids: tuple[str, ...], batch: Batch) -> None:
         for effect_id in ids:

@@ -13,8 +13,10 @@ from collections import deque
 from collections.abc import Generator
 from typing import Any
 
+from phalanx.asl import StateMachine
 from phalanx.engine.effects import CallbackResponse, CallService, InvokeLambda, Outcome
-from phalanx.engine.interpreter import Interpreter
+from phalanx.engine.history import from_text
+from phalanx.engine.interpreter import ExecutionInfo, Interpreter
 from phalanx.runtime.lambdas import Invoker
 from phalanx.runtime.mocks import Returns, StateMocks
 from phalanx.store.records import ExecutionRecord
@@ -131,3 +133,20 @@ def mocked_answer(mocks: StateMocks, effect: Any) -> Any:
     if isinstance(call, Returns):
         return CallbackResponse(output=call.value)
     return CallbackResponse(error=call.error, cause=call.cause)
+
+
+def interpreter_for(record: ExecutionRecord, machines: dict[str, StateMachine]) -> Interpreter:
+    """A fresh interpreter for the execution `record` (machines parsed once, by definition)."""
+    machine = machines.get(record.definition)
+    if machine is None:
+        machine = machines[record.definition] = StateMachine.from_asl(record.definition)
+    parts = record.arn.split(":")
+    info = ExecutionInfo(
+        name=record.name,
+        state_machine_name=parts[6],
+        role_arn=record.role_arn,
+        region=parts[3],
+        account=parts[4],
+        machine_type=record.type,
+    )
+    return Interpreter(machine, from_text(record.input), info, input_text=record.input)
