@@ -359,3 +359,33 @@ def test_running_executions_resume_after_a_restart(tmp_path: Path) -> None:
         assert finished(sfn, execution)["output"] == '"after"'
     finally:
         second.stop()
+
+
+DISTRIBUTED = {
+    "StartAt": "Each",
+    "States": {
+        "Each": {
+            "Type": "Map",
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Echo",
+                "States": {"Echo": {"Type": "Pass", "End": True}},
+            },
+            "Label": "each",
+            "End": True,
+        }
+    },
+}
+
+
+def test_a_distributed_map_is_a_map_run(sfn: Any) -> None:
+    arn = machine(sfn, "distributed", DISTRIBUTED)
+    execution = sfn.start_execution(stateMachineArn=arn, input="[1, 2, 3]")["executionArn"]
+    assert finished(sfn, execution)["output"] == "[1,2,3]"
+    listed = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    assert [m["stateMachineArn"] for m in listed] == [f"{arn}/each"]
+    described = sfn.describe_map_run(mapRunArn=listed[0]["mapRunArn"])
+    assert described["status"] == "SUCCEEDED"
+    assert (described["itemCounts"]["total"], described["itemCounts"]["succeeded"]) == (3, 3)
+    with pytest.raises(sfn.exceptions.ResourceNotFound):
+        sfn.describe_map_run(mapRunArn=listed[0]["mapRunArn"] + "x")

@@ -17,6 +17,7 @@ from phalanx.api import (
     definitions,
     executions,
     machines,
+    map_runs,
     tags,
     tasks,
     versions,
@@ -37,6 +38,7 @@ OPERATIONS: dict[str, Operation] = {
     **definitions.OPERATIONS,
     **executions.OPERATIONS,
     **tasks.OPERATIONS,
+    **map_runs.OPERATIONS,
 }
 
 # Every operation of the Step Functions API (botocore's stepfunctions 2016-11-23 model).

@@ -16,10 +16,12 @@ from phalanx.runtime.live import Live
 from phalanx.store import Database
 from phalanx.store import executions as execution_rows
 from phalanx.store import journal as journal_rows
+from phalanx.store import map_runs as map_run_rows
 from phalanx.store.records import (
     ExecutionRecord,
     HistoryEventRecord,
     JournalEntryRecord,
+    MapRunRecord,
     TaskTokenRecord,
     TimerRecord,
 )
@@ -37,6 +39,8 @@ class Batch:
         self.tokens_closed: list[tuple[str, str]] = []
         self.tokens_answered: list[str] = []
         self.finished: list[ExecutionRecord] = []
+        self.map_runs: list[MapRunRecord] = []
+        self.map_runs_ended: list[tuple[str, str, float]] = []
         self.calls: list[tuple[Live, Any]] = []
         self.replies: list[tuple[concurrent.futures.Future[Any], Any]] = []
         self.activity_tasks = False
@@ -51,6 +55,8 @@ class Batch:
             or self.tokens_closed
             or self.tokens_answered
             or self.finished
+            or self.map_runs
+            or self.map_runs_ended
         )
 
     def commit(self, db: Database) -> float | None:
@@ -70,6 +76,10 @@ class Batch:
                 found = journal_rows.get_token(connection, token_text)
                 if found is not None and found.effect_id == effect_id:
                     journal_rows.set_token_status(connection, token_text, "TIMED_OUT")
+            for map_run in self.map_runs:
+                map_run_rows.insert(connection, map_run)
+            for execution_arn, status, stopped_at in self.map_runs_ended:
+                map_run_rows.end_latest(connection, execution_arn, status, stopped_at)
             for record in self.finished:
                 execution_rows.update(connection, record)
                 journal_rows.delete_timers_of(connection, record.arn)
@@ -105,3 +115,50 @@ def token_record(arn: str, effect: Callback, now: float) -> TaskTokenRecord:
         heartbeat_at=None,
         created_at=now,
     )
+
+
+_MAP_RUN_ENDS = {"MapRunSucceeded": "SUCCEEDED", "MapRunFailed": "FAILED"}
+
+
+def note_map_runs(batch: Batch, arn: str, events: list[dict[str, Any]], first: int) -> None:
+    """Distributed Map runs started or ended by `events[first:]` (DescribeMapRun reads them)."""
+    for index in range(first, len(events)):
+        event = events[index]
+        if event["type"] == "MapRunStarted":
+            total = next(
+                (
+                    e["mapStateStartedEventDetails"].get("length", 0)
+                    for e in reversed(events[:index])
+                    if e["type"] == "MapStateStarted"
+                ),
+                0,
+            )
+            counts = dict.fromkeys(_COUNTS, 0) | {"pending": total, "total": total}
+            batch.map_runs.append(
+                MapRunRecord(
+                    arn=event["mapRunStartedEventDetails"]["mapRunArn"],
+                    execution_arn=arn,
+                    status="RUNNING",
+                    max_concurrency=0,
+                    tolerated_failure_percentage=0.0,
+                    tolerated_failure_count=0,
+                    item_counts=counts,
+                    execution_counts=counts,
+                    started_at=event["timestamp"],
+                    stopped_at=None,
+                )
+            )
+        elif event["type"] in _MAP_RUN_ENDS:
+            batch.map_runs_ended.append((arn, _MAP_RUN_ENDS[event["type"]], event["timestamp"]))
+
+
+_COUNTS = (
+    "pending",
+    "running",
+    "succeeded",
+    "failed",
+    "timedOut",
+    "aborted",
+    "total",
+    "resultsWritten",
+)

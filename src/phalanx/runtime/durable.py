@@ -59,7 +59,7 @@ from phalanx.engine.history import error_details, from_text, to_text
 from phalanx.engine.interpreter import Interpreter
 from phalanx.errors import PhalanxError, ReplayError
 from phalanx.runtime import codec
-from phalanx.runtime.batch import Batch, event_record, token_record
+from phalanx.runtime.batch import Batch, event_record, note_map_runs, token_record
 from phalanx.runtime.clock import Clock, VirtualClock
 from phalanx.runtime.driver import ServiceHandler, unmocked_service
 from phalanx.runtime.lambdas import Invoker
@@ -221,14 +221,19 @@ class Runtime:
     def _loop(self) -> None:
         while not self._stopping.is_set():
             messages = self._wait_for_messages()
+            touched: dict[str, Live] = {}
             try:
-                self._round(messages)
+                self._round(messages, touched)
             except Exception:  # a bug must not stop every execution: log it, go on
                 _LOG.exception("scheduler round failed")
                 for message in messages:
                     future = message[-1]
                     if isinstance(future, concurrent.futures.Future) and not future.done():
                         future.set_exception(PhalanxError("the scheduler failed; see its log"))
+                # What they did in memory was not committed: rebuild them from the store.
+                for arn in touched:
+                    self._live.pop(arn, None)
+                    self._inbox.put(("resume", arn))
 
     def _wait_for_messages(self) -> list[tuple[Any, ...]]:
         timeout: float | None = 0.5
@@ -254,9 +259,8 @@ class Runtime:
     def _idle(self) -> bool:
         return self._calls_out == 0 and self._inbox.empty()
 
-    def _round(self, messages: list[tuple[Any, ...]]) -> None:
+    def _round(self, messages: list[tuple[Any, ...]], touched: dict[str, Live]) -> None:
         batch = Batch()
-        touched: dict[str, Live] = {}
         for message in messages:
             self._take(message, batch, touched)
         self._fire_timers(batch, touched)
@@ -563,6 +567,7 @@ class Runtime:
         events = live.interpreter.history.events
         for event in events[live.saved_events :]:
             batch.events.append(event_record(live.arn, event))
+        note_map_runs(batch, live.arn, events, live.saved_events)
         live.saved_events = max(live.saved_events, len(events))
 
     def _finish(self, live: Live, outcome: Outcome, batch: Batch) -> None:
@@ -603,6 +608,7 @@ class Runtime:
         batch.finished.append(
             dataclasses.replace(record, status="ABORTED", error=error, cause=cause, stopped_at=now)
         )
+        batch.map_runs_ended.append((arn, "ABORTED", now))
         batch.replies.append((future, now))
 
     def _evict(self) -> None:
