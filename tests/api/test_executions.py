@@ -389,3 +389,42 @@ def test_a_distributed_map_is_a_map_run(sfn: Any) -> None:
     assert (described["itemCounts"]["total"], described["itemCounts"]["succeeded"]) == (3, 3)
     with pytest.raises(sfn.exceptions.ResourceNotFound):
         sfn.describe_map_run(mapRunArn=listed[0]["mapRunArn"] + "x")
+
+
+def test_a_timed_out_callback_answers_task_timed_out(sfn: Any) -> None:
+    ask = CALLBACK["States"]["Ask"]
+    definition = {
+        "StartAt": "Ask",
+        "States": {
+            # 60 s pass at once on the virtual clock; the execution goes on to Again.
+            "Ask": {
+                **ask,
+                "TimeoutSeconds": 60,
+                "End": False,
+                "Next": "Again",
+                "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Again"}],
+            },
+            "Again": ask,
+        },
+    }
+    del definition["States"]["Ask"]["End"]
+    execution = sfn.start_execution(stateMachineArn=machine(sfn, "times-out", definition))
+    arn = execution["executionArn"]
+    first = _token(sfn, arn)
+    deadline = time.monotonic() + 30
+    while len(scheduled := _scheduled_tokens(sfn, arn)) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert scheduled[0] == first
+    with pytest.raises(sfn.exceptions.TaskTimedOut):
+        sfn.send_task_success(taskToken=first, output="{}")
+    sfn.send_task_success(taskToken=scheduled[1], output='"second"')
+    assert finished(sfn, arn)["output"] == '"second"'
+
+
+def _scheduled_tokens(sfn: Any, execution: str) -> list[str]:
+    return [
+        json.loads(e["taskScheduledEventDetails"]["parameters"])["MessageBody"]["token"]
+        for e in history(sfn, execution)
+        if e["type"] == "TaskScheduled"
+    ]
