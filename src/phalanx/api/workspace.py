@@ -21,7 +21,9 @@ from pathlib import Path
 
 from phalanx.api import machines as machine_operations
 from phalanx.api.context import Context
+from phalanx.api.errors import ApiError
 from phalanx.asl import StateMachine
+from phalanx.errors import LoadError
 from phalanx.loading.modules import load_module
 from phalanx.runtime.clock import Clock
 from phalanx.runtime.durable import MockLookup, Runtime
@@ -70,23 +72,31 @@ class Functions:
         self.invoker = FunctionInvoker(functions, self.clock)
 
     def install(self, context: Context) -> None:
-        """Create (or update) FILE.py's machines in the store."""
+        """Create (or update) FILE.py's machines in the store (`LoadError` if AWS would refuse)."""
         for name, machine in self.machines.items():
-            definition = machine.to_json(indent=None)
-            arn = context.arn("stateMachine", name)
-            with context.db.atomic(write=False) as connection:
-                existing = machine_rows.get(connection, arn)
-            if existing is None:
-                request = {
-                    "name": name,
-                    "definition": definition,
-                    "roleArn": LOCAL_ROLE,
-                    "type": machine.type or "STANDARD",
-                }
-                machine_operations.create(context, request)
-            elif existing.definition != definition:
-                update = {"stateMachineArn": arn, "definition": definition}
-                machine_operations.update(context, update)
+            try:
+                self._install(context, name, machine)
+            except ApiError as error:
+                raise LoadError(
+                    f"machine {name!r}: {error.code}: {error.message}", file=str(self.file)
+                ) from None
+
+    def _install(self, context: Context, name: str, machine: StateMachine) -> None:
+        definition = machine.to_json(indent=None)
+        arn = context.arn("stateMachine", name)
+        with context.db.atomic(write=False) as connection:
+            existing = machine_rows.get(connection, arn)
+        if existing is None:
+            request = {
+                "name": name,
+                "definition": definition,
+                "roleArn": LOCAL_ROLE,
+                "type": machine.type or "STANDARD",
+            }
+            machine_operations.create(context, request)
+        elif existing.definition != definition:
+            update = {"stateMachineArn": arn, "definition": definition}
+            machine_operations.update(context, update)
 
     def changed(self) -> bool:
         try:
