@@ -15,7 +15,6 @@ import argparse
 import collections
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ from phalanx.asl import StateMachine  # noqa: E402
 from phalanx.errors import PhalanxError  # noqa: E402
 from phalanx.runtime import clock as clock_module  # noqa: E402
 from phalanx.runtime.local import Execution, run  # noqa: E402
+from phalanx.testing.masks import Masks, same, same_cause  # noqa: E402
 
 
 def case_files(corpus: Path = CORPUS) -> list[Path]:
@@ -82,94 +82,7 @@ def double(behaviour: dict[str, Any]) -> Callable[[Any, Any], Any]:
     raise ValueError(f"unknown lambda behaviour {kind!r}")
 
 
-# -- comparison -------------------------------------------------------------
-
-_TOKEN = re.compile(r"<[^<>]*>")
-
-
-class Masks:
-    def __init__(self, case: dict[str, Any]) -> None:
-        masks = case.get("expected_masks") or {}
-        self.values = set(masks.get("values", []))
-        self.substrings = sorted(masks.get("substrings", []), key=len, reverse=True)
-        self.placeholders = bool(case.get("expected_has_placeholders"))
-
-    def string(self, expected: str, actual: Any) -> bool:
-        if expected == actual:
-            return True
-        if not self.placeholders:
-            return False
-        if expected in self.values:
-            return True
-        if not isinstance(actual, str):
-            return False
-        pattern = ""
-        position = 0
-        wildcards = [(m.start(), m.end()) for m in _TOKEN.finditer(expected)]
-        for token in self.substrings:
-            for m in re.finditer(re.escape(token), expected):
-                if not any(s <= m.start() < e for s, e in wildcards):
-                    wildcards.append((m.start(), m.end()))
-        for start, end in sorted(wildcards):
-            if start < position:
-                continue
-            pattern += re.escape(expected[position:start]) + ".*"
-            position = end
-        pattern += re.escape(expected[position:])
-        return re.fullmatch(pattern, actual, flags=re.DOTALL) is not None
-
-
-def same(expected: Any, actual: Any, masks: Masks) -> bool:
-    if isinstance(expected, str):
-        if masks.string(expected, actual):
-            return True
-        # A Lambda error document embedded as text (a caught error's Cause):
-        # compare on errorMessage/errorType, as the README says for causes.
-        expected_lambda = _lambda_cause(expected)
-        return expected_lambda is not None and same(expected_lambda, _lambda_cause(actual), masks)
-    if isinstance(expected, dict | list) and isinstance(actual, str):
-        try:
-            actual = json.loads(actual)
-        except ValueError:
-            return False
-    if isinstance(expected, dict):
-        if not isinstance(actual, dict) or set(expected) != set(actual):
-            return False
-        return all(same(expected[k], actual[k], masks) for k in expected)
-    if isinstance(expected, list):
-        if not isinstance(actual, list) or len(expected) != len(actual):
-            return False
-        return all(same(e, a, masks) for e, a in zip(expected, actual, strict=True))
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return expected is actual
-    return bool(expected == actual)
-
-
-_ERROR_FIELDS = re.compile(r'^\{"errorMessage": ?"((?:[^"\\]|\\.)*)", ?"errorType": ?"([^"]*)"')
-
-
-def _lambda_cause(value: Any) -> dict[str, Any] | None:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            # Masking can break the JSON (`"requestId":<request-id>"`): read the
-            # two compared fields from the text itself.
-            match = _ERROR_FIELDS.match(value)
-            if match is None:
-                return None
-            message = json.loads(f'"{match.group(1)}"')
-            return {"errorMessage": message, "errorType": match.group(2)}
-    if isinstance(value, dict) and {"errorMessage", "errorType"} <= set(value):
-        return {"errorMessage": value["errorMessage"], "errorType": value["errorType"]}
-    return None
-
-
-def same_cause(expected: Any, actual: Any, masks: Masks) -> bool:
-    expected_lambda = _lambda_cause(expected)
-    if expected_lambda is not None:
-        return same(expected_lambda, _lambda_cause(actual), masks)
-    return same(expected, actual, masks)
+# -- comparison (masks: phalanx.testing.masks) -------------------------------
 
 
 def same_event_types(case: dict[str, Any], actual: list[str]) -> bool:
@@ -243,7 +156,7 @@ def check(case: dict[str, Any]) -> dict[str, bool | None]:
 def judge(case: dict[str, Any], execution: Execution) -> dict[str, bool | None]:
     """Compare a finished execution (however it ran) with the case's recording."""
     expected = case["expected"]
-    masks = Masks(case)
+    masks = Masks.of_case(case)
     verdict: dict[str, bool | None] = {
         "status/output": None,
         "error/cause": None,
@@ -280,7 +193,7 @@ def same_history(case: dict[str, Any], history: Sequence[dict[str, Any]]) -> boo
         return None
     if len(expected) != len(history):
         return False
-    masks = Masks(case)
+    masks = Masks.of_case(case)
     for want, got in zip(expected, history, strict=True):
         if (want["type"], want["id"], want["previousEventId"]) != (
             got["type"],

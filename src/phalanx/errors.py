@@ -9,7 +9,8 @@
      ├── LoadError                      a user's file that cannot be loaded, at `path:line:col`
      ├── MockError (LookupError)        a mock naming a state the machine does not have
      ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
-     ├── ReplayError                    a journal that does not match the execution it
+     ├── ServiceSetupError (RuntimeError) AWS calls asked for without what they need (boto3)
+ ├── ReplayError                    a journal that does not match the execution it
      │                                  is replayed into, or an execution nothing can advance
      ├── StoreError (store/errors.py)   a database that cannot be opened: newer schema, held lock
      └── StatesError                    an AWS runtime error (`States.Runtime`, ...) raised while
@@ -112,6 +113,10 @@ class QuerySyntaxError(PhalanxError, ValueError):
         self.position = position
         self.message = message
         super().__init__(f"{message} at position {position} in {text!r}")
+
+
+class ServiceSetupError(PhalanxError, RuntimeError):
+    """AWS service calls asked for (`--aws`, `run(aws=...)`) but impossible here: no boto3."""
 
 
 class ReplayError(PhalanxError):

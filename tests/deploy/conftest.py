@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.aws_emulator import REGION as REGION
+from tests.aws_emulator import moto_server
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-REGION = "us-east-1"
 
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
     """A moto server on loopback with a free port, with dummy credentials in the env."""
-    from moto.server import ThreadedMotoServer
-
-    patch = pytest.MonkeyPatch()
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        patch.setenv(name, value)
-    patch.delenv("AWS_PROFILE", raising=False)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-        patch.undo()
+    with moto_server() as url:
+        yield url
 
 
 @pytest.fixture

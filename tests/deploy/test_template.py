@@ -226,12 +226,13 @@ def test_cfn_lint_finds_nothing(tmp_path: Path) -> None:
 def test_cfn_lint_has_not_even_an_informational_hit_on_phalanx_text(tmp_path: Path) -> None:
     """No hard-coded partition (I3042) nor implicit deletion policy (I3011) of our own.
 
-    The integrations fixture is left out: its literal ARNs are the user's text.
+    The integrations fixture and the saga example are left out: their literal
+    ARNs (the saga's nested machine) are the user's text.
     """
     targets = []
     for param in TEMPLATE_FILES:
         [path] = param.values
-        if param.id != "integrations":
+        if param.id not in ("integrations", "saga"):
             target = tmp_path / f"{param.id}.json"
             target.write_text(render(_template(path)))
             targets.append(str(target))

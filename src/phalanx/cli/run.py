@@ -10,8 +10,8 @@ from typing import Any
 import click
 
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
-from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, failure_status, unusable_input
-from phalanx.errors import DefinitionError, InvalidMachineError
+from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, unusable_input
+from phalanx.errors import DefinitionError, MockError, PhalanxError
 
 
 def _read_input(value: str | None) -> tuple[Any, str | None]:
@@ -45,6 +45,20 @@ def _start_time(ctx: click.Context, param: click.Parameter, value: str | None) -
     if not ctx.params.get("fast"):
         raise click.BadParameter("needs --fast: the real clock starts now")
     return datetime.fromisoformat(value.strip())
+
+
+def _mocks(config: str | None, test_case: str | None, machine: Any) -> Any:
+    """--mock-config's --test-case for `machine`; its only machine when it names no other."""
+    if config is None and test_case is None:
+        return None
+    if config is None or test_case is None:
+        raise click.UsageError("--mock-config and --test-case go together")
+    from phalanx.testing import MockConfigFile
+
+    mocks = MockConfigFile.load(config)
+    names = list(mocks.document.get("StateMachines", {}))
+    name = machine.name if machine.name in names or len(names) != 1 else names[0]
+    return mocks.test_case(name, test_case)
 
 
 @click.command("run")
@@ -84,6 +98,39 @@ def _start_time(ctx: click.Context, param: click.Parameter, value: str | None) -
     show_default=True,
     help="text: the path as it runs; json: {status, output, error, cause, history}.",
 )
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False),
+    help="Draw the execution on the graph into this .svg/.png/.html/.mmd/.dot file.",
+)
+@click.option(
+    "--mock-config",
+    type=click.Path(dir_okay=False),
+    help="A MockConfigFile (Step Functions Local's format); needs --test-case.",
+)
+@click.option("--test-case", help="The MockConfigFile test case whose mocks answer the tasks.")
+@click.option(
+    "--aws",
+    "use_aws",
+    is_flag=True,
+    help="Call AWS services through boto3 (standard credential chain); "
+    "without it only Lambda functions and nested machines run.",
+)
+@click.option("--profile", help="With --aws: the AWS profile to use.")
+@click.option("--region", help="With --aws: the AWS region to call.")
+@click.option(
+    "--endpoint-url",
+    metavar="URL",
+    help="Send AWS calls to this endpoint (moto, LocalStack); implies --aws. "
+    "AWS_ENDPOINT_URL_<SERVICE> variables still win for their service.",
+)
+@click.option(
+    "--http",
+    "allow_http",
+    is_flag=True,
+    help="Let http:invoke tasks call their endpoints (credentials: docs/services.md).",
+)
 def run_command(
     file: str,
     input_text: str | None,
@@ -93,6 +140,14 @@ def run_command(
     functions_file: str | None,
     machine_name: str | None,
     output_format: str,
+    graph_file: str | None,
+    mock_config: str | None,
+    test_case: str | None,
+    use_aws: bool,
+    profile: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    allow_http: bool,
 ) -> None:
     """Run the state machine in FILE in this process.
 
@@ -102,30 +157,44 @@ def run_command(
     execution succeeds, 1 when it fails or the machine is not valid, 2 when
     FILE or an option cannot be used.
     """
-    from phalanx.loading import choose, load, runnable_machine
-    from phalanx.loading.report import render_text
+    from phalanx.cli.machines import add_machine, runnable
     from phalanx.project import load_file
     from phalanx.runtime.local import run
     from phalanx.runtime.trace import TextTrace, outcome_text
 
     execution_input, raw_input = _read_input(input_text)
+    # --type wins; else the type the machine (or its template) declares.
+    machine, loaded, machine_type, machines = runnable(file, machine_name, machine_type)
+    functions = dict(loaded.functions)
     with unusable_input():
-        loaded = load(file)
-        source = choose(loaded.sources, machine_name)
-        # --type wins; else the type the machine (or its template) declares.
-        machine_type = (machine_type or source.machine_type).upper()
-        functions = dict(loaded.functions)
         if functions_file is not None:
-            functions.update(load_file(functions_file).functions)
-        try:
-            machine = runnable_machine(source, machine_type)
-        except InvalidMachineError as error:
-            # At their lines, as `phalanx validate` shows them.
-            for line in render_text(source, error.diagnostics):
-                click.echo(line, err=True)
-            click.echo("the state machine is not valid; nothing was run", err=True)
-            sys.exit(failure_status(error.diagnostics))
+            extra = load_file(functions_file)
+            functions.update(extra.functions)
+            for name, model in extra.machines.items():
+                add_machine(machines, name, model)
+        mocks = _mocks(mock_config, test_case, machine)
     report = TextTrace() if output_format == "text" else None
+    aws: Any = None
+    if use_aws or endpoint_url or profile or region:
+        from phalanx.errors import ServiceSetupError
+        from phalanx.services import connect, plan_text, planned_calls
+
+        try:
+            aws = connect(profile=profile, region=region, endpoint_url=endpoint_url)
+        except ServiceSetupError as error:
+            raise click.ClickException(str(error)) from None
+        target = endpoint_url or f"AWS ({aws.region})"
+        click.echo(f"calling {target} through boto3", err=report is None)
+        for line in plan_text(planned_calls(machine, machines)):
+            click.echo(line, err=report is None)
+
+    def show_call(call: Any) -> None:
+        failed = f" -> {call.error}" if call.error else ""
+        click.echo(
+            f"{'':9}  $ {call.state}: {call.service}:{call.action} "
+            f"{call.seconds * 1000:.0f} ms{failed}",
+            err=report is None,
+        )
 
     def show(event: dict[str, Any], label: str) -> None:
         assert report is not None
@@ -143,10 +212,22 @@ def run_command(
             input_text=raw_input,
             start_time=start_time,
             validate=False,  # done above, with the file's positions
+            mocks=mocks,
+            machines=machines,
+            aws=aws,
+            http=allow_http,
+            on_call=show_call if aws is not None or allow_http else None,
         )
-    except DefinitionError as error:
+    except (DefinitionError, MockError) as error:
         # Refused before starting, as CreateStateMachine/StartExecution would.
         raise click.ClickException(str(error)) from None
+    if graph_file is not None:
+        from phalanx.graph import save
+
+        try:
+            save(machine, graph_file, history=execution.history)
+        except PhalanxError as error:
+            raise click.ClickException(str(error)) from None
     if output_format == "json":
         click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -50,7 +50,7 @@ REQUIREMENTS = "requirements.txt"
 # Step Functions runs the machine; some of these need click or boto3.
 _PHALANX_LEFT_OUT = frozenset(
     {"cli", "deploy", "console", "api", "graph", "validation", "engine", "store", "runtime"}
-    | {"query", "__main__.py", "testing.py"}  # testing.py runs machines: it needs the engine
+    | {"query", "services", "__main__.py", "testing"}  # these run machines: they need the engine
 )
 _NOISE_DIRS = frozenset({"__pycache__", "tests", "test", ".git", ".mypy_cache", ".pytest_cache"})
 _NOISE_SUFFIXES = (".pyc", ".pyo")

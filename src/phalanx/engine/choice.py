@@ -17,6 +17,7 @@ from phalanx.asl import And, BooleanExpression, Choice, Comparison, Not, Or
 from phalanx.asl.fields import is_number
 from phalanx.engine import io
 from phalanx.engine.failures import Failure
+from phalanx.engine.trail import DEFAULT, RULE, Taken
 from phalanx.query import jsonata, jsonpath
 
 if TYPE_CHECKING:  # run.py imports this module: only the type is needed here
@@ -158,15 +159,18 @@ def _glob(pattern: str, text: str) -> bool:
 def choose_jsonpath(run: StateRun, state: Choice, value: Any) -> tuple[str | None, Any]:
     """Run a JSONPath Choice state: first rule that holds, else Default, else NoChoiceMatched."""
     matched = None
-    for rule in state.choices:
+    for position, rule in enumerate(state.choices):
         condition = rule.condition
         if isinstance(condition, bool | str):
             continue
         if holds(condition, value, context=run.context, variables=run.variables):
             matched = rule
+            _taken(run, state, position)
             break
     if matched is None and state.default is None:
         raise Failure("States.NoChoiceMatched", "No Matches!")
+    if matched is None:
+        _taken(run, state, None)
     assign = matched.assign if matched is not None and matched.assign is not None else None
     if assign is None:
         assign = state.assign
@@ -179,7 +183,7 @@ def choose_jsonpath(run: StateRun, state: Choice, value: Any) -> tuple[str | Non
 def choose_jsonata(run: StateRun, state: Choice) -> tuple[str | None, Any]:
     """Run a JSONata Choice state: the first `Condition` that is true."""
     matched = None
-    for rule in state.choices:
+    for position, rule in enumerate(state.choices):
         condition = rule.condition
         if isinstance(condition, str):
             condition = run.jsonata_value(condition, "Condition")
@@ -187,9 +191,12 @@ def choose_jsonata(run: StateRun, state: Choice) -> tuple[str | None, Any]:
             raise jsonata.unexpected_type(str(rule.condition), "Condition", "boolean", condition)
         if condition:
             matched = rule
+            _taken(run, state, position)
             break
     if matched is None and state.default is None:
         raise Failure("States.NoChoiceMatched", "No Matches!")
+    if matched is None:
+        _taken(run, state, None)
     source: Any = matched if matched is not None else state
     assigned = None
     if source.assign is not None:
@@ -199,3 +206,11 @@ def choose_jsonata(run: StateRun, state: Choice) -> tuple[str | None, Any]:
         output = run.jsonata_value(source.output, "Output")
     target = matched.next_state if matched is not None else state.default
     return run.finish(target, output, assigned)
+
+
+def _taken(run: StateRun, state: Choice, position: int | None) -> None:
+    """Note the rule at `position` (None: the Default) for coverage (`engine/trail.py`)."""
+    taken = (
+        Taken(state.name, RULE, position) if position is not None else Taken(state.name, DEFAULT)
+    )
+    run.interpreter.trail.append(taken)

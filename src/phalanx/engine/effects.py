@@ -103,7 +103,9 @@ class LambdaResponse:
     when the function raised: then `payload` is the error document.
     `timed_out` means the call outlived `timeout`. `not_found` means no such
     function (Lambda's ResourceNotFoundException). `error`/`cause` report a
-    failure as is (a mocked `Throw`).
+    failure as is (a mocked `Throw`). `invoke_result` is a whole `lambda:invoke`
+    result as recorded (a replayed history): the task's result as is, instead
+    of a response built around `payload`.
     """
 
     payload: str = "null"
@@ -114,6 +116,7 @@ class LambdaResponse:
     executed_version: str = "$LATEST"
     error: str | None = None
     cause: str | None = None
+    invoke_result: JSON = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ from phalanx.engine.history import to_text as _to_text
 from phalanx.engine.run import StateRun, Steps, iso_time, size_of
 from phalanx.engine.scheduler import BranchAborted, Current, Strand
 from phalanx.engine.task import LOCAL_ACCOUNT, LOCAL_REGION, MAX_PAYLOAD_BYTES
+from phalanx.engine.trail import ENTERED, Taken
 from phalanx.errors import DefinitionError, PhalanxError, StatesError
 from phalanx.query.intrinsics import Sources
 
@@ -108,6 +109,8 @@ class Interpreter:
         self.start_time = 0.0
         self._seed = b""
         self.current = Current(Strand("", self.history, {}))
+        self.trail: list[Taken] = []
+        """States entered, Choice rules, Retriers and Catchers taken, in order (coverage)."""
 
     def text(self, value: Any) -> str:
         """JSON text of `value`, reusing the last one when the same object comes again.
@@ -341,6 +344,7 @@ class Interpreter:
         self.current.strand.state = state.name
         type_name = state.type_name
         input_text = self.text(raw_input)
+        self.trail.append(Taken(state.name, ENTERED))
         entered_previous = thread.last
         entered_id = self.add(
             f"{type_name}StateEntered", thread, entered(state.name, raw_input, input_text)

@@ -42,6 +42,7 @@ from phalanx.engine.failures import Failure
 from phalanx.engine.history import Thread, exited
 from phalanx.engine.limits import size_of as size_of  # interpreter.py imports it from here
 from phalanx.engine.task import MAX_PAYLOAD_BYTES, parse_resource
+from phalanx.engine.trail import CATCHER, RETRIER, Taken
 from phalanx.errors import StatesError
 
 if TYPE_CHECKING:
@@ -347,6 +348,7 @@ class StateRun:
                         self.retry_count += 1
                         if "RetryCount" in self.context["State"]:
                             self.context["State"]["RetryCount"] = self.retry_count
+                        self.interpreter.trail.append(Taken(self.state.name, RETRIER, index))
                         yield from self.interpreter.sleep(delay)
                         continue
                 if self.kind.records_failure:
@@ -354,6 +356,8 @@ class StateRun:
                 catcher = retry.find_catcher(catchers, failure.error)
                 if catcher is None:
                     raise
+                position = next(i for i, c in enumerate(catchers or ()) if c is catcher)
+                self.interpreter.trail.append(Taken(self.state.name, CATCHER, position))
                 return self.caught(catcher, failure)
 
     def caught(self, catcher: Catcher, failure: Failure) -> tuple[str | None, Any]:

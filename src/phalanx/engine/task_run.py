@@ -219,7 +219,9 @@ def _integration(
                 {**kind, **error_details(invoke_failure.error, invoke_failure.cause)},
             )
             raise invoke_failure
-        result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
+        result = response.invoke_result
+        if result is None:
+            result = invoke_result(response, parse_payload(response), parameters.get("LogType"))
     else:
         call = CallService(
             run.state.name, resource.arn, parameters, limit, heartbeat, id=run.effect_id()

@@ -94,9 +94,11 @@ def unmocked_service(request: CallService) -> ServiceResponse:
     return ServiceResponse(
         error="States.Runtime",
         cause=(
-            f"State '{request.state}' calls {request.resource}, which is not mocked: "
-            "only Lambda runs locally; mock other integrations (MockConfigFile or "
-            "phalanx.testing)"
+            f"State '{request.state}' calls {request.resource}, which is not mocked and "
+            "Phalanx does not call AWS unless asked: run with --aws (and --endpoint-url URL "
+            "for an emulator; --http for http:invoke), pass aws=boto3.Session() (and "
+            "endpoint_url=, http=True) to phalanx.run(), or mock the state (MockConfigFile "
+            "or phalanx.testing)"
         ),
     )
 

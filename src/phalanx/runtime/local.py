@@ -38,6 +38,7 @@ from phalanx.runtime.driver import (
 )
 from phalanx.runtime.lambdas import FunctionInvoker, Invoker
 from phalanx.runtime.mocks import Mocks, StateMocks
+from phalanx.runtime.recorder import Recorded, publish
 
 __all__ = ["Execution", "advance", "drive", "local_objects", "run", "unmocked_service"]
 
@@ -72,6 +73,10 @@ class Execution:
     cause: str | None
     history: tuple[dict[str, Any], ...]
     name: str = ""
+    machine: StateMachine | None = dataclasses.field(default=None, compare=False, repr=False)
+    children: tuple[Execution, ...] = ()
+    """Child executions this one started (`states:startExecution` of a machine the run
+    knows), in the order they started; each has its own history and children."""
 
     @property
     def succeeded(self) -> bool:
@@ -85,6 +90,12 @@ class Execution:
             for event in self.history
             if event["type"].endswith("StateEntered") and "stateEnteredEventDetails" in event
         ]
+
+    def _repr_svg_(self) -> str | None:
+        """The path taken, drawn on the machine's graph (Jupyter shows it)."""
+        from phalanx.graph import notebook_svg
+
+        return None if self.machine is None else notebook_svg(self.machine, self.history)
 
     def to_dict(self) -> dict[str, Any]:
         """`{"status", "output", "error", "cause", "history"}` (the CLI's JSON format)."""
@@ -214,6 +225,12 @@ def run(
     validate: bool = True,
     callbacks: CallbackHandler | None = None,
     trace: Callable[[dict[str, Any], str], None] | None = None,
+    machines: Mapping[str, StateMachine] | None = None,
+    aws: Any = None,
+    endpoint_url: str | None = None,
+    http: bool = False,
+    on_call: Callable[[Any], None] | None = None,
+    task_tokens: Any = None,
 ) -> Execution:
     """Run `machine` on `input` in this process and return the finished execution.
 
@@ -242,6 +259,17 @@ def run(
     25,000-event history limit (raise it only to
     measure, as bench/engine_bench.py does).
 
+    Other integrations (`docs/services.md`): `machines` (by name) are the
+    machines a `states:startExecution` task may start as child executions
+    in this process (`Execution.children`); `aws` (a `boto3.Session`, or
+    True for boto3's default session) lets every other integration call AWS
+    through boto3, or the emulator at `endpoint_url`; `http=True` lets
+    `http:invoke` tasks call their endpoints. `on_call` sees a
+    `phalanx.services.CallRecord` per call made (service, action, seconds).
+    `task_tokens` (a `phalanx.services.TaskTokens`) receives SendTaskSuccess/
+    Failure from elsewhere (a test, a child machine); passing one as
+    `callbacks` makes the run wait on it. Mocks win over all of these.
+
     The machine is validated first, as CreateStateMachine would:
     `phalanx.errors.InvalidMachineError` carries the validator's diagnostics
     and nothing runs. `validate=False` runs it anyway (to see how an invalid
@@ -262,8 +290,21 @@ def run(
         clock = VirtualClock(epoch_seconds(start_time))
     if clock is None:
         clock = VirtualClock() if fast else RealClock()
+    connection = None
+    if aws is not None or endpoint_url is not None:
+        from phalanx.services.clients import Connection, connect
+
+        connection = (
+            aws
+            if isinstance(aws, Connection)
+            else connect(None if aws in (None, True) else aws, endpoint_url=endpoint_url)
+        )
     if invoker is None:
         invoker = FunctionInvoker(collect_functions(machine, functions), clock)
+        if connection is not None:
+            from phalanx.services.lambdas import AwsFallbackInvoker
+
+            invoker = AwsFallbackInvoker(invoker, connection)
     rng = random.Random(seed)
     if name:
         check_name(name)
@@ -284,6 +325,41 @@ def run(
         input_text=input_text,
     )
     service_handler = services or unmocked_service
+    callback_handler = callbacks or unanswered_callback
+    children: Any = None
+    if machines or connection is not None or http or task_tokens is not None:
+        from phalanx.services import wiring
+
+        service_handler, callback_handler, children = wiring.integrations(
+            wiring.Options(
+                connection,
+                clock,
+                dict(machines or {}),
+                http,
+                on_call,
+                task_tokens,
+                fallback=services,
+                callbacks=callbacks,
+            ),
+            lambda child, request, options: run(
+                child,
+                request.input,
+                functions=functions,
+                clock=clock,
+                invoker=invoker,
+                services=services,
+                name=request.name,
+                validate=validate,
+                callbacks=callbacks,
+                machines=options.machines,
+                aws=options.connection,
+                http=options.http,
+                on_call=options.on_call,
+                task_tokens=options.tokens,
+            ),
+            info.region,
+            info.account,
+        )
     if items_root is not None:
         service_handler = local_objects(items_root, service_handler)
     outcome = drive(
@@ -294,9 +370,10 @@ def run(
         rng,
         mocks=StateMocks(mocks, machine) if mocks is not None else None,
         on_event=on_event,
-        callbacks=callbacks or unanswered_callback,
+        callbacks=callback_handler,
         trace=trace,
     )
+    publish(Recorded(machine, outcome.status, outcome.history, tuple(interpreter.trail)))
     return Execution(
         outcome.status,
         outcome.output,
@@ -304,4 +381,6 @@ def run(
         outcome.cause,
         outcome.history,
         execution_name,
+        machine,
+        tuple(children.executions) if children is not None else (),
     )

@@ -41,10 +41,10 @@ class Returns:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Throws:
-    """A mocked call that fails with `error` and `cause`."""
+    """A mocked call that fails with `error` and `cause` (None: the failure has no cause)."""
 
     error: str
-    cause: str = ""
+    cause: str | None = ""
 
 
 MockedCall = Returns | Throws

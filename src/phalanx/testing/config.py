@@ -1,34 +1,14 @@
-"""Test helpers: mock what a state's task returns, per call, and check the path taken.
+"""Step Functions Local's MockConfigFile: read a test case into mocks, write one from mocks.
 
-    from phalanx.testing import Returns, Throws
-
-    execution = phalanx.run(
-        machine, {}, fast=True,
-        mocks={"lambdaRollDie": [Returns({"roll": 2}), Returns({"roll": 5})]},
-    )
-    assert_path(execution, [
-        "lambdaRollDie", "checkRoll", "tryAgainShortly", "lambdaRollDie", "checkRoll", "success"
-    ])
-
-Mocks are keyed by *state name*, like AWS Step Functions Local's
-MockConfigFile, whose format `MockConfigFile` reads: test cases map state
-names to mocked responses; a mocked response maps call numbers (`"0"`, or
-ranges like `"1-2"`) to a `Return` or a `Throw`. The n-th call of a state
-(retries count) gets the entry for n; past the last entry, the last repeats.
-
-A mocked Lambda state's `Return` is the function's result (for
-`lambda:invoke`, a `Return` holding `Payload` uses that payload). A mocked
-state of any other integration returns `Return` as the task result.
-
-A mock naming a state the machine does not have raises `MockError` before
-the run starts, with the closest state name and the machine's states.
+The n-th call of a state (retries count) gets the entry for n (`"0"`, or a
+range like `"1-2"`); past the last entry, the last repeats.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +18,9 @@ from phalanx.runtime.mocks import (
     MockedCall,
     Mocks,
     Returns,
-    StateMocks,
     Throws,
     check_mocked_states,
 )
-
-__all__ = [
-    "MockConfigFile",
-    "MockError",
-    "MockedCall",
-    "Mocks",
-    "Returns",
-    "StateMocks",
-    "Throws",
-    "assert_path",
-]
 
 
 def _calls(response: Mapping[str, Any], where: str) -> list[MockedCall]:
@@ -70,7 +38,8 @@ def _calls(response: Mapping[str, Any], where: str) -> list[MockedCall]:
             call: MockedCall = Returns(entry["Return"])
         elif "Throw" in entry:
             throw = entry["Throw"]
-            call = Throws(str(throw.get("Error", "")), str(throw.get("Cause", "")))
+            cause = throw.get("Cause")
+            call = Throws(str(throw.get("Error", "")), None if cause is None else str(cause))
         else:
             raise LoadError(f"{where}[{key}]: expected Return or Throw, got {sorted(entry)}")
         for index in range(low, high + 1):
@@ -128,20 +97,31 @@ class MockConfigFile:
         return mocks
 
 
-def assert_path(execution: Any, expected: Sequence[str]) -> None:
-    """Assert the states entered, in order; the message shows where the paths part.
+def mock_config(mocks: Mocks, machine: str, test_case: str) -> dict[str, Any]:
+    """A MockConfigFile document with one test case: `mocks` for `machine`.
 
-    `execution` is what `phalanx.run` returns (anything with `states_entered`).
+    Each state gets a `MockedResponses` entry named `<state>-<test case>`
+    holding its calls in order (`"0"`, `"1"`, ...), failures as `Throw`.
     """
-    actual = list(execution.states_entered)
-    if actual == list(expected):
-        return
-    at = next(
-        (i for i, (a, b) in enumerate(zip(actual, expected, strict=False)) if a != b),
-        min(len(actual), len(expected)),
-    )
-    raise AssertionError(
-        f"path differs at step {at}: expected {list(expected)[at : at + 3]}..., "
-        f"took {actual[at : at + 3]}...\n  expected: {list(expected)}\n  actual:   {actual}"
-        f"\n  status: {execution.status} error: {execution.error}"
-    )
+    responses: dict[str, Any] = {}
+    case: dict[str, str] = {}
+    for state, calls in mocks.items():
+        name = f"{state}-{test_case}"
+        case[state] = name
+        responses[name] = {
+            str(index): (
+                {"Return": call.value} if isinstance(call, Returns) else {"Throw": _throw(call)}
+            )
+            for index, call in enumerate(calls)
+        }
+    return {
+        "StateMachines": {machine: {"TestCases": {test_case: case}}},
+        "MockedResponses": responses,
+    }
+
+
+def _throw(call: Throws) -> dict[str, str]:
+    """A `Throw`: `Cause` only when the failure has one."""
+    if call.cause is None:
+        return {"Error": call.error}
+    return {"Error": call.error, "Cause": call.cause}
