@@ -139,8 +139,6 @@ def execute(case: dict[str, Any]) -> Execution:
 
 def check(case: dict[str, Any]) -> dict[str, bool | None]:
     """Verdict per criterion: True/False, or None where the case has nothing to compare."""
-    expected = case["expected"]
-    masks = Masks.of_case(case)
     try:
         execution = execute(case)
     except PhalanxError as error:
@@ -152,6 +150,13 @@ def check(case: dict[str, Any]) -> dict[str, bool | None]:
             "events": False,
             "crash": f"{type(error).__name__}: {error}",
         }  # type: ignore[dict-item]
+    return judge(case, execution)
+
+
+def judge(case: dict[str, Any], execution: Execution) -> dict[str, bool | None]:
+    """Compare a finished execution (however it ran) with the case's recording."""
+    expected = case["expected"]
+    masks = Masks.of_case(case)
     verdict: dict[str, bool | None] = {
         "status/output": None,
         "error/cause": None,

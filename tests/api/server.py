@@ -61,10 +61,13 @@ def launch(db: Path, port: int | None = None, *extra: str) -> subprocess.Popen[s
     )
 
 
-def start(db: Path) -> RunningServer:
-    """A server on a free port, once it answers; fails with its stderr if it dies first."""
+def start(db: Path, *extra: str) -> RunningServer:
+    """A server on a free port, once it answers; fails with its stderr if it dies first.
+
+    `extra` are more `phalanx serve` options (`--functions FILE.py`, ...).
+    """
     port = free_port()
-    process = launch(db, port)
+    process = launch(db, port, *extra)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + READY_SECONDS
     while True:

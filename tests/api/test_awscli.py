@@ -79,3 +79,38 @@ def test_the_aws_cli_creates_lists_and_describes(server: RunningServer, tmp_path
     )
     assert missing.returncode != 0
     assert "(StateMachineDoesNotExist)" in missing.stderr
+
+
+def test_the_aws_cli_starts_an_execution_and_reads_its_history(
+    server: RunningServer, tmp_path: Path
+) -> None:
+    definition = tmp_path / "machine.asl.json"
+    definition.write_text(PASS)
+    arn = _json(
+        _aws(
+            server,
+            tmp_path,
+            "create-state-machine",
+            "--name",
+            "cli-runs",
+            "--definition",
+            f"file://{definition}",
+            "--role-arn",
+            ROLE,
+        )
+    )["stateMachineArn"]
+    started = _json(
+        _aws(server, tmp_path, "start-execution", "--state-machine-arn", arn, "--input", '{"a":1}')
+    )
+    execution = started["executionArn"]
+    # The AWS CLI pages through the whole history; the last event ends the execution.
+    for _ in range(100):
+        events = _json(
+            _aws(server, tmp_path, "get-execution-history", "--execution-arn", execution)
+        )
+        if events["events"][-1]["type"] == "ExecutionSucceeded":
+            break
+    else:
+        pytest.fail("the execution did not end")
+    described = _json(_aws(server, tmp_path, "describe-execution", "--execution-arn", execution))
+    assert (described["status"], described["output"]) == ("SUCCEEDED", '{"a":1}')

@@ -68,10 +68,10 @@ BAD_REQUESTS = [
     ("no-target", None, b"{}", UNKNOWN, "X-Amz-Target must be"),
     (
         "not-yet-implemented",
-        "StartExecution",
+        "TestState",
         b"{}",
         "UnsupportedOperation",
-        "does not implement StartExecution yet",
+        "does not implement TestState yet",
     ),
 ]
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from phalanx.errors import PhalanxError
 from phalanx.runtime.clock import Clock, RealClock
+from phalanx.runtime.durable import Runtime
 from phalanx.store import Database
 
 DEFAULT_ACCOUNT = "123456789012"
@@ -20,6 +22,8 @@ class Service:
     db: Database
     clock: Clock = field(default_factory=RealClock)
     account: str = DEFAULT_ACCOUNT
+    runtime: Runtime | None = None
+    """Runs executions; None where a Service only manages definitions (some tests)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,13 @@ class Context:
     @property
     def db(self) -> Database:
         return self.service.db
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime = self.service.runtime
+        if runtime is None:
+            raise PhalanxError("this server runs no executions (no runtime)")
+        return runtime
 
     @property
     def account(self) -> str:

@@ -1,8 +1,8 @@
 """The table of operations: `X-Amz-Target: AWSStepFunctions.<Name>` -> its `Operation`.
 
 Each family module (`machines`, `versions`, `aliases`, `activities`, `tags`,
-`definitions`) exports an `OPERATIONS` table; adding executions later is one
-module and one line here. Operations of the Step Functions API that Phalanx
+`definitions`, `executions`, `tasks`) exports an `OPERATIONS` table: a family
+is one module and one line here. Operations of the Step Functions API that Phalanx
 does not implement yet answer `UnsupportedOperation`, naming the operation;
 names that are not Step Functions operations answer `UnknownOperationException`.
 """
@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from phalanx.api import activities, aliases, definitions, machines, tags, versions
+from phalanx.api import (
+    activities,
+    aliases,
+    definitions,
+    executions,
+    machines,
+    map_runs,
+    tags,
+    tasks,
+    versions,
+)
 from phalanx.api.context import Context
 from phalanx.api.errors import ApiError
 from phalanx.api.operations import Operation
@@ -26,6 +36,9 @@ OPERATIONS: dict[str, Operation] = {
     **activities.OPERATIONS,
     **tags.OPERATIONS,
     **definitions.OPERATIONS,
+    **executions.OPERATIONS,
+    **tasks.OPERATIONS,
+    **map_runs.OPERATIONS,
 }
 
 # Every operation of the Step Functions API (botocore's stepfunctions 2016-11-23 model).

@@ -17,10 +17,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
 
-from phalanx.api.context import Service
+from phalanx.api.context import DEFAULT_ACCOUNT, Context, Service
 from phalanx.api.errors import ApiError, serialization
 from phalanx.api.protocol import MAX_REQUEST_BYTES, Reply, refuse, respond, too_large
+from phalanx.api.workspace import Functions, mock_lookup, watch
 from phalanx.runtime.clock import Clock, RealClock
+from phalanx.runtime.driver import ServiceHandler, unmocked_service
+from phalanx.runtime.durable import Runtime
+from phalanx.runtime.lambdas import FunctionInvoker
 from phalanx.store import Database
 
 DRAIN_SECONDS = 10.0
@@ -33,6 +37,8 @@ class ApiServer(ThreadingHTTPServer):
     """The Step Functions API on one address, answering from one `Service`."""
 
     daemon_threads = True
+    # socketserver's default backlog of 5 resets connections under a burst of clients.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], service: Service, *, verbose: bool = False):
         if ":" in address[0]:
@@ -73,6 +79,9 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as the SDKs expect
     server_version = "Phalanx"
     timeout = IDLE_CONNECTION_SECONDS
+    # Headers and body go out in two writes: with Nagle's algorithm the body waits
+    # for the client's delayed ACK (40 ms per request on Linux).
+    disable_nagle_algorithm = True
     server: ApiServer
 
     def do_POST(self) -> None:
@@ -169,20 +178,48 @@ def serve(
     on_ready: Callable[[ApiServer], None] = lambda server: None,
     clock: Clock | None = None,
     verbose: bool = False,
+    functions_file: Path | None = None,
+    mock_config: Path | None = None,
+    reload: bool = False,
+    services: ServiceHandler = unmocked_service,
+    account: str = DEFAULT_ACCOUNT,
 ) -> None:
     """Serve the API from the database at `db_path` until SIGTERM or Ctrl-C.
 
     Raises `DatabaseLocked` if another server holds the database, `OSError`
-    if the address cannot be bound. `on_ready` is called once the socket listens.
+    if the address cannot be bound, `LoadError` if `functions_file` or
+    `mock_config` cannot be read. `on_ready` is called once the socket
+    listens; RUNNING executions resume before it. `services` answers
+    integrations other than Lambda (the seam `phalanx.run()` has too).
     """
+    clock = clock or RealClock()
+    mocks = mock_lookup(mock_config)
+    functions = Functions(functions_file, clock) if functions_file is not None else None
     db = Database.open(db_path, exclusive=True)
+    stopped = threading.Event()
+    runtime = Runtime(
+        db,
+        clock,
+        functions.invoker if functions is not None else FunctionInvoker({}, clock),
+        services,
+        mocks=mocks,
+    )
     try:
-        server = ApiServer((host, port), Service(db, clock or RealClock()), verbose=verbose)
+        service = Service(db, clock, account, runtime)
+        if functions is not None:
+            functions.install(Context(service))
+            if reload:
+                watch(functions, runtime, Context(service), stopped)
+        runtime.start()
+        server = ApiServer((host, port), service, verbose=verbose)
         with server, _stop_on_signals(server):
             try:
                 on_ready(server)
                 server.serve_forever(poll_interval=0.2)
             finally:
+                stopped.set()
+                runtime.close_polls()
                 server.drain()
     finally:
+        runtime.stop()
         db.close()

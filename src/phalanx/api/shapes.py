@@ -132,7 +132,7 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str]) -> Any:
         if shape.enum and value not in shape.enum:
             constraint = f"Member must satisfy enum value set: [{', '.join(shape.enum)}]"
             problems.append(_violation(value, path, constraint))
-        if shape.pattern is not None and not re.search(shape.pattern, value):
+        if shape.pattern is not None and not re.fullmatch(_python_pattern(shape.pattern), value):
             constraint = f"Member must satisfy regular expression pattern: {shape.pattern}"
             problems.append(_violation(value, path, constraint))
     if shape.kind == "integer":
@@ -144,6 +144,11 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str]) -> Any:
             problems.append(_violation(value, path, constraint))
         return int(value)
     return value
+
+
+def _python_pattern(pattern: str) -> str:
+    """The model's patterns are Java's: `\\p{ASCII}` is spelt as a range in Python."""
+    return pattern.replace(r"\p{ASCII}", r"[\x00-\x7f]")
 
 
 def _require_kind(shape: Shape, value: Any) -> None:

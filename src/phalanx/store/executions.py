@@ -68,8 +68,7 @@ def with_status(connection: sqlite3.Connection, status: str) -> list[ExecutionRe
 
 
 def append_events(connection: sqlite3.Connection, events: Iterable[HistoryEventRecord]) -> None:
-    for event in events:
-        HISTORY.insert(connection, event)
+    HISTORY.insert_many(connection, events)
 
 
 def events(

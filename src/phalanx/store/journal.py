@@ -19,8 +19,7 @@ TASK_TOKENS = Table.of("task_tokens", TaskTokenRecord, ["token"])
 
 
 def append(connection: sqlite3.Connection, entries: Iterable[JournalEntryRecord]) -> None:
-    for entry in entries:
-        JOURNAL.insert(connection, entry)
+    JOURNAL.insert_many(connection, entries)
 
 
 def entries(connection: sqlite3.Connection, execution_arn: str) -> list[JournalEntryRecord]:
@@ -50,6 +49,47 @@ def delete_timer(connection: sqlite3.Connection, execution_arn: str, effect_id: 
 
 def put_token(connection: sqlite3.Connection, token: TaskTokenRecord) -> None:
     TASK_TOKENS.insert(connection, token, replace=True)
+
+
+def arm_token(connection: sqlite3.Connection, token: TaskTokenRecord) -> None:
+    """Wait on `token` for effect `token.effect_id`.
+
+    A token already known (a heartbeat asks again with a new effect) keeps its
+    status and worker: only the effect it answers moves.
+    """
+    connection.execute(
+        "INSERT INTO task_tokens (token, execution_arn, effect_id, state_name, activity_arn,"
+        " input, status, worker_name, heartbeat_seconds, timeout_at, heartbeat_at, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (token) DO UPDATE SET effect_id = excluded.effect_id",
+        TASK_TOKENS._row(token),
+    )
+
+
+def set_token_status(connection: sqlite3.Connection, token: str, status: str) -> None:
+    connection.execute("UPDATE task_tokens SET status = ? WHERE token = ?", (status, token))
+
+
+def claim_activity_task(
+    connection: sqlite3.Connection, activity_arn: str, worker_name: str | None
+) -> TaskTokenRecord | None:
+    """Hand the oldest waiting task of `activity_arn` to a worker (status STARTED)."""
+    task = waiting_activity_task(connection, activity_arn)
+    if task is None:
+        return None
+    connection.execute(
+        "UPDATE task_tokens SET status = 'STARTED', worker_name = ? WHERE token = ?",
+        (worker_name, task.token),
+    )
+    return task
+
+
+def delete_tokens_of(connection: sqlite3.Connection, execution_arn: str) -> None:
+    connection.execute("DELETE FROM task_tokens WHERE execution_arn = ?", (execution_arn,))
+
+
+def delete_timers_of(connection: sqlite3.Connection, execution_arn: str) -> None:
+    connection.execute("DELETE FROM timers WHERE execution_arn = ?", (execution_arn,))
 
 
 def get_token(connection: sqlite3.Connection, token: str) -> TaskTokenRecord | None:

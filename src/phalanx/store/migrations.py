@@ -186,6 +186,12 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX map_runs_by_execution ON map_runs (execution_arn, started_at)",
         ),
     ),
+    Migration(
+        "execution_test_case",
+        # An execution started as `<machineArn>#<TestCase>` (Step Functions Local's
+        # MockConfigFile) keeps its test case, so a restart mocks it the same way.
+        ("ALTER TABLE executions ADD COLUMN test_case TEXT",),
+    ),
 )
 
 _CREATE_TABLE = """CREATE TABLE IF NOT EXISTS phalanx_migrations (

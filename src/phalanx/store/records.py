@@ -107,6 +107,7 @@ class ExecutionRecord:
     started_at: float
     stopped_at: float | None
     redriven_at: float | None
+    test_case: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,431 @@
+"""StartExecution, StartSyncExecution, StopExecution, DescribeExecution, ListExecutions,
+GetExecutionHistory, DescribeStateMachineForExecution.
+
+StartExecution is idempotent as AWS documents it: the same name and input as
+a RUNNING execution answers that execution's ARN and start date; the same
+name with another input, or of an execution that has ended, is
+`ExecutionAlreadyExists`. The target may be a machine, one of its versions
+or an alias (routed by its weights); `<machineArn>#<TestCase>` runs a
+MockConfigFile test case, as Step Functions Local does.
+
+Standard executions are rows the durable runtime drives; Express ones run
+in memory (`runtime/express.py`) and are not kept: DescribeExecution and
+GetExecutionHistory do not know them, as AWS's do not.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from phalanx.api import arns
+from phalanx.api.context import Context
+from phalanx.api.errors import (
+    ApiError,
+    invalid_arn,
+    state_machine_does_not_exist,
+    validation,
+)
+from phalanx.api.operations import Operation, Request, Response, timestamp
+from phalanx.api.pagination import listing, page
+from phalanx.api.shapes import ARN, LONG_ARN, PAGE_SIZE, boolean, integer, string, structure
+from phalanx.engine.history import details_key, from_text, to_text
+from phalanx.engine.task import MAX_PAYLOAD_BYTES
+from phalanx.errors import PhalanxError
+from phalanx.runtime.express import ExpressRun, run_express, start_express
+from phalanx.runtime.mocks import StateMocks
+from phalanx.store import executions, machines
+from phalanx.store.records import ExecutionRecord, HistoryEventRecord
+
+INCLUDED_DATA = string(enum=("ALL_DATA", "METADATA_ONLY"))
+START_INPUT = structure(
+    ("stateMachineArn",),
+    stateMachineArn=ARN,
+    name=string(1, 80),
+    input=string(max=262144),
+    traceHeader=string(0, 256, pattern=r"\p{ASCII}*"),
+)
+START_SYNC_INPUT = structure(
+    ("stateMachineArn",),
+    stateMachineArn=ARN,
+    name=string(1, 80),
+    input=string(max=262144),
+    traceHeader=string(0, 256, pattern=r"\p{ASCII}*"),
+    includedData=INCLUDED_DATA,
+)
+STOP_INPUT = structure(
+    ("executionArn",), executionArn=ARN, error=string(0, 256), cause=string(0, 32768)
+)
+DESCRIBE_INPUT = structure(("executionArn",), executionArn=ARN, includedData=INCLUDED_DATA)
+LIST_INPUT = structure(
+    stateMachineArn=ARN,
+    statusFilter=string(
+        enum=("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
+    ),
+    maxResults=PAGE_SIZE,
+    nextToken=string(1, 3096),
+    mapRunArn=LONG_ARN,
+    redriveFilter=string(enum=("REDRIVEN", "NOT_REDRIVEN")),
+)
+HISTORY_INPUT = structure(
+    ("executionArn",),
+    executionArn=ARN,
+    maxResults=integer(0, 1000),
+    reverseOrder=boolean(),
+    nextToken=string(1, 1024),
+    includeExecutionData=boolean(),
+)
+
+_DATA_FIELDS = ("input", "output", "assignedVariables", "parameters")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What an execution runs: a machine's revision, a version, or what an alias chose."""
+
+    machine_arn: str
+    machine_name: str
+    version_arn: str | None
+    alias_arn: str | None
+    type: str
+    definition: str
+    role_arn: str
+    test_case: str | None
+
+
+def resolve(context: Context, requested: str) -> Target:
+    """The machine, version or alias `requested` names (`#TestCase` split off)."""
+    arn_text, _, test_case = requested.partition("#")
+    parsed = arns.state_machine(arn_text, version=True, alias=True)
+    with context.db.atomic(write=False) as connection:
+        machine = machines.get(connection, parsed.base)
+        if machine is None:
+            raise state_machine_does_not_exist(arn_text)
+        alias_arn = None
+        version_arn = arn_text if parsed.is_version else None
+        if parsed.is_alias:
+            alias = machines.get_alias(connection, arn_text)
+            if alias is None:
+                raise ApiError("ResourceNotFound", f"Resource not found: '{arn_text}'")
+            alias_arn = alias.arn
+            routes = alias.routing_configuration
+            version_arn = random.choices(
+                [r.version_arn for r in routes], [r.weight for r in routes]
+            )[0]
+        version = machines.get_version(connection, version_arn) if version_arn else None
+    if version_arn is not None and version is None:
+        raise state_machine_does_not_exist(arn_text)
+    shown = version or machine
+    return Target(
+        machine.arn,
+        machine.name,
+        version_arn,
+        alias_arn,
+        shown.type,
+        shown.definition,
+        shown.role_arn,
+        test_case or None,
+    )
+
+
+def _input_text(request: Request) -> str:
+    text: str = request.get("input", "{}")
+    try:
+        from_text(text)
+    except ValueError:
+        raise ApiError(
+            "InvalidExecutionInput", f"Invalid State Machine Execution Input: '{text[:128]}'"
+        ) from None
+    if len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+        raise ApiError(
+            "InvalidExecutionInput",
+            f"The execution input exceeds the maximum size of {MAX_PAYLOAD_BYTES} bytes",
+        )
+    return text
+
+
+def _express(context: Context, target: Target, name: str, text: str) -> ExpressRun:
+    return ExpressRun(
+        target.definition,
+        target.machine_name,
+        name,
+        text,
+        target.role_arn,
+        context.region,
+        context.account,
+    )
+
+
+def start(context: Context, request: Request) -> Response:
+    target = resolve(context, request["stateMachineArn"])
+    name = arns.require_name(request.get("name") or str(uuid.uuid4()))
+    text = _input_text(request)
+    runtime = context.runtime
+    now = context.now()
+    mocks = _mocks(context, target)  # an unknown test case is refused before anything runs
+    if target.type == "EXPRESS":
+        run = _express(context, target, name, text)
+        start_express(run, runtime.clock, runtime.invoker, runtime.services, mocks)
+        return {"executionArn": run.arn, "startDate": timestamp(now)}
+    arn = context.arn(arns.EXECUTION, f"{target.machine_name}:{name}")
+    with context.db.atomic() as connection:
+        existing = executions.get(connection, arn)
+        if existing is not None:
+            if existing.status != "RUNNING" or existing.input != text:
+                raise ApiError("ExecutionAlreadyExists", f"Execution Already Exists: '{arn}'")
+            return {"executionArn": arn, "startDate": timestamp(existing.started_at)}
+        record = _record(arn, name, target, text, request, now)
+        executions.insert(connection, record)
+    runtime.started(record)
+    return {"executionArn": arn, "startDate": timestamp(now)}
+
+
+def _record(
+    arn: str, name: str, target: Target, text: str, request: Request, now: float
+) -> ExecutionRecord:
+    return ExecutionRecord(
+        arn=arn,
+        machine_arn=target.machine_arn,
+        version_arn=target.version_arn,
+        alias_arn=target.alias_arn,
+        map_run_arn=None,
+        name=name,
+        type=target.type,
+        status="RUNNING",
+        definition=target.definition,
+        role_arn=target.role_arn,
+        input=text,
+        output=None,
+        error=None,
+        cause=None,
+        trace_header=request.get("traceHeader"),
+        redrive_count=0,
+        started_at=now,
+        stopped_at=None,
+        redriven_at=None,
+        test_case=target.test_case,
+    )
+
+
+def _mocks(context: Context, target: Target) -> StateMocks | None:
+    """The mocks of the `#TestCase` the execution was started with, if any."""
+    if target.test_case is None:
+        return None
+    lookup = context.runtime.mocks
+    if lookup is None:
+        raise validation(
+            f"Test case {target.test_case!r} needs a MockConfigFile: start phalanx serve with "
+            "--mock-config FILE or SFN_MOCK_CONFIG"
+        )
+    try:
+        return lookup(target.machine_name, target.test_case)
+    except PhalanxError as error:
+        raise validation(str(error)) from None
+
+
+def start_sync(context: Context, request: Request) -> Response:
+    target = resolve(context, request["stateMachineArn"])
+    if target.type != "EXPRESS":
+        raise ApiError(
+            "StateMachineTypeNotSupported",
+            "This operation is supported only by EXPRESS state machines",
+        )
+    name = arns.require_name(request.get("name") or str(uuid.uuid4()))
+    text = _input_text(request)
+    runtime = context.runtime
+    run = _express(context, target, name, text)
+    started = context.now()
+    outcome = run_express(
+        run, runtime.clock, runtime.invoker, runtime.services, _mocks(context, target)
+    )
+    response: Response = {
+        "executionArn": run.arn,
+        "stateMachineArn": target.machine_arn,
+        "name": name,
+        "startDate": timestamp(started),
+        "stopDate": timestamp(context.now()),
+        "status": outcome.status,
+        "billingDetails": {"billedMemoryUsedInMB": 64, "billedDurationInMilliseconds": 100},
+    }
+    if request.get("includedData") != "METADATA_ONLY":
+        response["input"] = text
+        response["inputDetails"] = {"included": True}
+        if outcome.status == "SUCCEEDED":
+            response["output"] = to_text(outcome.output)
+            response["outputDetails"] = {"included": True}
+    if outcome.error is not None:
+        response["error"] = outcome.error
+    if outcome.cause is not None:
+        response["cause"] = outcome.cause
+    if "traceHeader" in request:
+        response["traceHeader"] = request["traceHeader"]
+    return response
+
+
+def find(context: Context, arn: str) -> ExecutionRecord:
+    """The execution `arn` names, or AWS's error."""
+    parsed = arns.parse(arn, arns.EXECUTION)
+    if parsed.qualifier is None:
+        raise invalid_arn(f"Invalid ARN: {arn}")
+    with context.db.atomic(write=False) as connection:
+        found = executions.get(connection, arn)
+    if found is None:
+        raise ApiError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
+    return found
+
+
+def stop(context: Context, request: Request) -> Response:
+    execution = find(context, request["executionArn"])
+    if execution.status != "RUNNING":
+        # AWS answers a stop of an ended execution with its stop date, changing nothing.
+        return {"stopDate": timestamp(execution.stopped_at or execution.started_at)}
+    stopped = context.runtime.abort(execution.arn, request.get("error"), request.get("cause"))
+    return {"stopDate": timestamp(stopped)}
+
+
+def describe(context: Context, request: Request) -> Response:
+    execution = find(context, request["executionArn"])
+    response: Response = {
+        "executionArn": execution.arn,
+        "stateMachineArn": execution.version_arn or execution.machine_arn,
+        "name": execution.name,
+        "status": execution.status,
+        "startDate": timestamp(execution.started_at),
+        "redriveCount": execution.redrive_count,
+        "redriveStatus": "NOT_REDRIVABLE",
+    }
+    if execution.status in ("FAILED", "TIMED_OUT", "ABORTED"):
+        response["redriveStatusReason"] = "Redrive is not supported by Phalanx yet"
+    elif execution.status == "SUCCEEDED":
+        response["redriveStatusReason"] = "Execution is SUCCEEDED and cannot be redriven"
+    else:
+        response["redriveStatusReason"] = "Execution is RUNNING and cannot be redriven"
+    metadata_only = request.get("includedData") == "METADATA_ONLY"
+    if not metadata_only:
+        response["input"] = execution.input
+        response["inputDetails"] = {"included": True}
+    if execution.stopped_at is not None:
+        response["stopDate"] = timestamp(execution.stopped_at)
+    if execution.output is not None and not metadata_only:
+        response["output"] = execution.output
+        response["outputDetails"] = {"included": True}
+    for member, value in (
+        ("error", execution.error),
+        ("cause", execution.cause),
+        ("traceHeader", execution.trace_header),
+        ("mapRunArn", execution.map_run_arn),
+        ("stateMachineVersionArn", execution.version_arn),
+        ("stateMachineAliasArn", execution.alias_arn),
+    ):
+        if value is not None:
+            response[member] = value
+    return response
+
+
+def list_executions(context: Context, request: Request) -> Response:
+    machine_arn: str = request.get("stateMachineArn", "")
+    if not machine_arn and request.get("mapRunArn") is None:
+        raise ApiError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
+    if request.get("mapRunArn") is not None:
+        return listing("executions", [], None)  # no Distributed Map child executions yet
+    parsed = arns.state_machine(machine_arn, version=True, alias=True)
+    with context.db.atomic(write=False) as connection:
+        machine = machines.get(connection, parsed.base)
+        if machine is None:
+            raise state_machine_does_not_exist(machine_arn)
+        if machine.type == "EXPRESS":
+            raise ApiError(
+                "StateMachineTypeNotSupported",
+                "This operation is not supported by EXPRESS state machines",
+            )
+        found = executions.list_for(connection, parsed.base, request.get("statusFilter"))
+    if parsed.is_version:
+        found = [e for e in found if e.version_arn == machine_arn]
+    elif parsed.is_alias:
+        found = [e for e in found if e.alias_arn == machine_arn]
+    if request.get("redriveFilter") == "REDRIVEN":
+        found = [e for e in found if e.redrive_count > 0]
+    elif request.get("redriveFilter") == "NOT_REDRIVEN":
+        found = [e for e in found if e.redrive_count == 0]
+    chosen, token = page(found, lambda e: [-e.started_at, e.arn], request)
+    return listing("executions", [_listed(e) for e in chosen], token)
+
+
+def _listed(execution: ExecutionRecord) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "executionArn": execution.arn,
+        "stateMachineArn": execution.machine_arn,
+        "name": execution.name,
+        "status": execution.status,
+        "startDate": timestamp(execution.started_at),
+        "redriveCount": execution.redrive_count,
+    }
+    if execution.stopped_at is not None:
+        item["stopDate"] = timestamp(execution.stopped_at)
+    if execution.version_arn is not None:
+        item["stateMachineVersionArn"] = execution.version_arn
+    if execution.alias_arn is not None:
+        item["stateMachineAliasArn"] = execution.alias_arn
+    return item
+
+
+def history(context: Context, request: Request) -> Response:
+    execution = find(context, request["executionArn"])
+    reverse = bool(request.get("reverseOrder"))
+    with context.db.atomic(write=False) as connection:
+        events = executions.events(connection, execution.arn, reverse=reverse)
+    key = (lambda e: [-e.id]) if reverse else (lambda e: [e.id])
+    chosen, token = page(events, key, request)
+    with_data = request.get("includeExecutionData", True)
+    return listing("events", [event_json(e, with_data) for e in chosen], token)
+
+
+def event_json(event: HistoryEventRecord, with_data: bool = True) -> dict[str, Any]:
+    """One event as GetExecutionHistory shows it."""
+    shown: dict[str, Any] = {
+        "timestamp": timestamp(event.timestamp),
+        "type": event.type,
+        "id": event.id,
+        "previousEventId": event.previous_event_id,
+    }
+    if event.details:
+        details = event.details
+        if not with_data:
+            details = {k: v for k, v in details.items() if k not in _DATA_FIELDS}
+        shown[details_key(event.type)] = details
+    return shown
+
+
+def describe_machine(context: Context, request: Request) -> Response:
+    execution = find(context, request["executionArn"])
+    with context.db.atomic(write=False) as connection:
+        machine = machines.get(connection, execution.machine_arn)
+    response: Response = {
+        "stateMachineArn": execution.version_arn or execution.machine_arn,
+        "name": execution.machine_arn.split(":")[6],
+        "definition": execution.definition,
+        "roleArn": execution.role_arn,
+        "updateDate": timestamp(machine.updated_at if machine else execution.started_at),
+    }
+    if request.get("includedData") == "METADATA_ONLY":
+        response["definition"] = "{}"
+    if machine is not None:
+        response["loggingConfiguration"] = machine.logging_configuration
+        response["tracingConfiguration"] = machine.tracing_configuration
+        response["encryptionConfiguration"] = machine.encryption_configuration
+        if machine.revision_id is not None and machine.definition == execution.definition:
+            response["revisionId"] = machine.revision_id
+    return response
+
+
+OPERATIONS = {
+    "StartExecution": Operation(START_INPUT, start),
+    "StartSyncExecution": Operation(START_SYNC_INPUT, start_sync),
+    "StopExecution": Operation(STOP_INPUT, stop),
+    "DescribeExecution": Operation(DESCRIBE_INPUT, describe),
+    "ListExecutions": Operation(LIST_INPUT, list_executions),
+    "GetExecutionHistory": Operation(HISTORY_INPUT, history),
+    "DescribeStateMachineForExecution": Operation(DESCRIBE_INPUT, describe_machine),
+}
