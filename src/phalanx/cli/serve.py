@@ -17,6 +17,7 @@ import click
 
 from phalanx.api import ApiServer, serve
 from phalanx.api.context import DEFAULT_ACCOUNT
+from phalanx.console import handle as console
 from phalanx.errors import LoadError
 from phalanx.runtime.clock import VirtualClock, epoch_seconds
 from phalanx.store import DEFAULT_PATH, StoreError
@@ -95,6 +96,7 @@ def serve_command(
 
     def ready(server: ApiServer) -> None:
         click.echo(f"Phalanx serves the Step Functions API at {server.url} (database {db_path})")
+        click.echo(f"The console: {server.url}/")
         click.echo("Stop with Ctrl-C or SIGTERM.")
 
     clock = None
@@ -119,6 +121,7 @@ def serve_command(
             reload=reload,
             clock=clock,
             account=account,
+            pages=console,
         )
     except (StoreError, LoadError) as exc:
         raise click.ClickException(str(exc)) from exc
