@@ -86,7 +86,10 @@ def serve_command(
     start_time: str | None,
     account: str,
 ) -> None:
-    """Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the SDKs."""
+    """Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the SDKs.
+
+    The same address serves a web console at / to start executions and watch them.
+    """
     if not _is_loopback(host):
         click.echo(
             f"warning: listening on {host}: anyone who can reach this port can use the API, "
