@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import client
+from tests.api.conftest import ROLE, client
 from tests.api.server import RunningServer, post, start
 from tests.api.test_executions import finished
 from tests.console.conftest import FIXED_DIE
@@ -141,3 +141,17 @@ def test_what_is_not_there_is_a_page_saying_so(
     answered, headers, body = get(served.url + path)
     assert (answered, headers["Content-Type"]) == (status, "text/html; charset=utf-8")
     assert shown in body
+
+
+def test_a_failed_execution_shows_its_error_and_cause(served: RunningServer) -> None:
+    sfn: Any = client(served.url)
+    failing = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "<b>"}}}
+    machine = sfn.create_state_machine(name="fails", definition=json.dumps(failing), roleArn=ROLE)[
+        "stateMachineArn"
+    ]
+    arn = sfn.start_execution(stateMachineArn=machine, name="failed")["executionArn"]
+    finished(sfn, arn)
+    _, _, body = get(served.url + "/execution?" + urllib.parse.urlencode({"arn": arn}))
+    assert '<span class="badge badge-failed">FAILED</span>' in body
+    assert '<div class="error" role="alert"><strong>Boom</strong><p>&lt;b&gt;</p></div>' in body
+    assert 'data-name="F" data-type="Fail" data-outcome="failed"' in body

@@ -33,3 +33,12 @@ def graph(definition: str, name: str, events: Sequence[dict[str, Any]] | None = 
         return svg(layout(drawn), element_id=GRAPH_ID)
     except PhalanxError as error:
         return f'<p class="error">The graph cannot be drawn: {escape(error)}</p>'
+
+
+def framed(drawing: str, element_id: str = "") -> str:
+    """The graph in a box that scrolls, reachable by keyboard so it can be scrolled."""
+    given = f' id="{element_id}"' if element_id else ""
+    return (
+        f'<div class="graph"{given} tabindex="0" role="group" aria-label="Graph (scrolls)">'
+        f"{drawing}</div>"
+    )

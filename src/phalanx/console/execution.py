@@ -14,7 +14,7 @@ from typing import Any
 from phalanx.api.context import Service
 from phalanx.api.views import summary
 from phalanx.console.calls import call, every, serves
-from phalanx.console.drawing import graph
+from phalanx.console.drawing import framed, graph
 from phalanx.console.markup import (
     badge,
     code_block,
@@ -78,7 +78,7 @@ def execution_page(service: Service, arn: str) -> str:
         f'<div id="execution-actions" class="actions">{parts["execution-actions"]}</div></section>'
         '<div class="columns">'
         '<section aria-labelledby="graph-title"><h2 id="graph-title">Graph</h2>'
-        f'<div class="graph" id="execution-graph" tabindex="0">{parts["execution-graph"]}</div>'
+        f"{framed(parts['execution-graph'], 'execution-graph')}"
         "</section>"
         '<section aria-labelledby="states-title"><h2 id="states-title">States</h2>'
         f'<div id="execution-states">{parts["execution-states"]}</div></section>'

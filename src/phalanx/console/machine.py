@@ -14,7 +14,7 @@ from typing import Any
 from phalanx.api.context import Service
 from phalanx.api.errors import ApiError
 from phalanx.console.calls import call
-from phalanx.console.drawing import graph
+from phalanx.console.drawing import framed, graph
 from phalanx.console.home import executions, executions_table
 from phalanx.console.markup import code_block, escape, moment, page
 
@@ -55,7 +55,7 @@ def machine_page(
         f'<section aria-label="About this state machine"><dl class="facts">{facts}</dl></section>\n'
         '<div class="columns">'
         '<section aria-labelledby="graph-title"><h2 id="graph-title">Graph</h2>'
-        f'<div class="graph" tabindex="0">{graph(described["definition"], name)}</div></section>'
+        f"{framed(graph(described['definition'], name))}</section>"
         f"{start_form(arn, described['type'], entered or {}, problems or {})}</div>\n"
         f"{listed}\n"
         '<section aria-labelledby="definition-title"><h2 id="definition-title">Definition</h2>'

@@ -73,7 +73,7 @@ def pretty_json(text: str | None) -> str:
 def code_block(text: str | None, label: str) -> str:
     """A scrollable `<pre>` of JSON, reachable by keyboard (it may need scrolling)."""
     return (
-        f'<pre class="json" tabindex="0" aria-label="{escape(label)}"><code>'
+        f'<pre class="json" tabindex="0" role="group" aria-label="{escape(label)}"><code>'
         f"{escape(pretty_json(text))}</code></pre>"
     )
 
