@@ -33,7 +33,9 @@ h2 { font-size: 1.1rem; margin: 0 0 0.6rem; }
 section, .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px;
                   padding: 1rem 1.1rem; margin-bottom: 1rem; min-width: 0; }
 .columns { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem; }
-@media (max-width: 900px) { .columns { grid-template-columns: minmax(0, 1fr); } }
+.halves { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.5rem; }
+.halves h3 { font-size: 0.95rem; margin: 0; }
+@media (max-width: 900px) { .columns, .halves { grid-template-columns: minmax(0, 1fr); } }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 caption { text-align: left; color: var(--muted); padding-bottom: 0.4rem; }
@@ -52,8 +54,8 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .badge-failed { color: #b3261e; background: #fdecea; border-color: #d13212; }
 .badge-running { color: #0b5cad; background: #e6f2fd; border-color: #0972d3; }
 .badge-aborted { color: #545b64; background: #f4f5f6; border-color: #9ba7b6; }
-.graph { overflow: auto; max-height: 70vh; }
-.graph svg { display: block; margin: 0 auto; }
+.graph { overflow: auto; }
+.graph svg { display: block; margin: 0 auto; min-width: min(100%, 460px); height: auto; }
 pre.json { background: #f7f8f8; border: 1px solid var(--line); border-radius: 6px;
            padding: 0.5rem 0.7rem; margin: 0.25rem 0 0.6rem; max-height: 16rem; overflow: auto;
            font-family: Menlo, Consolas, 'DejaVu Sans Mono', monospace; font-size: 0.8rem; }

@@ -130,7 +130,8 @@ def _summary(service: Service, seen: Seen) -> str:
     data = f"<h3>Input</h3>{code_block(d.get('input'), 'Execution input')}"
     if "output" in d:
         data += f"<h3>Output</h3>{code_block(d['output'], 'Execution output')}"
-    return f'<dl class="facts">{facts}</dl>{problem}{data}'
+    about = f'<dl class="facts">{facts}</dl>{problem}'
+    return f'<div class="halves"><div>{about}</div><div>{data}</div></div>'
 
 
 def _actions(seen: Seen) -> str:
