@@ -47,6 +47,7 @@ def test_watching_roll_die_shows_the_path_it_takes(
     assert "The input is not JSON" in page.inner_text("#execution-input-error")
     assert page.get_attribute("#execution-input", "aria-invalid") == "true"
     assert page.url.endswith("RollDie")
+    assert accessibility_problems(page) == []  # the error's colour too
 
     _start_with_keyboard(page, "fixed-die", '{"comment": "a fixed die"}')
     page.wait_for_url("**/execution?arn=*")
