@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench corpora docs-images clean
+.PHONY: run test lint bench corpora docs-images console-images clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ docs-images: $(BIN)/.installed  ## redraw docs/images/roll_die.svg and .png (the
 	mkdir -p docs/images
 	$(BIN)/phalanx graph examples/roll_die.py -o docs/images/roll_die.svg
 	$(BIN)/phalanx graph examples/roll_die.py -o docs/images/roll_die.png
+
+console-images: $(BIN)/.installed  ## screenshot the console during and after roll-die (needs apt-get install chromium)
+	mkdir -p docs/images
+	CI=1 PHALANX_CONSOLE_IMAGES=docs/images $(BIN)/python -m pytest -q tests/console/test_browser.py -k watching
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

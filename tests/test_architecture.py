@@ -143,3 +143,17 @@ def test_a_private_module_is_told_from_a_private_name() -> None:
     assert _is_private_module("phalanx.query._json")
     assert not _is_private_module("phalanx.query.jsonpath")
     assert not _is_private_module("phalanx.engine.run._private_name")
+
+
+NOT_CLI_OR_CONSOLE = [
+    path
+    for path in sorted(PACKAGE.rglob("*.py"))
+    if path.relative_to(PACKAGE).parts[0] not in ("cli", "console")
+]
+
+
+@pytest.mark.parametrize("module", NOT_CLI_OR_CONSOLE, ids=_ids(NOT_CLI_OR_CONSOLE))
+def test_only_the_cli_imports_the_console(module: Path) -> None:
+    # The API server serves the console's pages through a hook `phalanx serve` fills.
+    console = sorted({m for m in _imported_modules(module) if _package_of(m) == "console"})
+    assert console == []

@@ -12,7 +12,7 @@ import contextlib
 import signal
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
@@ -32,6 +32,13 @@ DRAIN_SECONDS = 10.0
 IDLE_CONNECTION_SECONDS = 120
 """A kept-alive connection with no request for this long is closed."""
 
+Pages = Callable[[Service, str, str, Mapping[str, str], bytes], Reply]
+"""Web pages served beside the API (the console): (service, method, path, headers, body).
+
+They answer GET requests, and POSTs to a path other than `/` without an
+`X-Amz-Target`; everything else is the API's.
+"""
+
 
 class ApiServer(ThreadingHTTPServer):
     """The Step Functions API on one address, answering from one `Service`."""
@@ -40,10 +47,18 @@ class ApiServer(ThreadingHTTPServer):
     # socketserver's default backlog of 5 resets connections under a burst of clients.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], service: Service, *, verbose: bool = False):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        service: Service,
+        *,
+        verbose: bool = False,
+        pages: Pages | None = None,
+    ):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.service = service
+        self.pages = pages
         self.verbose = verbose
         self.stopping = False
         self._busy = 0
@@ -125,6 +140,9 @@ class _Handler(BaseHTTPRequestHandler):
             return refuse(too_large(length))
         body = self.rfile.read(length)
         headers = {name.lower(): value for name, value in self.headers.items()}
+        pages = self.server.pages
+        if pages is not None and _is_page_request(self.command, self.path, headers):
+            return pages(self.server.service, self.command, self.path, headers, body)
         return respond(self.server.service, self.command, headers, body)
 
     def _send(self, reply: Reply) -> None:
@@ -142,6 +160,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
+
+
+def _is_page_request(method: str, path: str, headers: Mapping[str, str]) -> bool:
+    if method == "GET":
+        return True
+    return method == "POST" and "x-amz-target" not in headers and path.split("?")[0] != "/"
 
 
 @contextlib.contextmanager
@@ -183,6 +207,7 @@ def serve(
     reload: bool = False,
     services: ServiceHandler = unmocked_service,
     account: str = DEFAULT_ACCOUNT,
+    pages: Pages | None = None,
 ) -> None:
     """Serve the API from the database at `db_path` until SIGTERM or Ctrl-C.
 
@@ -190,7 +215,8 @@ def serve(
     if the address cannot be bound, `LoadError` if `functions_file` or
     `mock_config` cannot be read. `on_ready` is called once the socket
     listens; RUNNING executions resume before it. `services` answers
-    integrations other than Lambda (the seam `phalanx.run()` has too).
+    integrations other than Lambda (the seam `phalanx.run()` has too);
+    `pages` answers GET requests (`phalanx serve` passes the console).
     """
     clock = clock or RealClock()
     mocks = mock_lookup(mock_config)
@@ -211,7 +237,7 @@ def serve(
             if reload:
                 watch(functions, runtime, Context(service), stopped)
         runtime.start()
-        server = ApiServer((host, port), service, verbose=verbose)
+        server = ApiServer((host, port), service, verbose=verbose, pages=pages)
         with server, _stop_on_signals(server):
             try:
                 on_ready(server)

@@ -17,6 +17,7 @@ import click
 
 from phalanx.api import ApiServer, serve
 from phalanx.api.context import DEFAULT_ACCOUNT
+from phalanx.console import handle as console
 from phalanx.errors import LoadError
 from phalanx.runtime.clock import VirtualClock, epoch_seconds
 from phalanx.store import DEFAULT_PATH, StoreError
@@ -85,7 +86,10 @@ def serve_command(
     start_time: str | None,
     account: str,
 ) -> None:
-    """Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the SDKs."""
+    """Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the SDKs.
+
+    The same address serves a web console at / to start executions and watch them.
+    """
     if not _is_loopback(host):
         click.echo(
             f"warning: listening on {host}: anyone who can reach this port can use the API, "
@@ -95,6 +99,7 @@ def serve_command(
 
     def ready(server: ApiServer) -> None:
         click.echo(f"Phalanx serves the Step Functions API at {server.url} (database {db_path})")
+        click.echo(f"The console: {server.url}/")
         click.echo("Stop with Ctrl-C or SIGTERM.")
 
     clock = None
@@ -119,6 +124,7 @@ def serve_command(
             reload=reload,
             clock=clock,
             account=account,
+            pages=console,
         )
     except (StoreError, LoadError) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from phalanx.deploy import stack
-from phalanx.deploy.aws import Connection, aws_errors
+from phalanx.deploy.aws import Connection, aws_errors, import_boto3
 from phalanx.deploy.errors import DeployError
 from phalanx.deploy.progress import StepLog
 from phalanx.deploy.template import logical_id
@@ -114,6 +114,27 @@ def _history(sfn: Any, execution_arn: str) -> list[dict[str, Any]]:
         token = page.get("nextToken")
         if not token:
             return events
+
+
+def recorded_execution(
+    endpoint_url: str | None, execution_arn: str
+) -> tuple[str, str, list[dict[str, Any]]]:
+    """An execution's machine name, definition and history events, asked of the API.
+
+    The region is the ARN's. Without credentials in boto3's chain, any are
+    sent: `phalanx serve` does not check them (AWS refuses them, as it should).
+    """
+    boto3 = import_boto3()
+    parts = execution_arn.split(":")
+    with aws_errors():
+        session = boto3.session.Session(region_name=parts[3] if len(parts) > 3 else None)
+        local = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+        if session.get_credentials() is not None:
+            local = {}
+        sfn = session.client("stepfunctions", endpoint_url=endpoint_url, **local)
+        machine = sfn.describe_state_machine_for_execution(executionArn=execution_arn)
+        events = _history(sfn, execution_arn)
+    return machine["name"], machine["definition"], events
 
 
 def render_event(event: Mapping[str, Any]) -> str:
