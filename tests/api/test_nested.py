@@ -8,10 +8,11 @@ import runpy
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.api.conftest import client
+from tests.api.conftest import ROLE, client
 from tests.api.server import RunningServer, start
 from tests.api.test_executions import finished
 from tests.aws_emulator import moto_server
@@ -141,5 +142,81 @@ def test_a_parent_waiting_on_its_child_survives_kill_9(tmp_path: Path) -> None:
         assert json.loads(described["output"]) == {"output": {"done": 7}, "status": "SUCCEEDED"}
         children = sfn.list_executions(stateMachineArn=machine_arn("Worker"))["executions"]
         assert [child["status"] for child in children] == ["SUCCEEDED"]
+    finally:
+        server.stop()
+
+
+def _task(resource: str, parameters: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"Type": "Task", "Resource": resource, "Parameters": parameters, **more}
+
+
+def _create(sfn: Any, name: str, states: dict[str, Any]) -> str:
+    definition = {"StartAt": next(iter(states)), "States": states}
+    created = sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE)
+    return str(created["stateMachineArn"])
+
+
+def test_serve_sends_the_token_over_sqs_and_waits_for_it(tmp_path: Path, moto_url: str) -> None:
+    import boto3
+
+    sqs = boto3.client("sqs", endpoint_url=moto_url)
+    queue = sqs.create_queue(QueueName="serve-tokens")["QueueUrl"]
+    server = start(tmp_path / "phalanx.db", "--endpoint-url", moto_url)
+    try:
+        sfn = client(server.url)
+        ask = _task(
+            "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            {"QueueUrl": queue, "MessageBody": {"token.$": "$$.Task.Token"}},
+            End=True,
+        )
+        arn = _create(sfn, "Asker", {"Ask": ask})
+        execution = sfn.start_execution(stateMachineArn=arn)
+        messages: list[Any] = []
+        while not messages:  # the message goes out once the task is committed
+            messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1).get("Messages", [])
+        token = json.loads(messages[0]["Body"])["token"]
+        sfn.send_task_success(taskToken=token, output='{"ok": true}')
+        described = finished(sfn, execution["executionArn"])
+        assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"ok": True})
+    finally:
+        server.stop()
+
+
+def test_a_plain_start_and_a_token_child_run_in_the_server(tmp_path: Path) -> None:
+    server = start(tmp_path / "phalanx.db")
+    try:
+        sfn = client(server.url)
+        helper = _create(sfn, "Helper", {"Echo": {"Type": "Pass", "End": True}})
+        start_it = "arn:aws:states:::states:startExecution"
+        parent_arn = _create(
+            sfn,
+            "Delegate",
+            {
+                "Fire": _task(
+                    start_it, {"StateMachineArn": helper, "Input": {"n": 1}},
+                    ResultPath="$.fired", Next="Ask",
+                ),
+                "Ask": _task(
+                    start_it + ".waitForTaskToken",
+                    {"StateMachineArn": helper, "Input": {"token.$": "$$.Task.Token"}},
+                    ResultPath="$.answer", End=True,
+                ),
+            },
+        )  # fmt: skip
+        parent = sfn.start_execution(stateMachineArn=parent_arn, input="{}")
+        token = None
+        while token is None:  # the second child carries the token in its input
+            for child in sfn.list_executions(stateMachineArn=helper)["executions"]:
+                described = sfn.describe_execution(executionArn=child["executionArn"])
+                token = json.loads(described["input"]).get("token", token)
+        sfn.send_task_success(taskToken=token, output='"done"')
+        described = finished(sfn, parent["executionArn"])
+        output = json.loads(described["output"])
+        assert described["status"] == "SUCCEEDED"
+        assert output["answer"] == "done"
+        assert set(output["fired"]) == {"ExecutionArn", "StartDate"}
+        children = sfn.list_executions(stateMachineArn=helper)["executions"]
+        assert output["fired"]["ExecutionArn"] in {child["executionArn"] for child in children}
+        assert len(children) == 2
     finally:
         server.stop()

@@ -255,9 +255,11 @@ def serve(
     try:
         service = Service(db, clock, account, runtime)
         runtime.children = children = _children(service)
-        runtime.services = services or Services(
-            aws, clock, children=children, http=HttpTask() if http else None
-        )
+        if services is None:
+            handler = Services(aws, clock, children=children, http=HttpTask() if http else None)
+            runtime.services, runtime.send = handler, handler.submit
+        else:
+            runtime.services = services
         if functions is not None:
             functions.install(Context(service))
             if reload:

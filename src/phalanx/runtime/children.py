@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from phalanx.asl.resources import parse_resource
-from phalanx.engine.effects import Callback, CallService
+from phalanx.engine.effects import Callback, CallService, ServiceResponse
 from phalanx.engine.history import to_text
 from phalanx.errors import PhalanxError
 from phalanx.services.nested import ChildExecution, ChildStart, child_request, machine_name
@@ -108,7 +108,9 @@ class ServerChildren:
         with self.db.atomic(write=False) as connection:
             return machine_rows.get(connection, ":".join(base)) is not None
 
-    def request(self, effect: CallService | Callback, parent_arn: str) -> ChildStart | Any | None:
+    def request(
+        self, effect: CallService | Callback, parent_arn: str
+    ) -> ChildStart | ServiceResponse | None:
         """The child `effect` starts (a failure `ServiceResponse` if malformed); None: not ours."""
         parameters = effect.parameters
         if not (

@@ -31,6 +31,7 @@ Express executions do not come here: they run in memory (`runtime/express.py`).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import logging
 import queue
@@ -132,6 +133,8 @@ class Runtime:
         self.services = services
         self.mocks = mocks
         self.children = children
+        self.send: Callable[[Callback], ServiceResponse | None] | None = None
+        """Sends a `.waitForTaskToken` task's request (`Services.submit`); None: nothing sent."""
         """Starts `states:startExecution*` children in the store (none: they are calls)."""
         self._parents: dict[str, list[tuple[str, str, str]]] = {}
         """child execution ARN -> (parent ARN, effect id, pattern) of `.sync` tasks waiting."""
@@ -287,6 +290,8 @@ class Runtime:
             self._child_ended(record)
         for live, effect in batch.calls:
             self._call(live, effect)
+        for callback in batch.sends:
+            self._send(callback)
         for future, value in batch.replies:
             if not future.done():
                 future.set_result(value)
@@ -516,7 +521,8 @@ class Runtime:
         elif isinstance(effect, Callback):
             batch.tokens.append(token_record(live.arn, effect, self.clock.now()))
             batch.activity_tasks = batch.activity_tasks or effect.activity is not None
-            self._start_child(live, effect)  # a child carrying the token, if it names one
+            if not self._start_child(live, effect) and effect.activity is None:
+                batch.sends.append(effect)  # e.g. an SQS message carrying the token
         elif not self._start_child(live, effect):
             live.in_flight.add(effect.id)
             batch.calls.append((live, effect))
@@ -625,6 +631,20 @@ class Runtime:
                 _LOG.exception("call of state %r failed in Phalanx", effect.state)
                 raise
             self._inbox.put(("answer", arn, effect.id, value))
+
+        self._pool.submit(run)
+
+    def _send(self, effect: Callback) -> None:
+        """Send a token's request on a worker; a failed send fails the task (as AWS does)."""
+        send = self.send
+        if send is None or self._stopping.is_set():
+            return
+
+        def run() -> None:
+            sent = send(effect)
+            if sent is not None and sent.error is not None:
+                with contextlib.suppress(TaskGone):  # answered or ended meanwhile
+                    self.answer(effect.token, CallbackResponse(error=sent.error, cause=sent.cause))
 
         self._pool.submit(run)
 
