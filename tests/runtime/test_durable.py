@@ -220,3 +220,24 @@ def test_an_aborted_execution_ends_with_execution_aborted(db_path: Path, runs: l
         db.close()
     assert (record.status, record.error) == ("ABORTED", "Stop")
     assert (last.type, last.details) == ("ExecutionAborted", {"error": "Stop"})
+
+
+def test_an_ended_execution_is_published_to_the_recorder(db_path: Path, runs: list[int]) -> None:
+    from phalanx.runtime.recorder import Recorded, subscribe
+
+    recorded: list[Recorded] = []
+    unsubscribe = subscribe(recorded.append)
+    db = Database.open(db_path)
+    runtime = _runtime(db, FunctionInvoker({"double": _double(runs)}))
+    try:
+        arn = _start(db, runtime, "recorded", {"n": 1})
+        runtime.answer(_until(lambda: _token(db, arn)), CallbackResponse(output="ok"))
+        _until(lambda: recorded)
+    finally:
+        unsubscribe()
+        runtime.stop()
+        db.close()
+    assert [(r.status, r.history[-1]["type"]) for r in recorded] == [
+        ("SUCCEEDED", "ExecutionSucceeded")
+    ]
+    assert [taken.state for taken in recorded[0].trail][:2] == ["Double", "Nap"]

@@ -16,15 +16,20 @@ from collections.abc import Callable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
-from phalanx.api.context import DEFAULT_ACCOUNT, Context, Service
+from phalanx.api import executions
+from phalanx.api.context import DEFAULT_ACCOUNT, DEFAULT_REGION, Context, Service
 from phalanx.api.errors import ApiError, serialization
 from phalanx.api.protocol import MAX_REQUEST_BYTES, Reply, refuse, respond, too_large
 from phalanx.api.workspace import Functions, mock_lookup, watch
+from phalanx.runtime.children import ChildRefused, ServerChildren
 from phalanx.runtime.clock import Clock, RealClock
-from phalanx.runtime.driver import ServiceHandler, unmocked_service
+from phalanx.runtime.driver import ServiceHandler
 from phalanx.runtime.durable import Runtime
 from phalanx.runtime.lambdas import FunctionInvoker
+from phalanx.services import Connection, Services
+from phalanx.services.http import HttpTask
 from phalanx.store import Database
 
 DRAIN_SECONDS = 10.0
@@ -194,6 +199,19 @@ def _stop_on_signals(server: ApiServer) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def _children(service: Service) -> ServerChildren:
+    """Children started as StartExecution starts executions, in the parent's region."""
+
+    def start_execution(region: str, request: dict[str, Any]) -> str:
+        try:
+            started = executions.start(Context(service, region), request)
+        except ApiError as error:
+            raise ChildRefused(error.code, error.message) from None
+        return str(started["executionArn"])
+
+    return ServerChildren(service.db, start_execution, DEFAULT_REGION, service.account)
+
+
 def serve(
     db_path: str | Path,
     host: str,
@@ -205,9 +223,11 @@ def serve(
     functions_file: Path | None = None,
     mock_config: Path | None = None,
     reload: bool = False,
-    services: ServiceHandler = unmocked_service,
+    services: ServiceHandler | None = None,
     account: str = DEFAULT_ACCOUNT,
     pages: Pages | None = None,
+    aws: Connection | None = None,
+    http: bool = False,
 ) -> None:
     """Serve the API from the database at `db_path` until SIGTERM or Ctrl-C.
 
@@ -215,7 +235,10 @@ def serve(
     if the address cannot be bound, `LoadError` if `functions_file` or
     `mock_config` cannot be read. `on_ready` is called once the socket
     listens; RUNNING executions resume before it. `services` answers
-    integrations other than Lambda (the seam `phalanx.run()` has too);
+    integrations other than Lambda (the seam `phalanx.run()` has too); by
+    default `phalanx.services` answers them, through boto3 with `aws` (and
+    `http:invoke` with `http`), failing with a message naming these options
+    without. Nested machines the server knows always run as its executions.
     `pages` answers GET requests (`phalanx serve` passes the console).
     """
     clock = clock or RealClock()
@@ -227,11 +250,16 @@ def serve(
         db,
         clock,
         functions.invoker if functions is not None else FunctionInvoker({}, clock),
-        services,
         mocks=mocks,
     )
     try:
         service = Service(db, clock, account, runtime)
+        runtime.children = children = _children(service)
+        if services is None:
+            handler = Services(aws, clock, children=children, http=HttpTask() if http else None)
+            runtime.services, runtime.send = handler, handler.submit
+        else:
+            runtime.services = services
         if functions is not None:
             functions.install(Context(service))
             if reload:

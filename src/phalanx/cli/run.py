@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from phalanx.cli.aws import aws_connection, aws_options
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
 from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, unusable_input
 from phalanx.errors import DefinitionError, MockError, PhalanxError
@@ -110,27 +111,7 @@ def _mocks(config: str | None, test_case: str | None, machine: Any) -> Any:
     help="A MockConfigFile (Step Functions Local's format); needs --test-case.",
 )
 @click.option("--test-case", help="The MockConfigFile test case whose mocks answer the tasks.")
-@click.option(
-    "--aws",
-    "use_aws",
-    is_flag=True,
-    help="Call AWS services through boto3 (standard credential chain); "
-    "without it only Lambda functions and nested machines run.",
-)
-@click.option("--profile", help="With --aws: the AWS profile to use.")
-@click.option("--region", help="With --aws: the AWS region to call.")
-@click.option(
-    "--endpoint-url",
-    metavar="URL",
-    help="Send AWS calls to this endpoint (moto, LocalStack); implies --aws. "
-    "AWS_ENDPOINT_URL_<SERVICE> variables still win for their service.",
-)
-@click.option(
-    "--http",
-    "allow_http",
-    is_flag=True,
-    help="Let http:invoke tasks call their endpoints (credentials: docs/services.md).",
-)
+@aws_options
 def run_command(
     file: str,
     input_text: str | None,
@@ -176,13 +157,9 @@ def run_command(
     report = TextTrace() if output_format == "text" else None
     aws: Any = None
     if use_aws or endpoint_url or profile or region:
-        from phalanx.errors import ServiceSetupError
-        from phalanx.services import connect, plan_text, planned_calls
+        from phalanx.services import plan_text, planned_calls
 
-        try:
-            aws = connect(profile=profile, region=region, endpoint_url=endpoint_url)
-        except ServiceSetupError as error:
-            raise click.ClickException(str(error)) from None
+        aws = aws_connection(use_aws, profile, region, endpoint_url)
         target = endpoint_url or f"AWS ({aws.region})"
         click.echo(f"calling {target} through boto3", err=report is None)
         for line in plan_text(planned_calls(machine, machines)):

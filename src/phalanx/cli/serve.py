@@ -2,6 +2,7 @@
 
     phalanx serve [--host 127.0.0.1] [--port 8083] [--db .phalanx/phalanx.db]
                   [--functions FILE.py [--reload]] [--mock-config FILE]
+                  [--aws [--profile P] [--region R] [--endpoint-url URL]] [--http]
 
 Binds loopback unless --host says otherwise (then warns: anyone who can reach
 the port can use it, with any credentials). Stops cleanly on SIGTERM or
@@ -17,6 +18,7 @@ import click
 
 from phalanx.api import ApiServer, serve
 from phalanx.api.context import DEFAULT_ACCOUNT
+from phalanx.cli.aws import aws_connection, aws_options
 from phalanx.console import handle as console
 from phalanx.errors import LoadError
 from phalanx.runtime.clock import VirtualClock, epoch_seconds
@@ -74,6 +76,7 @@ def _is_loopback(host: str) -> bool:
     metavar="ISO",
     help="With --virtual-clock, start the clock here (e.g. 2024-01-01T00:00:00Z).",
 )
+@aws_options
 def serve_command(
     host: str,
     port: int,
@@ -85,6 +88,11 @@ def serve_command(
     virtual_clock: bool,
     start_time: str | None,
     account: str,
+    use_aws: bool,
+    profile: str | None,
+    region: str | None,
+    endpoint_url: str | None,
+    allow_http: bool,
 ) -> None:
     """Serve the Step Functions API (AWS JSON 1.0) for boto3, the AWS CLI and the SDKs.
 
@@ -112,6 +120,11 @@ def serve_command(
             raise click.BadParameter(str(error), param_hint="--start-time") from None
     if reload and functions_file is None:
         raise click.BadParameter("--reload needs --functions FILE", param_hint="--reload")
+    aws = aws_connection(use_aws, profile, region, endpoint_url)
+    if aws is not None:
+        click.echo(
+            f"Service integrations call {endpoint_url or f'AWS ({aws.region})'} through boto3"
+        )
     try:
         serve(
             db_path,
@@ -125,6 +138,8 @@ def serve_command(
             clock=clock,
             account=account,
             pages=console,
+            aws=aws,
+            http=allow_http,
         )
     except (StoreError, LoadError) as exc:
         raise click.ClickException(str(exc)) from exc

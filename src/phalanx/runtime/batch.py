@@ -42,6 +42,8 @@ class Batch:
         self.map_runs: list[MapRunRecord] = []
         self.map_runs_ended: list[tuple[str, str, float]] = []
         self.calls: list[tuple[Live, Any]] = []
+        self.sends: list[Any] = []
+        """`.waitForTaskToken` tasks whose request (carrying the token) goes out once committed."""
         self.replies: list[tuple[concurrent.futures.Future[Any], Any]] = []
         self.activity_tasks = False
 

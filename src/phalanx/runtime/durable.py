@@ -31,6 +31,7 @@ Express executions do not come here: they run in memory (`runtime/express.py`).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import logging
 import queue
@@ -40,6 +41,7 @@ from collections.abc import Callable
 from typing import Any
 
 from phalanx.asl import StateMachine
+from phalanx.asl.resources import parse_resource
 from phalanx.engine.effects import (
     IMMEDIATE,
     PENDING,
@@ -53,6 +55,7 @@ from phalanx.engine.effects import (
     Now,
     Outcome,
     Random,
+    ServiceResponse,
     Sleep,
 )
 from phalanx.engine.history import error_details, from_text, to_text
@@ -60,6 +63,7 @@ from phalanx.engine.interpreter import Interpreter
 from phalanx.errors import PhalanxError, ReplayError
 from phalanx.runtime import codec
 from phalanx.runtime.batch import Batch, event_record, note_map_runs, token_record
+from phalanx.runtime.children import ChildRefused, ServerChildren, described
 from phalanx.runtime.clock import Clock, VirtualClock
 from phalanx.runtime.driver import ServiceHandler, unmocked_service
 from phalanx.runtime.lambdas import Invoker
@@ -73,6 +77,8 @@ from phalanx.runtime.live import (
     show_restart,
 )
 from phalanx.runtime.mocks import StateMocks
+from phalanx.runtime.recorder import Recorded, publish
+from phalanx.services import nested
 from phalanx.store import Database
 from phalanx.store import executions as execution_rows
 from phalanx.store import journal as journal_rows
@@ -117,6 +123,7 @@ class Runtime:
         services: ServiceHandler = unmocked_service,
         *,
         mocks: MockLookup | None = None,
+        children: ServerChildren | None = None,
         max_workers: int = MAX_WORKERS,
     ) -> None:
         self.db = db
@@ -125,6 +132,12 @@ class Runtime:
         """Calls of executions started from now on (`--reload` replaces it)."""
         self.services = services
         self.mocks = mocks
+        self.children = children
+        self.send: Callable[[Callback], ServiceResponse | None] | None = None
+        """Sends a `.waitForTaskToken` task's request (`Services.submit`); None: nothing sent."""
+        """Starts `states:startExecution*` children in the store (none: they are calls)."""
+        self._parents: dict[str, list[tuple[str, str, str]]] = {}
+        """child execution ARN -> (parent ARN, effect id, pattern) of `.sync` tasks waiting."""
         self.activity_waiters = threading.Condition()
         """Notified when an activity task is waiting (GetActivityTask long polls)."""
         self._inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
@@ -273,8 +286,12 @@ class Runtime:
         elif self._next_timer is None:
             with self.db.atomic(write=False) as connection:
                 self._next_timer = journal_rows.next_due(connection)
+        for record in batch.finished:
+            self._child_ended(record)
         for live, effect in batch.calls:
             self._call(live, effect)
+        for callback in batch.sends:
+            self._send(callback)
         for future, value in batch.replies:
             if not future.done():
                 future.set_result(value)
@@ -289,10 +306,11 @@ class Runtime:
             live = self._load(message[1], message[2] if kind == "new" else None)
             if live is not None:
                 touched[live.arn] = live
-        elif kind == "answer":
+        elif kind in ("answer", "child"):
             _, arn, effect_id, value = message
-            with self._calls_lock:
-                self._calls_out -= 1
+            if kind == "answer":
+                with self._calls_lock:
+                    self._calls_out -= 1
             live = self._live.get(arn)
             if live is not None:
                 live.in_flight.discard(effect_id)
@@ -503,23 +521,76 @@ class Runtime:
         elif isinstance(effect, Callback):
             batch.tokens.append(token_record(live.arn, effect, self.clock.now()))
             batch.activity_tasks = batch.activity_tasks or effect.activity is not None
-        else:
+            if not self._start_child(live, effect) and effect.activity is None:
+                batch.sends.append(effect)  # e.g. an SQS message carrying the token
+        elif not self._start_child(live, effect):
             live.in_flight.add(effect.id)
             batch.calls.append((live, effect))
+
+    def _start_child(self, live: Live, effect: Any) -> bool:
+        """Start the child `effect` names, if the server knows its machine (`children.py`).
+
+        A `.sync` parent waits like on a token: answered by `_child_ended`.
+        """
+        if self.children is None or not isinstance(effect, (CallService, Callback)):
+            return False
+        children = self.children.for_parent(live.arn)
+        request = children.request(effect, live.arn)
+        if request is None:
+            return False
+        pattern = "" if isinstance(effect, Callback) else parse_resource(effect.resource).pattern
+        if isinstance(request, ServiceResponse):
+            self._child_answer(live, effect, request)
+            return True
+        try:
+            child = children.start(request, wait=False)
+        except ChildRefused as refused:
+            error = f"StepFunctions.{refused.code}Exception"
+            self._child_answer(live, effect, ServiceResponse(error=error, cause=refused.message))
+            return True
+        if pattern.startswith(".sync") and child.status == "RUNNING":
+            self._parents.setdefault(child.execution_arn, []).append((live.arn, effect.id, pattern))
+            live.in_flight.add(effect.id)  # stays in memory until the child ends
+        else:
+            self._child_answer(live, effect, nested.result(child, pattern, {}))
+        return True
+
+    def _child_answer(self, live: Live, effect: Any, response: ServiceResponse) -> None:
+        if isinstance(effect, CallService):
+            live.deliver(effect.id, response)
+        elif response.error is not None:  # a token's child that could not start
+            live.deliver(effect.id, CallbackResponse(error=response.error, cause=response.cause))
+
+    def _child_ended(self, record: ExecutionRecord) -> None:
+        """`record`'s end is committed: answer the parents waiting on it."""
+        for parent, effect_id, pattern in self._parents.pop(record.arn, []):
+            self._inbox.put(
+                ("child", parent, effect_id, nested.result(described(record), pattern, {}))
+            )
+        if self.children is not None:
+            self.children.ended()
 
     def _start_unstarted(self, live: Live, batch: Batch) -> None:
         """After a replay: re-arm what the execution still waits on; calls run again."""
         for effect in live.unstarted.values():
             if effect.id in live.inbox:
                 continue
-            if isinstance(effect, _CALLS) and not (
-                live.mocks is not None and effect.state in live.mocks
+            if (
+                isinstance(effect, _CALLS)
+                and not (live.mocks is not None and effect.state in live.mocks)
+                and not self._is_server_child(live, effect)
             ):
                 event = restart_event(live.interpreter, self.clock.now())
                 show_restart(live.interpreter, event)
                 self._journal_restart(live, effect, event, batch)
             self._start(live, effect, batch)
         live.unstarted.clear()
+
+    def _is_server_child(self, live: Live, effect: Any) -> bool:
+        """A child started in the store: asked again, it is found, not run again."""
+        if self.children is None or not isinstance(effect, CallService):
+            return False
+        return self.children.for_parent(live.arn).request(effect, live.arn) is not None
 
     def _journal_restart(
         self, live: Live, effect: Any, event: dict[str, Any], batch: Batch
@@ -563,6 +634,20 @@ class Runtime:
 
         self._pool.submit(run)
 
+    def _send(self, effect: Callback) -> None:
+        """Send a token's request on a worker; a failed send fails the task (as AWS does)."""
+        send = self.send
+        if send is None or self._stopping.is_set():
+            return
+
+        def run() -> None:
+            sent = send(effect)
+            if sent is not None and sent.error is not None:
+                with contextlib.suppress(TaskGone):  # answered or ended meanwhile
+                    self.answer(effect.token, CallbackResponse(error=sent.error, cause=sent.cause))
+
+        self._pool.submit(run)
+
     def _save_events(self, live: Live, batch: Batch) -> None:
         events = live.interpreter.history.events
         for event in events[live.saved_events :]:
@@ -581,6 +666,9 @@ class Runtime:
         )
         batch.finished.append(record)
         self._live.pop(live.arn, None)
+        interpreter = live.interpreter
+        history = tuple(interpreter.history.events)
+        publish(Recorded(interpreter.machine, outcome.status, history, tuple(interpreter.trail)))
 
     def _abort(
         self,
