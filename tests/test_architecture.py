@@ -89,6 +89,18 @@ def test_deploy_does_not_import_the_runtime(module: Path) -> None:
     assert runtime == []
 
 
+RUNTIME = _modules("runtime")
+
+
+@pytest.mark.parametrize("module", RUNTIME, ids=_ids(RUNTIME))
+def test_runtime_imports_no_service_integration_at_module_level(module: Path) -> None:
+    """STYLE.md: services sit above the runtime; the API hands the runtime what it needs."""
+    above = sorted(
+        {m for m in _imported_modules(module) if _package_of(m) in ("services", "api", "cli")}
+    )
+    assert above == []
+
+
 def _is_private_module(name: str) -> bool:
     """`phalanx.query._json`: a module whose own name starts with `_` (not `__init__`)."""
     if not name.rsplit(".", 1)[-1].startswith("_") or name.endswith(".__init__"):

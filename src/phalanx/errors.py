@@ -8,6 +8,7 @@
      ├── QuerySyntaxError (ValueError)  a JSONPath, intrinsic or JSONata text that does not parse
      ├── LoadError                      a user's file that cannot be loaded, at `path:line:col`
      ├── MockError (LookupError)        a mock naming a state the machine does not have
+     ├── ChildRefused                   StartExecution refused a nested machine's child
      ├── DeployError (deploy/errors.py) an AWS call that failed, explained in one line
      ├── ServiceSetupError (RuntimeError) AWS calls asked for without what they need (boto3)
  ├── ReplayError                    a journal that does not match the execution it
@@ -138,3 +139,12 @@ class StatesError(PhalanxError):
         self.error = error
         self.cause = cause
         super().__init__(f"{error}: {cause}")
+
+
+class ChildRefused(PhalanxError):
+    """StartExecution refused a child execution: `code` is the API's error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message

@@ -23,13 +23,14 @@ from phalanx.api.context import DEFAULT_ACCOUNT, DEFAULT_REGION, Context, Servic
 from phalanx.api.errors import ApiError, serialization
 from phalanx.api.protocol import MAX_REQUEST_BYTES, Reply, refuse, respond, too_large
 from phalanx.api.workspace import Functions, mock_lookup, watch
-from phalanx.runtime.children import ChildRefused, ServerChildren
+from phalanx.errors import ChildRefused
 from phalanx.runtime.clock import Clock, RealClock
 from phalanx.runtime.driver import ServiceHandler
 from phalanx.runtime.durable import Runtime
 from phalanx.runtime.lambdas import FunctionInvoker
 from phalanx.services import Connection, Services
 from phalanx.services.http import HttpTask
+from phalanx.services.server_children import ServerChildren
 from phalanx.store import Database
 
 DRAIN_SECONDS = 10.0

@@ -38,7 +38,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from phalanx.asl import StateMachine
 from phalanx.asl.resources import parse_resource
@@ -60,10 +60,9 @@ from phalanx.engine.effects import (
 )
 from phalanx.engine.history import error_details, from_text, to_text
 from phalanx.engine.interpreter import Interpreter
-from phalanx.errors import PhalanxError, ReplayError
+from phalanx.errors import ChildRefused, PhalanxError, ReplayError
 from phalanx.runtime import codec
 from phalanx.runtime.batch import Batch, event_record, note_map_runs, token_record
-from phalanx.runtime.children import ChildRefused, ServerChildren, described
 from phalanx.runtime.clock import Clock, VirtualClock
 from phalanx.runtime.driver import ServiceHandler, unmocked_service
 from phalanx.runtime.lambdas import Invoker
@@ -78,7 +77,6 @@ from phalanx.runtime.live import (
 )
 from phalanx.runtime.mocks import StateMocks
 from phalanx.runtime.recorder import Recorded, publish
-from phalanx.services import nested
 from phalanx.store import Database
 from phalanx.store import executions as execution_rows
 from phalanx.store import journal as journal_rows
@@ -112,6 +110,26 @@ class TaskGone(PhalanxError):
     """A task token's task is no longer waiting (answered, timed out, or its execution ended)."""
 
 
+class Children(Protocol):
+    """Starts nested machines' children as executions of the server.
+
+    The API server hands one in (`phalanx.services.server_children`), so the
+    runtime knows nothing of how a child's result is shaped.
+    """
+
+    def for_parent(self, parent_arn: str) -> Children: ...
+
+    def request(self, effect: Any, parent_arn: str) -> Any: ...
+
+    def start(self, request: Any, *, wait: bool) -> Any: ...
+
+    def answer(self, child: Any, pattern: str) -> ServiceResponse: ...
+
+    def answer_ended(self, record: ExecutionRecord, pattern: str) -> ServiceResponse: ...
+
+    def ended(self) -> None: ...
+
+
 class Runtime:
     """Drives the store's Standard executions (module docstring)."""
 
@@ -123,7 +141,7 @@ class Runtime:
         services: ServiceHandler = unmocked_service,
         *,
         mocks: MockLookup | None = None,
-        children: ServerChildren | None = None,
+        children: Children | None = None,
         max_workers: int = MAX_WORKERS,
     ) -> None:
         self.db = db
@@ -133,9 +151,9 @@ class Runtime:
         self.services = services
         self.mocks = mocks
         self.children = children
+        """Starts `states:startExecution*` children in the store (none: they are calls)."""
         self.send: Callable[[Callback], ServiceResponse | None] | None = None
         """Sends a `.waitForTaskToken` task's request (`Services.submit`); None: nothing sent."""
-        """Starts `states:startExecution*` children in the store (none: they are calls)."""
         self._parents: dict[str, list[tuple[str, str, str]]] = {}
         """child execution ARN -> (parent ARN, effect id, pattern) of `.sync` tasks waiting."""
         self.activity_waiters = threading.Condition()
@@ -552,7 +570,7 @@ class Runtime:
             self._parents.setdefault(child.execution_arn, []).append((live.arn, effect.id, pattern))
             live.in_flight.add(effect.id)  # stays in memory until the child ends
         else:
-            self._child_answer(live, effect, nested.result(child, pattern, {}))
+            self._child_answer(live, effect, children.answer(child, pattern))
         return True
 
     def _child_answer(self, live: Live, effect: Any, response: ServiceResponse) -> None:
@@ -564,9 +582,9 @@ class Runtime:
     def _child_ended(self, record: ExecutionRecord) -> None:
         """`record`'s end is committed: answer the parents waiting on it."""
         for parent, effect_id, pattern in self._parents.pop(record.arn, []):
-            self._inbox.put(
-                ("child", parent, effect_id, nested.result(described(record), pattern, {}))
-            )
+            assert self.children is not None
+            answer = self.children.answer_ended(record, pattern)
+            self._inbox.put(("child", parent, effect_id, answer))
         if self.children is not None:
             self.children.ended()
 

@@ -1,11 +1,12 @@
-"""Child executions in the server: the durable runtime's `StartChild`.
+"""Child executions in the server: the `StartChild` the durable runtime is given.
 
 A `states:startExecution*` task naming a machine the server knows starts a
 real execution in the store (listed, with its own history), started as
 StartExecution starts one. A parent on `.sync`/`.sync:2` does not hold a
 thread: the runtime notes which task waits on which child and answers it
 when the child's end is committed (`Runtime._child_ended`), with the shapes
-of `phalanx.services.nested`.
+of `phalanx.services.nested` (`answer`, `answer_ended`). The API server builds
+it and hands it to the runtime, which never imports `services`.
 
 Restarts: a child started without a `Name` gets one derived from the parent
 and its task (`child_name`), so a parent that asks again after a crash
@@ -22,8 +23,14 @@ from typing import Any
 from phalanx.asl.resources import parse_resource
 from phalanx.engine.effects import Callback, CallService, ServiceResponse
 from phalanx.engine.history import to_text
-from phalanx.errors import PhalanxError
-from phalanx.services.nested import ChildExecution, ChildStart, child_request, machine_name
+from phalanx.errors import ChildRefused
+from phalanx.services.nested import (
+    ChildExecution,
+    ChildStart,
+    child_request,
+    machine_name,
+    result,
+)
 from phalanx.store import Database
 from phalanx.store import executions as execution_rows
 from phalanx.store import machines as machine_rows
@@ -31,15 +38,6 @@ from phalanx.store.records import ExecutionRecord
 
 StartExecution = Callable[[str, dict[str, Any]], str]
 """(region, a StartExecution request) -> the execution's ARN; raises `ChildRefused`."""
-
-
-class ChildRefused(PhalanxError):
-    """StartExecution refused the child: `code` is the API's error code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 def child_name(parent_arn: str, effect_id: str) -> str:
@@ -162,6 +160,14 @@ class ServerChildren:
                 return described(record)
             with self._ended:
                 self._ended.wait(1.0)
+
+    def answer(self, child: ChildExecution, pattern: str) -> ServiceResponse:
+        """The parent's task result for `child`, in AWS's shape for `pattern` (`.sync`, ...)."""
+        return result(child, pattern, {})
+
+    def answer_ended(self, record: ExecutionRecord, pattern: str) -> ServiceResponse:
+        """The parent's task result once the stored child `record` has ended."""
+        return result(described(record), pattern, {})
 
     def ended(self) -> None:
         """Some execution's end was committed: wake Express parents waiting on children."""
