@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench corpora clean
+.PHONY: run test lint bench corpora docs-images clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ bench: $(BIN)/.installed  ## benchmarks under bench/: tables with ratios against
 
 corpora: $(BIN)/.installed  ## refresh tests/data from ../shared (licence rule: tests/data/README.md)
 	$(BIN)/python tests/data/refresh.py
+
+docs-images: $(BIN)/.installed  ## redraw docs/images/roll_die.svg and .png (the README's graph)
+	mkdir -p docs/images
+	$(BIN)/phalanx graph examples/roll_die.py -o docs/images/roll_die.svg
+	$(BIN)/phalanx graph examples/roll_die.py -o docs/images/roll_die.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -56,57 +56,18 @@ if TYPE_CHECKING:
 
 # Public names are imported on first use (PEP 562), so `import phalanx` and
 # `phalanx --help` don't pay for building the model's dataclasses up front.
-_LAZY: dict[str, str] = {
-    **{
-        name: "phalanx.asl"
-        for name in (
-            "DISCARD",
-            "NULL",
-            "And",
-            "Branch",
-            "Catcher",
-            "Choice",
-            "ChoiceRule",
-            "Comparison",
-            "Fail",
-            "Logging",
-            "Map",
-            "Not",
-            "Or",
-            "Parallel",
-            "Pass",
-            "Retrier",
-            "State",
-            "StateMachine",
-            "States",
-            "Succeed",
-            "Task",
-            "Wait",
-            "chain",
-            "conditions",
-            "jsonata",
-            "path",
-        )
-    },
-    **dict.fromkeys(
-        (
-            "DefinitionError",
-            "FunctionError",
-            "InvalidMachineError",
-            "LoadError",
-            "MachineOptionError",
-            "PhalanxError",
-        ),
-        "phalanx.errors",
-    ),
-    "LambdaFunction": "phalanx.functions",
-    "function": "phalanx.functions",
-    "user_scoped_name": "phalanx.naming",
-    "run": "phalanx.runtime.local",
-    "Diagnostic": "phalanx.validation",
-    "ValidationResult": "phalanx.validation",
-    "validate": "phalanx.validation",
-}
+# A name in `__all__` is taken from the first of these modules that has it:
+# lightest first, so `phalanx.PhalanxError` never imports the model. A later
+# module may re-import an earlier one's name (runtime.local's StateMachine):
+# the same object.
+_SOURCES = (
+    "phalanx.errors",
+    "phalanx.naming",
+    "phalanx.asl",
+    "phalanx.functions",
+    "phalanx.validation",
+    "phalanx.runtime.local",
+)
 
 __version__ = "0.1.0"
 
@@ -155,12 +116,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'phalanx' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+    if name in __all__:
+        for source in _SOURCES:
+            module = importlib.import_module(source)
+            if hasattr(module, name):
+                value = getattr(module, name)
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module 'phalanx' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:

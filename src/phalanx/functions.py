@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, overload
+from typing import Any, TypedDict, Unpack, overload
 
 from phalanx.errors import FunctionError
 
@@ -159,68 +159,60 @@ def _check_range(option: str, value: Any, bounds: tuple[int, int]) -> None:
     _check(ok, option, value, f"an integer from {low} to {high}")
 
 
+class FunctionOptions(TypedDict, total=False):
+    """The options of `@function(...)`; an option left out takes `LambdaFunction`'s default.
+
+    `name` defaults to the Python function's name and `description` to the
+    first line of its docstring; `iam_statements` are IAM policy statements
+    added to the function's role when deployed.
+    """
+
+    name: str | None
+    memory_size: int
+    timeout: int
+    runtime: str
+    architecture: str
+    description: str | None
+    tags: Mapping[str, str] | None
+    environment: Mapping[str, str] | None
+    iam_statements: Sequence[Mapping[str, Any]]
+    ephemeral_storage: int | None
+    reserved_concurrency: int | None
+    layers: Sequence[str]
+
+
 @overload
 def function(handler: Handler, /) -> LambdaFunction: ...
 
 
 @overload
-def function(
-    *,
-    name: str | None = None,
-    memory_size: int = 128,
-    timeout: int = 3,
-    runtime: str = "python3.12",
-    architecture: str = "x86_64",
-    description: str | None = None,
-    tags: Mapping[str, str] | None = None,
-    environment: Mapping[str, str] | None = None,
-    iam_statements: Sequence[Mapping[str, Any]] = (),
-    ephemeral_storage: int | None = None,
-    reserved_concurrency: int | None = None,
-    layers: Sequence[str] = (),
-) -> Callable[[Handler], LambdaFunction]: ...
+def function(**options: Unpack[FunctionOptions]) -> Callable[[Handler], LambdaFunction]: ...
 
 
 def function(
-    handler: Handler | None = None,
-    /,
-    *,
-    name: str | None = None,
-    memory_size: int = 128,
-    timeout: int = 3,
-    runtime: str = "python3.12",
-    architecture: str = "x86_64",
-    description: str | None = None,
-    tags: Mapping[str, str] | None = None,
-    environment: Mapping[str, str] | None = None,
-    iam_statements: Sequence[Mapping[str, Any]] = (),
-    ephemeral_storage: int | None = None,
-    reserved_concurrency: int | None = None,
-    layers: Sequence[str] = (),
+    handler: Handler | None = None, /, **options: Unpack[FunctionOptions]
 ) -> LambdaFunction | Callable[[Handler], LambdaFunction]:
     """Declare `handler(event, context)` as a Lambda function.
 
-    Use bare (`@function`) or with options (`@function(memory_size=256)`).
-    `name` defaults to the Python function's name; `iam_statements` are IAM
-    policy statements added to the function's role when deployed.
+    Use bare (`@function`) or with options (`@function(memory_size=256)`);
+    the options are those of `FunctionOptions`.
     """
+    for option in options:
+        if option not in FunctionOptions.__annotations__:
+            raise TypeError(f"function() got an unexpected keyword argument {option!r}")
 
     def declare(target: Handler) -> LambdaFunction:
-        return LambdaFunction(
-            handler=target,
-            name=name or str(getattr(target, "__name__", "")),
-            memory_size=memory_size,
-            timeout=timeout,
-            runtime=runtime,
-            architecture=architecture,
-            description=description if description is not None else _summary(target),
-            tags=dict(tags or {}),
-            environment=dict(environment or {}),
-            iam_statements=tuple(iam_statements),
-            ephemeral_storage=ephemeral_storage,
-            reserved_concurrency=reserved_concurrency,
-            layers=tuple(layers),
-        )
+        settings: dict[str, Any] = {
+            **options,
+            "name": options.get("name") or str(getattr(target, "__name__", "")),
+            "tags": dict(options.get("tags") or {}),
+            "environment": dict(options.get("environment") or {}),
+            "iam_statements": tuple(options.get("iam_statements", ())),
+            "layers": tuple(options.get("layers", ())),
+        }
+        if settings.get("description") is None:
+            settings["description"] = _summary(target)
+        return LambdaFunction(handler=target, **settings)
 
     return declare(handler) if handler is not None else declare
 

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from phalanx.asl import rules
 from phalanx.asl.fields import (
     JSON,
     NULL,
@@ -26,22 +27,13 @@ from phalanx.asl.fields import (
 )
 from phalanx.asl.handling import Catcher, Retrier
 from phalanx.asl.machine import Branch, ResourceArn, StateMachine
-from phalanx.asl.rules import (
-    COMPARISON_OPERATORS,
-    And,
-    BooleanExpression,
-    ChoiceRule,
-    Comparison,
-    Not,
-    Or,
-)
 from phalanx.asl.states import STATE_TYPES, State
 from phalanx.errors import DefinitionError
 
 if TYPE_CHECKING:
     from phalanx.functions import LambdaFunction
 
-_OPERATORS = frozenset(COMPARISON_OPERATORS)
+_OPERATORS = frozenset(rules.COMPARISON_OPERATORS)
 _RULE_KEYS = ("Next", "Comment", "Assign", "Output")
 
 
@@ -141,28 +133,28 @@ def _decode_list(cls: type[Any], what: str) -> Callable[[JSON, str], tuple[Any, 
     return decode
 
 
-def _decode_rules(value: JSON, location: str) -> tuple[ChoiceRule, ...]:
+def _decode_rules(value: JSON, location: str) -> tuple[rules.ChoiceRule, ...]:
     items = expect_array(value, location, "Choices")
     return tuple(_decode_rule(item, pointer(location, i)) for i, item in enumerate(items))
 
 
-def _decode_rule(value: JSON, location: str) -> ChoiceRule:
+def _decode_rule(value: JSON, location: str) -> rules.ChoiceRule:
     obj = expect_object(value, location, "a choice rule")
     rule_fields = {key: obj[key] for key in _RULE_KEYS if key in obj}
     rest = {key: item for key, item in obj.items() if key not in _RULE_KEYS}
     if "Condition" in rest:
-        condition: BooleanExpression | str | bool = rest.pop("Condition")
+        condition: rules.BooleanExpression | str | bool = rest.pop("Condition")
         extra = rest
     else:
         condition = _decode_expression(rest, location)
         extra = {}
-    rule: ChoiceRule = _decode(ChoiceRule, rule_fields, location, condition=condition)
+    rule: rules.ChoiceRule = _decode(rules.ChoiceRule, rule_fields, location, condition=condition)
     if "Next" not in obj:
         raise DefinitionError(location, "choice rule has no 'Next'")
     return dataclasses.replace(rule, extra=extra) if extra else rule
 
 
-def _decode_expression(obj: Mapping[str, JSON], location: str) -> BooleanExpression:
+def _decode_expression(obj: Mapping[str, JSON], location: str) -> rules.BooleanExpression:
     comment = obj.get("Comment")
     if comment is not None:
         check_kind(Kind.STRING, comment, pointer(location, "Comment"))
@@ -170,20 +162,20 @@ def _decode_expression(obj: Mapping[str, JSON], location: str) -> BooleanExpress
         key = "And" if "And" in obj else "Or"
         here = pointer(location, key)
         items = expect_array(obj[key], here, key)
-        rules = tuple(
+        operands = tuple(
             _decode_expression(expect_object(item, pointer(here, i), "a rule"), pointer(here, i))
             for i, item in enumerate(items)
         )
         extra = _rest(obj, key)
         return (
-            And(rules, comment=comment, extra=extra)
+            rules.And(operands, comment=comment, extra=extra)
             if key == "And"
-            else Or(rules, comment=comment, extra=extra)
+            else rules.Or(operands, comment=comment, extra=extra)
         )
     if "Not" in obj:
         here = pointer(location, "Not")
         inner = _decode_expression(expect_object(obj["Not"], here, "Not"), here)
-        return Not(inner, comment=comment, extra=_rest(obj, "Not"))
+        return rules.Not(inner, comment=comment, extra=_rest(obj, "Not"))
     operator = next((key for key in obj if key in _OPERATORS), None)
     if operator is None:
         raise DefinitionError(
@@ -195,7 +187,7 @@ def _decode_expression(obj: Mapping[str, JSON], location: str) -> BooleanExpress
         raise DefinitionError(location, f"comparison {operator!r} has no 'Variable'")
     variable = obj["Variable"]
     check_kind(Kind.STRING, variable, pointer(location, "Variable"))
-    return Comparison(
+    return rules.Comparison(
         variable,
         operator,
         obj[operator],
@@ -262,8 +254,8 @@ def _encode_value(spec: FieldSpec, value: Any, resource_arn: ResourceArn) -> JSO
     return value
 
 
-def _encode_rule(rule: ChoiceRule, resource_arn: ResourceArn) -> dict[str, JSON]:
-    if isinstance(rule.condition, Comparison | And | Or | Not):
+def _encode_rule(rule: rules.ChoiceRule, resource_arn: ResourceArn) -> dict[str, JSON]:
+    if isinstance(rule.condition, rules.Comparison | rules.And | rules.Or | rules.Not):
         out = _encode_expression(rule.condition)
     else:
         out = {"Condition": rule.condition}
@@ -271,14 +263,14 @@ def _encode_rule(rule: ChoiceRule, resource_arn: ResourceArn) -> dict[str, JSON]
     return out
 
 
-def _encode_expression(expression: BooleanExpression) -> dict[str, JSON]:
+def _encode_expression(expression: rules.BooleanExpression) -> dict[str, JSON]:
     out: dict[str, JSON] = {}
-    if isinstance(expression, Comparison):
+    if isinstance(expression, rules.Comparison):
         out["Variable"] = expression.variable
         out[expression.operator] = expression.value
-    elif isinstance(expression, And):
+    elif isinstance(expression, rules.And):
         out["And"] = [_encode_expression(rule) for rule in expression.rules]
-    elif isinstance(expression, Or):
+    elif isinstance(expression, rules.Or):
         out["Or"] = [_encode_expression(rule) for rule in expression.rules]
     else:
         out["Not"] = _encode_expression(expression.rule)

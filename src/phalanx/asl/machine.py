@@ -168,6 +168,16 @@ class StateMachine:
                 best = (len(state_pointer), state.defined_at)
         return best[1]
 
+    def _repr_svg_(self) -> str:
+        """The machine's graph, shown by Jupyter (drawing is imported only when asked for)."""
+        from phalanx.graph import notebook_svg
+
+        return notebook_svg(self)
+
+    def _repr_html_(self) -> str:
+        """The graph inline in HTML, for front ends that prefer HTML to SVG."""
+        return f"<div>{self._repr_svg_()}</div>"
+
     def validate(self, **options: Any) -> Any:
         """Validate this machine; see `phalanx.validation`.
 

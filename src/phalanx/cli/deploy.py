@@ -13,7 +13,7 @@ import functools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -238,40 +238,33 @@ def provision_command(
     )
 
 
-@click.command("describe")
-@stack_options
-@connection_options
-@friendly
-def describe_command(
-    file: str | None,
-    stack_name: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-) -> None:
-    """Show a stack's status, resources and outputs."""
-    from phalanx.deploy.stack import describe
+def _stack_report_command(report: Literal["describe", "status"], summary: str) -> click.Command:
+    """A command that prints `phalanx.deploy.stack`'s report of that name on one stack."""
 
-    conn = _connection(region, profile, endpoint_url)
-    click.echo(describe(conn, stack_name_for(file, stack_name)))
+    @stack_options
+    @connection_options
+    @friendly
+    def command(
+        file: str | None,
+        stack_name: str | None,
+        region: str | None,
+        profile: str | None,
+        endpoint_url: str | None,
+    ) -> None:
+        from phalanx.deploy import stack
+
+        conn = _connection(region, profile, endpoint_url)
+        click.echo(getattr(stack, report)(conn, stack_name_for(file, stack_name)))
+
+    return click.command(report, help=summary)(command)
 
 
-@click.command("status")
-@stack_options
-@connection_options
-@friendly
-def status_command(
-    file: str | None,
-    stack_name: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-) -> None:
-    """Show a stack's status and its machines' latest executions."""
-    from phalanx.deploy.stack import status
-
-    conn = _connection(region, profile, endpoint_url)
-    click.echo(status(conn, stack_name_for(file, stack_name)))
+describe_command = _stack_report_command(
+    "describe", "Show a stack's status, resources and outputs."
+)
+status_command = _stack_report_command(
+    "status", "Show a stack's status and its machines' latest executions."
+)
 
 
 @click.command("delete")

@@ -7,7 +7,6 @@ Infinity, numbers out of range).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -29,22 +28,13 @@ def read_json_option(value: str, option: str = "--input") -> tuple[Any, str]:
             # JSON text is UTF-8 (RFC 8259), as StartExecution's input is.
             message = f"cannot read {path}: not UTF-8 text (byte {error.start}: {error.reason})"
             raise click.BadParameter(message, param_hint=option) from None
+    # The engine's strict reading, imported here so `--help` does not load the engine.
+    from phalanx.engine.history import from_text
+
     try:
-        parsed = json.loads(text, parse_constant=_not_json_constant, parse_float=_finite_float)
+        parsed = from_text(text)
     except ValueError as error:
         raise click.BadParameter(f"not JSON: {error}", param_hint=option) from None
     except RecursionError:
         raise click.BadParameter(TOO_DEEP, param_hint=option) from None
     return parsed, text
-
-
-def _not_json_constant(name: str) -> Any:
-    """Python's json reads NaN and Infinity; JSON, and so StartExecution, does not."""
-    raise ValueError(f"{name} is not a JSON value")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise ValueError(f"{text} is out of range for a JSON number")
-    return value

@@ -20,8 +20,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "describe": ("phalanx.cli.deploy", "describe_command", "Show a stack's resources, outputs."),
     "status": ("phalanx.cli.deploy", "status_command", "Show a stack's status, executions."),
     "execute": ("phalanx.cli.deploy", "execute_command", "Run the deployed machine, follow it."),
+    "executions": ("phalanx.cli.executions", "executions_command", "List the served executions."),
+    "history": ("phalanx.cli.history", "history_command", "Show an execution's events, live."),
     "delete": ("phalanx.cli.deploy", "delete_command", "Delete a stack."),
     "run": ("phalanx.cli.run", "run_command", "Run a state machine locally."),
+    "graph": ("phalanx.cli.graph", "graph_command", "Draw a state machine as a graph."),
     "serve": ("phalanx.cli.serve", "serve_command", "Serve the Step Functions API locally."),
     "validate": (
         "phalanx.cli.validate",

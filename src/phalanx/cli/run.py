@@ -11,7 +11,7 @@ import click
 
 from phalanx.cli.inputs import TOO_DEEP, read_json_option
 from phalanx.cli.problems import EXIT_FAIL, EXIT_OK, failure_status, unusable_input
-from phalanx.errors import DefinitionError, InvalidMachineError
+from phalanx.errors import DefinitionError, InvalidMachineError, PhalanxError
 
 
 def _read_input(value: str | None) -> tuple[Any, str | None]:
@@ -84,6 +84,12 @@ def _start_time(ctx: click.Context, param: click.Parameter, value: str | None) -
     show_default=True,
     help="text: the path as it runs; json: {status, output, error, cause, history}.",
 )
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(dir_okay=False),
+    help="Draw the execution on the graph into this .svg/.png/.html/.mmd/.dot file.",
+)
 def run_command(
     file: str,
     input_text: str | None,
@@ -93,6 +99,7 @@ def run_command(
     functions_file: str | None,
     machine_name: str | None,
     output_format: str,
+    graph_file: str | None,
 ) -> None:
     """Run the state machine in FILE in this process.
 
@@ -147,6 +154,13 @@ def run_command(
     except DefinitionError as error:
         # Refused before starting, as CreateStateMachine/StartExecution would.
         raise click.ClickException(str(error)) from None
+    if graph_file is not None:
+        from phalanx.graph import save
+
+        try:
+            save(machine, graph_file, history=execution.history)
+        except PhalanxError as error:
+            raise click.ClickException(str(error)) from None
     if output_format == "json":
         click.echo(json.dumps(execution.to_dict(), indent=2, ensure_ascii=False))
     else:

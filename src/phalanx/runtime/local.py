@@ -72,6 +72,7 @@ class Execution:
     cause: str | None
     history: tuple[dict[str, Any], ...]
     name: str = ""
+    machine: StateMachine | None = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def succeeded(self) -> bool:
@@ -85,6 +86,12 @@ class Execution:
             for event in self.history
             if event["type"].endswith("StateEntered") and "stateEnteredEventDetails" in event
         ]
+
+    def _repr_svg_(self) -> str | None:
+        """The path taken, drawn on the machine's graph (Jupyter shows it)."""
+        from phalanx.graph import notebook_svg
+
+        return None if self.machine is None else notebook_svg(self.machine, self.history)
 
     def to_dict(self) -> dict[str, Any]:
         """`{"status", "output", "error", "cause", "history"}` (the CLI's JSON format)."""
@@ -304,4 +311,5 @@ def run(
         outcome.cause,
         outcome.history,
         execution_name,
+        machine,
     )

@@ -35,6 +35,33 @@ def list_for(
     return EXECUTIONS.select(connection, where, parameters, order="started_at DESC, arn")
 
 
+def search(
+    connection: sqlite3.Connection,
+    *,
+    machine_arn: str | None = None,
+    machine_name: str | None = None,
+    status: str | None = None,
+) -> list[ExecutionRecord]:
+    """Executions of every machine (or one, by ARN or by name in any region and account),
+    newest first; a Distributed Map's child executions are left out, as ListExecutions does.
+    """
+    where, parameters = ["map_run_arn IS NULL"], list[object]()
+    if machine_arn is not None:
+        where.append("machine_arn = ?")
+        parameters.append(machine_arn)
+    if machine_name is not None:
+        # A name holds no ':', so the ARN's tail names the machine exactly.
+        tail = f":stateMachine:{machine_name}"
+        where.append("substr(machine_arn, -?) = ?")
+        parameters += [len(tail), tail]
+    if status is not None:
+        where.append("status = ?")
+        parameters.append(status)
+    return EXECUTIONS.select(
+        connection, " AND ".join(where), parameters, order="started_at DESC, arn"
+    )
+
+
 def with_status(connection: sqlite3.Connection, status: str) -> list[ExecutionRecord]:
     """Every execution in `status` (RUNNING ones are what recovery resumes)."""
     return EXECUTIONS.select(connection, "status = ?", (status,), order="started_at, arn")
