@@ -42,6 +42,7 @@ when each server stops.
 from __future__ import annotations
 
 import argparse
+import collections
 import concurrent.futures
 import contextlib
 import cProfile
@@ -318,25 +319,28 @@ def states_entered(sfn: Any, arn: str) -> int:
         page["nextToken"] = answer["nextToken"]
 
 
-def count_executions(sfn: Any, machine: str, status: str, limit: int | None = None) -> int:
-    """How many executions of `machine` have `status` (stops counting past `limit`)."""
-    total = 0
-    page: dict[str, Any] = {"stateMachineArn": machine, "statusFilter": status, "maxResults": 1000}
-    while True:
-        answer = sfn.list_executions(**page)
-        total += len(answer["executions"])
-        if "nextToken" not in answer or (limit is not None and total >= limit):
-            return total
-        page["nextToken"] = answer["nextToken"]
-
-
 StatusCounts = Callable[[str], dict[str, int]]
 """A machine's ARN -> how many of its executions are in each status."""
 
 
 def listed(sfn: Any) -> StatusCounts:
-    """Counted through ListExecutions (moto: its executions live in its memory)."""
-    return lambda machine: {s: count_executions(sfn, machine, s) for s in ("RUNNING", "SUCCEEDED")}
+    """Counted through ListExecutions (moto: its executions live in its memory).
+
+    Unfiltered pages: moto's next token under a `statusFilter` is an index into
+    the filtered list, which shrinks as executions end (`InvalidToken`).
+    """
+
+    def counts(machine: str) -> dict[str, int]:
+        found: collections.Counter[str] = collections.Counter()
+        page: dict[str, Any] = {"stateMachineArn": machine, "maxResults": 1000}
+        while True:
+            answer = sfn.list_executions(**page)
+            found.update(e["status"] for e in answer["executions"])
+            if "nextToken" not in answer:
+                return dict(found)
+            page["nextToken"] = answer["nextToken"]
+
+    return counts
 
 
 def stored(db: Path) -> StatusCounts:
