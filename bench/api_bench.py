@@ -117,6 +117,7 @@ class Server:
         self.name = name
         self.url = f"http://127.0.0.1:{port}"
         self.errors = errors  # a file, not a pipe: a pipe nobody reads fills and blocks it
+        self.cpu_per_call = 0.0
         self.process = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,
@@ -142,6 +143,11 @@ class Server:
             if line.startswith(field + ":"):
                 return int(line.split()[1])
         raise RuntimeError(f"no {field} in /proc/{self.process.pid}/status")
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU the process (all its threads) has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> str:
         """SIGTERM (SIGKILL if it lingers); what it wrote on stderr."""
@@ -380,19 +386,25 @@ def throughput(sfn: Any, iterations: int, concurrent: int, timeout: float) -> tu
     return transitions / seconds, transitions
 
 
-def start_rate(sfn: Any, machine: str, starts: int, threads: int) -> float:
-    """StartExecution round trips per second from `threads` threads sharing `sfn`."""
+def start_rate(server: Server, sfn: Any, machine: str, starts: int, threads: int) -> float:
+    """StartExecution round trips per second from `threads` threads sharing `sfn`.
+
+    Also sets `server.cpu_per_call`: the server's CPU seconds per call, which
+    says whether the server or the client (same machine) is the limit.
+    """
     # Not timed: a client's first calls load its models and open its connections.
     in_threads(
         threads, threads, lambda i: sfn.start_execution(stateMachineArn=machine, name=unique())
     )
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), server.cpu_seconds()
     in_threads(
         threads,
         starts,
         lambda i: sfn.start_execution(stateMachineArn=machine, name=unique()) and None,
     )
-    return starts / (time.perf_counter() - began)
+    seconds = time.perf_counter() - began
+    server.cpu_per_call = (server.cpu_seconds() - cpu) / starts
+    return starts / seconds
 
 
 def parked(
@@ -465,6 +477,7 @@ def compare_rates(args: argparse.Namespace, sizes: dict[str, Any]) -> dict[str, 
     """Rows (1) and (2); the StartExecution rates by server and threads."""
     iterations, starts, threads = sizes["iterations"], sizes["starts"], args.threads
     rates: dict[str, dict[int, float]] = {"ours": {}, "moto": {}, "ceiling": {}}
+    cpu: dict[str, dict[int, float]] = {"ours": {}, "moto": {}}
     with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         servers = {
             "ours": stack.enter_context(phalanx_server(Path(folder), profiled(args, "rates"))),
@@ -480,16 +493,18 @@ def compare_rates(args: argparse.Namespace, sizes: dict[str, Any]) -> dict[str, 
         for name, sfn in clients.items():
             machine = create(sfn, "one-pass", ONE_PASS)
             for n in (1, threads):
-                rates[name][n] = start_rate(sfn, machine, starts, n)
+                rates[name][n] = start_rate(servers[name], sfn, machine, starts, n)
+                cpu[name][n] = 1000 * servers[name].cpu_per_call
             sfn.close()
     with empty_server() as server:
         sfn = client(server, threads)
         for n in (1, threads):
-            rates["ceiling"][n] = start_rate(sfn, "arn:aws:states:::stateMachine:x", starts, n)
+            rates["ceiling"][n] = start_rate(server, sfn, "arn:aws:states:::x", starts, n)
         sfn.close()
     for n in (1, threads):
         label = f"StartExecution/s ({n} thread{'s' * (n > 1)}, {starts} calls)"
         row(label, rates["ours"][n], rates["moto"][n])
+        row("  server CPU per call (ms, all its threads)", cpu["ours"][n], cpu["moto"][n], "{:.2f}")
     return rates
 
 
