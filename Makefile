@@ -30,6 +30,7 @@ bench: $(BIN)/.installed  ## benchmarks under bench/: tables with ratios against
 	$(BIN)/python bench/cli_startup.py
 	$(BIN)/python bench/graph_bench.py
 	$(BIN)/python bench/integrations.py
+	$(BIN)/python bench/api_bench.py
 
 corpora: $(BIN)/.installed  ## refresh tests/data from ../shared (licence rule: tests/data/README.md)
 	$(BIN)/python tests/data/refresh.py
