@@ -30,6 +30,7 @@ from phalanx.api.errors import (
 )
 from phalanx.api.operations import Operation, Request, Response, timestamp
 from phalanx.api.pagination import listing, page
+from phalanx.api.responses import execution_list_item
 from phalanx.api.shapes import ARN, LONG_ARN, PAGE_SIZE, boolean, integer, string, structure
 from phalanx.engine.history import details_key, from_text, to_text
 from phalanx.engine.task import MAX_PAYLOAD_BYTES
@@ -350,25 +351,7 @@ def list_executions(context: Context, request: Request) -> Response:
     elif request.get("redriveFilter") == "NOT_REDRIVEN":
         found = [e for e in found if e.redrive_count == 0]
     chosen, token = page(found, lambda e: [-e.started_at, e.arn], request)
-    return listing("executions", [_listed(e) for e in chosen], token)
-
-
-def _listed(execution: ExecutionRecord) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "executionArn": execution.arn,
-        "stateMachineArn": execution.machine_arn,
-        "name": execution.name,
-        "status": execution.status,
-        "startDate": timestamp(execution.started_at),
-        "redriveCount": execution.redrive_count,
-    }
-    if execution.stopped_at is not None:
-        item["stopDate"] = timestamp(execution.stopped_at)
-    if execution.version_arn is not None:
-        item["stateMachineVersionArn"] = execution.version_arn
-    if execution.alias_arn is not None:
-        item["stateMachineAliasArn"] = execution.alias_arn
-    return item
+    return listing("executions", [execution_list_item(e) for e in chosen], token)
 
 
 def history(context: Context, request: Request) -> Response:
