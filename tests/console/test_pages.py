@@ -155,3 +155,36 @@ def test_a_failed_execution_shows_its_error_and_cause(served: RunningServer) -> 
     assert '<span class="badge badge-failed">FAILED</span>' in body
     assert '<div class="error" role="alert"><strong>Boom</strong><p>&lt;b&gt;</p></div>' in body
     assert 'data-name="F" data-type="Fail" data-outcome="failed"' in body
+
+
+def test_a_failed_execution_offers_redrive_and_the_form_redrives_it(
+    served: RunningServer,
+) -> None:
+    sfn: Any = client(served.url)
+    failing = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Again"}}}
+    machine = sfn.create_state_machine(
+        name="fails-again", definition=json.dumps(failing), roleArn=ROLE
+    )["stateMachineArn"]
+    arn = sfn.start_execution(stateMachineArn=machine, name="redriven")["executionArn"]
+    finished(sfn, arn)
+    page = served.url + "/execution?" + urllib.parse.urlencode({"arn": arn})
+    button = '<form method="post" action="/execution/redrive">'
+    assert button in get(page)[2]
+    assert (
+        button
+        not in get(
+            served.url
+            + "/execution?"
+            + urllib.parse.urlencode({"arn": execution(served, "not-redrivable", "{}")})
+        )[2]
+    )
+    host = served.url.removeprefix("http://")
+    request = urllib.request.Request(
+        served.url + "/execution/redrive",
+        data=urllib.parse.urlencode({"arn": arn}).encode(),
+        headers={"Origin": f"http://{host}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:  # follows the 303
+        assert answer.url == page
+    described = finished(sfn, arn)
+    assert (described["status"], described["redriveCount"]) == ("FAILED", 1)

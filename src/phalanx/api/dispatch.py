@@ -18,6 +18,7 @@ from phalanx.api import (
     executions,
     machines,
     map_runs,
+    redrive,
     tags,
     tasks,
     versions,
@@ -39,6 +40,7 @@ OPERATIONS: dict[str, Operation] = {
     **executions.OPERATIONS,
     **tasks.OPERATIONS,
     **map_runs.OPERATIONS,
+    **redrive.OPERATIONS,
 }
 
 # Every operation of the Step Functions API (botocore's stepfunctions 2016-11-23 model).

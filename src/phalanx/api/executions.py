@@ -30,6 +30,7 @@ from phalanx.api.errors import (
 )
 from phalanx.api.operations import Operation, Request, Response, timestamp
 from phalanx.api.pagination import listing, page
+from phalanx.api.redrivable import not_redrivable_reason
 from phalanx.api.responses import execution_list_item
 from phalanx.api.shapes import ARN, LONG_ARN, PAGE_SIZE, boolean, integer, string, structure
 from phalanx.engine.history import details_key, from_text, to_text
@@ -288,6 +289,7 @@ def stop(context: Context, request: Request) -> Response:
 
 def describe(context: Context, request: Request) -> Response:
     execution = find(context, request["executionArn"])
+    reason = not_redrivable_reason(execution, context.now())
     response: Response = {
         "executionArn": execution.arn,
         "stateMachineArn": execution.version_arn or execution.machine_arn,
@@ -295,14 +297,12 @@ def describe(context: Context, request: Request) -> Response:
         "status": execution.status,
         "startDate": timestamp(execution.started_at),
         "redriveCount": execution.redrive_count,
-        "redriveStatus": "NOT_REDRIVABLE",
+        "redriveStatus": "NOT_REDRIVABLE" if reason else "REDRIVABLE",
     }
-    if execution.status in ("FAILED", "TIMED_OUT", "ABORTED"):
-        response["redriveStatusReason"] = "Redrive is not supported by Phalanx yet"
-    elif execution.status == "SUCCEEDED":
-        response["redriveStatusReason"] = "Execution is SUCCEEDED and cannot be redriven"
-    else:
-        response["redriveStatusReason"] = "Execution is RUNNING and cannot be redriven"
+    if reason is not None:
+        response["redriveStatusReason"] = reason
+    if execution.redriven_at is not None:
+        response["redriveDate"] = timestamp(execution.redriven_at)
     metadata_only = request.get("includedData") == "METADATA_ONLY"
     if not metadata_only:
         response["input"] = execution.input

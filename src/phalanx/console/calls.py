@@ -21,7 +21,7 @@ def call(service: Service, operation: str, request: dict[str, Any]) -> dict[str,
 
 
 def serves(operation: str) -> bool:
-    """Whether this Phalanx implements `operation` (RedriveExecution, for one, is to come)."""
+    """Whether this Phalanx implements `operation` (the console offers only what it serves)."""
     return operation in OPERATIONS
 
 

@@ -130,6 +130,10 @@ class History:
         self._limit = sys.maxsize
         self.add(event_type, thread, details)
 
+    def reopen(self) -> None:
+        """Take events again after the terminal one (a redrive), keeping the slot free."""
+        self._limit = sys.maxsize if self.max_events is None else self.max_events
+
 
 _DATA_FIELDS = ("input", "output", "assignedVariables", "parameters")
 

@@ -106,11 +106,15 @@ class Interpreter:
         self.sources = dataclasses.replace(sources or Sources(), now=lambda: self.history.now)
         self.max_events = max_events
         self.deadline: float | None = None
+        self._timeout: float | None = None
         self.start_time = 0.0
         self._seed = b""
         self.current = Current(Strand("", self.history, {}))
         self.trail: list[Taken] = []
         """States entered, Choice rules, Retriers and Catchers taken, in order (coverage)."""
+        self._top: Thread | None = None
+        self.unsuccessful: tuple[str, Any, dict[str, Any]] | None = None
+        """The top-level state last entered, its input and variables: where a redrive restarts."""
 
     def text(self, value: Any) -> str:
         """JSON text of `value`, reusing the last one when the same object comes again.
@@ -223,6 +227,7 @@ class Interpreter:
             timeout = EXPRESS_MAX_SECONDS if timeout is None else min(timeout, EXPRESS_MAX_SECONDS)
         if timeout is not None:
             self.deadline = self.start_time + timeout
+        self._timeout = timeout
         execution: dict[str, Any] = {
             "Id": self.info.execution_arn,
             "Input": self.input,
@@ -244,12 +249,37 @@ class Interpreter:
                 "roleArn": self.info.role_arn,
             },
         )
-        top = Thread()
-        language = self.machine.query_language
+        top = self._top = Thread()
+        states, language = self.machine.states, self.machine.query_language
+        branch = self.run_branch(states, self.machine.start_at, self.input, {}, top, language)
+        return (yield from self._finish(branch, top))
+
+    def redrive(self, count: int, now: float) -> Generator[Request, Any, Outcome]:
+        """Run a FAILED or TIMED_OUT execution again from the top-level state that failed.
+
+        Called on the same interpreter once `run()` (or an earlier redrive) has
+        ended: the history goes on with `ExecutionRedriven`, and the state runs
+        again on the input and variables it had.
+        """
+        if self.unsuccessful is None or self._top is None:
+            raise PhalanxError("the execution failed outside any state: it cannot be redriven")
+        name, value, variables = self.unsuccessful
+        self.history.now = now
+        self.current.strand.execution["RedriveCount"] = count
+        if self._timeout is not None:  # TimeoutSeconds counts again from the redrive
+            self.deadline = now + self._timeout
+        top = self._top
+        self.history.reopen()
+        self.history.add("ExecutionRedriven", top, {"redriveCount": count})
+        states, language = self.machine.states, self.machine.query_language
+        branch = self.run_branch(states, name, value, dict(variables), top, language)
+        return (yield from self._finish(branch, top))
+
+    def _finish(self, branch: Steps, top: Thread) -> Generator[Request, Any, Outcome]:
+        """Run the top-level `branch` and close the history with how it ended."""
+        history = self.history
         try:
-            output = yield from self.run_branch(
-                self.machine.states, self.machine.start_at, self.input, {}, top, language
-            )
+            output = yield from branch
         except Failure as failure:
             history.close("ExecutionFailed", top, error_details(failure.error, failure.cause))
             return self._outcome("FAILED", None, failure.error, failure.cause)
@@ -298,6 +328,8 @@ class Interpreter:
             state = states.get(name)
             if state is None:
                 raise DefinitionError("/States", f"the next state {name!r} is not defined")
+            if thread is self._top:
+                self.unsuccessful = (name, value, dict(variables))
             name, value = yield from self.run_state(state, value, variables, thread, language)
         return value
 

@@ -68,6 +68,7 @@ from phalanx.runtime.driver import ServiceHandler, unmocked_service
 from phalanx.runtime.lambdas import Invoker
 from phalanx.runtime.live import (
     RESTARTED,
+    TEXT_KINDS,
     Entry,
     Live,
     interpreter_for,
@@ -154,6 +155,8 @@ class Runtime:
         """Starts `states:startExecution*` children in the store (none: they are calls)."""
         self.send: Callable[[Callback], ServiceResponse | None] | None = None
         """Sends a `.waitForTaskToken` task's request (`Services.submit`); None: nothing sent."""
+        self.redrive_tokens: dict[str, dict[str, float]] = {}
+        """execution ARN -> RedriveExecution clientToken -> the redrive date it answered."""
         self._parents: dict[str, list[tuple[str, str, str]]] = {}
         """child execution ARN -> (parent ARN, effect id, pattern) of `.sync` tasks waiting."""
         self.activity_waiters = threading.Condition()
@@ -212,6 +215,10 @@ class Runtime:
     def answer(self, token: str, response: CallbackResponse) -> None:
         """Answer a task token; returns once the answer is committed, or raises `TaskGone`."""
         self._ask(("token", token, response))
+
+    def redriven(self, arn: str) -> None:
+        """RedriveExecution committed its journal entry and RUNNING row: run it again."""
+        self._inbox.put(("resume", arn))
 
     def abort(self, arn: str, error: str | None, cause: str | None) -> float:
         """StopExecution: the execution ends ABORTED; returns when (committed)."""
@@ -399,7 +406,7 @@ class Runtime:
             Entry(
                 e.effect_id,
                 e.kind,
-                from_text(e.payload) if e.kind == RESTARTED else codec.decode(e.payload),
+                from_text(e.payload) if e.kind in TEXT_KINDS else codec.decode(e.payload),
             )
             for e in entries
         ]
@@ -446,6 +453,9 @@ class Runtime:
                 try:
                     request = live.steps.send(live.reply)
                 except StopIteration as stop:
+                    if live.redrive_next():
+                        live.reply = None
+                        continue
                     outcome: Outcome = stop.value
                     return outcome
             if isinstance(request, Await):

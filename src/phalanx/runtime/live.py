@@ -23,6 +23,10 @@ from phalanx.store.records import ExecutionRecord
 
 RESTARTED = "Restarted"
 """Journal kind of a call made again after a restart (its payload is the event that shows it)."""
+REDRIVEN = "Redriven"
+"""Journal kind of a RedriveExecution (its payload: `{"redriveCount": n, "time": t}`)."""
+TEXT_KINDS = (RESTARTED, REDRIVEN)
+"""Journal kinds whose payload is JSON text rather than a codec value."""
 _STARTED_EVENTS = ("LambdaFunctionStarted", "TaskStarted")
 
 
@@ -101,6 +105,20 @@ class Live:
             }
         )
         return Outcome("FAILED", error=error, cause=cause)
+
+    def redrive_next(self) -> bool:
+        """The interpreter ended; if the journal redrives it next, run it again (True)."""
+        if self.position >= len(self.replay) or self.replay[self.position].kind != REDRIVEN:
+            return False
+        redrive = self.replay[self.position].answer
+        self.position += 1
+        # Effects of the redriven run were asked before only if its events were committed.
+        self.replaying = self.replaying and (
+            self.position < len(self.replay)
+            or self.saved_events > len(self.interpreter.history.events)
+        )
+        self.steps = self.interpreter.redrive(redrive["redriveCount"], redrive["time"])
+        return True
 
     def parked_on_others(self) -> bool:
         """It waits only on timers and tokens: it may leave memory."""

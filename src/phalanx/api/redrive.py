@@ -1,0 +1,83 @@
+"""RedriveExecution, and whether DescribeExecution calls an execution redrivable.
+
+A redrive is a journal entry (`Redriven`) and the row set RUNNING again, in
+one transaction; the runtime then rebuilds the interpreter from the journal,
+which on reaching the entry runs the failed top-level state again on its
+original input (`Interpreter.redrive`). The history keeps its events and goes
+on with `ExecutionRedriven`.
+
+Simpler than AWS: a failed Parallel or Map state runs again whole (AWS
+reruns only its unsuccessful branches or iterations), and ABORTED executions
+are not redrivable yet (their journal stops where StopExecution cut them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from phalanx.api.context import Context
+from phalanx.api.errors import ApiError
+from phalanx.api.executions import find
+from phalanx.api.operations import Operation, Request, Response, timestamp
+from phalanx.api.redrivable import not_redrivable_reason
+from phalanx.api.shapes import ARN, string, structure
+from phalanx.engine.history import MAX_EVENTS, to_text
+from phalanx.runtime.live import REDRIVEN
+from phalanx.store import executions
+from phalanx.store import journal as journal_rows
+from phalanx.store.records import JournalEntryRecord
+
+REDRIVE_INPUT = structure(
+    ("executionArn",), executionArn=ARN, clientToken=string(1, 64, pattern=r"[!-~]+")
+)
+TOKEN_SECONDS = 15 * 60
+"""How long a clientToken answers with its redrive again (AWS: 15 minutes)."""
+
+
+def redrive(context: Context, request: Request) -> Response:
+    """Set a FAILED or TIMED_OUT execution RUNNING again; the runtime reruns its failed state."""
+    arn = request["executionArn"]
+    find(context, arn)  # InvalidArn, ExecutionDoesNotExist
+    token: str | None = request.get("clientToken")
+    runtime = context.runtime
+    now = context.now()
+    tokens = runtime.redrive_tokens.setdefault(arn, {})
+    for used, when in list(tokens.items()):
+        if now - when > TOKEN_SECONDS:
+            del tokens[used]
+    if token is not None and token in tokens:
+        return {"redriveDate": timestamp(tokens[token])}
+    with context.db.atomic() as connection:
+        execution = executions.get(connection, arn)
+        if execution is None:  # deleted meanwhile
+            raise ApiError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
+        reason = not_redrivable_reason(execution, now)
+        if reason is None and executions.last_event_id(connection, arn) >= MAX_EVENTS - 1:
+            reason = f"Execution has {MAX_EVENTS - 1} or more history events"
+        if reason is not None:
+            raise ApiError("ExecutionNotRedrivable", f"{reason}: '{arn}'")
+        count = execution.redrive_count + 1
+        sequence = len(journal_rows.entries(connection, arn))
+        payload = to_text({"redriveCount": count, "time": now})
+        entry = JournalEntryRecord(arn, sequence, f"redrive-{count}", REDRIVEN, payload, now)
+        journal_rows.append(connection, [entry])
+        redriven = replace(
+            execution,
+            status="RUNNING",
+            output=None,
+            error=None,
+            cause=None,
+            stopped_at=None,
+            redrive_count=count,
+            redriven_at=now,
+        )
+        executions.update(connection, redriven)
+    if token is not None:
+        tokens[token] = now
+        while len(tokens) > 10:  # AWS answers the last 10 tokens again
+            del tokens[next(iter(tokens))]
+    runtime.redriven(arn)
+    return {"redriveDate": timestamp(now)}
+
+
+OPERATIONS = {"RedriveExecution": Operation(REDRIVE_INPUT, redrive)}
