@@ -47,6 +47,7 @@ import concurrent.futures
 import contextlib
 import cProfile
 import datetime
+import importlib.util
 import json
 import os
 import pstats
@@ -80,23 +81,14 @@ ONE_PASS = {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}
 
 def loop(n: int) -> dict[str, Any]:
     """The Pass+Choice loop of bench/engine_bench.py (`loop`), counting to `n`."""
-    return {
-        "StartAt": "Init",
-        "States": {
-            "Init": {"Type": "Pass", "Result": {"i": 0}, "Next": "Step"},
-            "Step": {
-                "Type": "Pass",
-                "Parameters": {"i.$": "States.MathAdd($.i, 1)"},
-                "Next": "Check",
-            },
-            "Check": {
-                "Type": "Choice",
-                "Choices": [{"Variable": "$.i", "NumericLessThan": n, "Next": "Step"}],
-                "Default": "Done",
-            },
-            "Done": {"Type": "Succeed"},
-        },
-    }
+    spec = importlib.util.spec_from_file_location(
+        "engine_bench", Path(__file__).parent / "engine_bench.py"
+    )
+    assert spec is not None and spec.loader is not None
+    engine_bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(engine_bench)
+    definition: dict[str, Any] = engine_bench.loop(n)[0]
+    return definition
 
 
 # -- the servers -----------------------------------------------------------------------
