@@ -695,8 +695,14 @@ class Runtime:
         batch.finished.append(record)
         self._live.pop(live.arn, None)
         interpreter = live.interpreter
-        history = tuple(interpreter.history.events)
-        publish(Recorded(interpreter.machine, outcome.status, history, tuple(interpreter.trail)))
+        publish(
+            lambda: Recorded(
+                interpreter.machine,
+                outcome.status,
+                tuple(interpreter.history.events),
+                tuple(interpreter.trail),
+            )
+        )
 
     def _abort(
         self,

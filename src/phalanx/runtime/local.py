@@ -373,7 +373,7 @@ def run(
         callbacks=callback_handler,
         trace=trace,
     )
-    publish(Recorded(machine, outcome.status, outcome.history, tuple(interpreter.trail)))
+    publish(lambda: Recorded(machine, outcome.status, outcome.history, tuple(interpreter.trail)))
     return Execution(
         outcome.status,
         outcome.output,

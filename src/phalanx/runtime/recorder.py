@@ -49,9 +49,16 @@ def subscribe(subscriber: Subscriber) -> Callable[[], None]:
     return unsubscribe
 
 
-def publish(recorded: Recorded) -> None:
-    """Hand `recorded` to every subscriber (none: nothing happens)."""
+def publish(record: Callable[[], Recorded]) -> None:
+    """Hand what `record()` makes to every subscriber.
+
+    With none (the usual case, and every execution of a server without
+    coverage) `record` is not called: nothing is copied.
+    """
     with _lock:
         subscribers = list(_subscribers)
+    if not subscribers:
+        return
+    recorded = record()
     for subscriber in subscribers:
         subscriber(recorded)

@@ -246,7 +246,7 @@ def replay(
     outcome = drive(
         interpreter, clock, answers, answers.call, random.Random(0), callbacks=answers.callback
     )
-    publish(Recorded(machine, outcome.status, outcome.history, tuple(interpreter.trail)))
+    publish(lambda: Recorded(machine, outcome.status, outcome.history, tuple(interpreter.trail)))
     difference = compare(recorded.events, outcome.history, masks or recorded.masks, answers.tokens)
     return ReplayReport(difference, outcome.status, outcome.history)
 
