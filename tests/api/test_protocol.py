@@ -185,3 +185,46 @@ def test_the_signature_region_names_the_arns(server: RunningServer) -> None:
     assert status == 200
     assert body["activityArn"] == "arn:aws:states:eu-north-1:123456789012:activity:signed"
     assert isinstance(body["creationDate"], float | int)
+
+
+def _exchange(server: RunningServer, raw: bytes) -> bytes:
+    """Send `raw` and read until the server closes the connection."""
+    address = urlsplit(server.url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as connection:
+        connection.sendall(raw)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+_LIST = (
+    b"X-Amz-Target: AWSStepFunctions.ListStateMachines\r\n"
+    b"Content-Type: application/x-amz-json-1.0\r\nContent-Length: 2\r\n"
+)
+
+
+def test_an_http_1_0_client_is_answered_and_the_connection_closed(
+    server: RunningServer,
+) -> None:
+    answer = _exchange(server, b"POST / HTTP/1.0\r\n" + _LIST + b"\r\n{}")
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    assert b"Connection: close" in head
+    assert "stateMachines" in json.loads(payload)
+
+
+def test_expect_100_continue_gets_its_interim_answer(server: RunningServer) -> None:
+    answer = _exchange(
+        server,
+        b"POST / HTTP/1.1\r\nExpect: 100-continue\r\nConnection: close\r\n" + _LIST + b"\r\n{}",
+    )
+    assert answer.startswith(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200")
+
+
+def test_a_broken_header_line_is_a_400_and_the_server_stays_up(server: RunningServer) -> None:
+    answer = _exchange(server, b"POST / HTTP/1.1\r\nthis is not a header\r\n\r\n")
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert json.loads(payload)["__type"] == "SerializationException"
+    _still_up(server)

@@ -103,9 +103,7 @@ def _start(db: Database, runtime: Runtime, name: str, value: Any) -> str:
         "STANDARD", "RUNNING", json.dumps(CALLS), "arn:aws:iam::123456789012:role/r",
         json.dumps(value), None, None, None, None, 0, 1_700_000_000.0, None, None,
     )  # fmt: skip
-    with db.atomic() as connection:
-        execution_rows.insert(connection, record)
-    runtime.started(record)
+    assert runtime.begin(record) is None
     return arn
 
 

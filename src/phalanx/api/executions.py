@@ -172,15 +172,11 @@ def start(context: Context, request: Request) -> Response:
         start_express(run, runtime.clock, runtime.invoker, runtime.services, mocks)
         return {"executionArn": run.arn, "startDate": timestamp(now)}
     arn = context.arn(arns.EXECUTION, f"{target.machine_name}:{name}")
-    with context.db.atomic() as connection:
-        existing = executions.get(connection, arn)
-        if existing is not None:
-            if existing.status != "RUNNING" or existing.input != text:
-                raise ApiError("ExecutionAlreadyExists", f"Execution Already Exists: '{arn}'")
-            return {"executionArn": arn, "startDate": timestamp(existing.started_at)}
-        record = _record(arn, name, target, text, request, now)
-        executions.insert(connection, record)
-    runtime.started(record)
+    existing = runtime.begin(_record(arn, name, target, text, request, now))
+    if existing is not None:
+        if existing.status != "RUNNING" or existing.input != text:
+            raise ApiError("ExecutionAlreadyExists", f"Execution Already Exists: '{arn}'")
+        return {"executionArn": arn, "startDate": timestamp(existing.started_at)}
     return {"executionArn": arn, "startDate": timestamp(now)}
 
 

@@ -33,6 +33,7 @@ CONTENT_TYPE = "application/x-amz-json-1.0"
 MAX_REQUEST_BYTES = 4 * 1_048_576
 """The largest body read: a 1 MiB definition, JSON-escaped, with room to spare."""
 
+_SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
 _REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
 _LOG = logging.getLogger("phalanx.api")
 
@@ -93,7 +94,8 @@ def _decode(body: bytes) -> Any:
         ) from None
     except (ValueError, RecursionError) as exc:
         raise serialization(f"Malformed JSON: {exc}") from None
-    _refuse_lone_surrogates(request)
+    if _SURROGATE_ESCAPE.search(body):  # raw UTF-8 cannot hold one; only `\\udXXX` can
+        _refuse_lone_surrogates(request)
     return request
 
 

@@ -9,9 +9,11 @@ connections with 503, then closes the database and releases its lock.
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -22,6 +24,7 @@ from phalanx.api import executions
 from phalanx.api.context import DEFAULT_ACCOUNT, DEFAULT_REGION, Context, Service
 from phalanx.api.errors import ApiError, serialization
 from phalanx.api.protocol import MAX_REQUEST_BYTES, Reply, refuse, respond, too_large
+from phalanx.api.request_head import BadRequest, RequestHead, read_head
 from phalanx.api.workspace import Functions, mock_lookup, watch
 from phalanx.errors import ChildRefused
 from phalanx.runtime.clock import Clock, RealClock
@@ -105,6 +108,27 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     wbufsize = 1 << 16  # flushed by `handle_one_request` when the reply is written
     server: ApiServer
+    raw_requestline: bytes
+    head: RequestHead
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers (`request_head`, not the email parser)."""
+        self.command = ""
+        self.request_version = "HTTP/1.1"  # so that a refusal has a status line
+        self.close_connection = True
+        self.requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        try:
+            self.head = read_head(self.raw_requestline, self.rfile)
+        except BadRequest as error:
+            self._send(refuse(ApiError("SerializationException", str(error), status=error.status)))
+            return False
+        self.command, self.path = self.head.method, self.head.path
+        self.request_version = self.head.version
+        self.close_connection = not self.head.keep_alive
+        expect = self.head.headers.get("expect", "").lower()
+        if expect == "100-continue" and self.request_version == "HTTP/1.1":
+            return self.handle_expect_100()
+        return True
 
     def do_POST(self) -> None:
         self._answer()
@@ -132,11 +156,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.stopping:
             self.close_connection = True
             return refuse(ApiError("ServiceUnavailable", "Phalanx is stopping", status=503))
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+        headers = self.head.headers
+        if "chunked" in headers.get("transfer-encoding", "").lower():
             self.close_connection = True
             return refuse(serialization("Chunked request bodies are not supported"))
         try:
-            length = int(self.headers.get("Content-Length") or 0)
+            length = int(headers.get("content-length") or 0)
         except ValueError:
             length = -1
         if length < 0:
@@ -146,20 +171,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the body is not read: the connection can't be reused
             return refuse(too_large(length))
         body = self.rfile.read(length)
-        headers = {name.lower(): value for name, value in self.headers.items()}
         pages = self.server.pages
         if pages is not None and _is_page_request(self.command, self.path, headers):
             return pages(self.server.service, self.command, self.path, headers, body)
         return respond(self.server.service, self.command, headers, body)
 
     def _send(self, reply: Reply) -> None:
-        self.send_response(reply.status)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
+        """Status line, headers and body in one write (what `send_response` and
+        `send_header` would write, without building it a line at a time)."""
+        self.log_request(reply.status)
+        phrase = self.responses.get(reply.status, ("",))[0]
+        lines = [f"{self.protocol_version} {reply.status} {phrase}", *_server_headers()]
+        lines.extend(f"{name}: {value}" for name, value in reply.headers.items())
         if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(reply.body)
+            lines.append("Connection: close")
+        lines.append("\r\n")
+        self.wfile.write("\r\n".join(lines).encode("latin-1", "strict") + reply.body)
 
     def version_string(self) -> str:
         return self.server_version
@@ -167,6 +194,18 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         if self.server.verbose:
             super().log_message(format, *args)
+
+
+_date_line = (0, "")
+
+
+def _server_headers() -> tuple[str, str]:
+    """`Server` and `Date` (RFC 9110's IMF-fixdate), the date made once a second."""
+    global _date_line
+    second = int(time.time())
+    if _date_line[0] != second:
+        _date_line = (second, f"Date: {email.utils.formatdate(second, usegmt=True)}")
+    return f"Server: {_Handler.server_version}", _date_line[1]
 
 
 def _is_page_request(method: str, path: str, headers: Mapping[str, str]) -> bool:

@@ -58,7 +58,7 @@ class Sources:
     as None, they read the machine's clock, as plain JSONata does.
     """
 
-    rng: random.Random = field(default_factory=random.Random)
+    rng: random.Random = field(default_factory=random.SystemRandom)  # no seeding cost
     new_uuid: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
     now: Callable[[], float] | None = None
 

@@ -31,6 +31,8 @@ class Batch:
     """What one round writes in one transaction, and what it does once committed."""
 
     def __init__(self) -> None:
+        self.started: list[ExecutionRecord] = []
+        """Executions StartExecution began this round: their rows go in first."""
         self.events: list[HistoryEventRecord] = []
         self.journal: list[JournalEntryRecord] = []
         self.timers: list[TimerRecord] = []
@@ -49,7 +51,8 @@ class Batch:
 
     def __bool__(self) -> bool:
         return bool(
-            self.events
+            self.started
+            or self.events
             or self.journal
             or self.timers
             or self.timers_done
@@ -64,6 +67,7 @@ class Batch:
     def commit(self, db: Database) -> float | None:
         """Write it all in one transaction; answers when the next timer falls due."""
         with db.atomic() as connection:
+            execution_rows.insert_many(connection, self.started)
             execution_rows.append_events(connection, self.events)
             journal_rows.append(connection, self.journal)
             for arn, effect_id in self.timers_done:
@@ -83,7 +87,7 @@ class Batch:
             for execution_arn, status, stopped_at in self.map_runs_ended:
                 map_run_rows.end_latest(connection, execution_arn, status, stopped_at)
             for record in self.finished:
-                execution_rows.update(connection, record)
+                execution_rows.set_ended(connection, record)
                 journal_rows.delete_timers_of(connection, record.arn)
                 journal_rows.delete_tokens_of(connection, record.arn)
             return journal_rows.next_due(connection)

@@ -2,7 +2,7 @@
 
     runtime = Runtime(db, clock, invoker)
     runtime.start()                  # resumes every RUNNING execution from its journal
-    runtime.started(record)          # after StartExecution committed its row
+    runtime.begin(record)            # StartExecution: insert its row and run it
     ...
     runtime.stop()
 
@@ -15,9 +15,11 @@ Why this shape:
 * **Group commits.** The scheduler takes everything that happened since its
   last round (answers from workers, fired timers, SendTask*, new executions),
   steps every execution concerned until it waits again, and writes all their
-  history events, journal entries, timers and tokens in one transaction. Only
-  then are Lambda and service calls handed to the worker pool and callers
-  told: a transition is committed before its effects are acknowledged.
+  history events, journal entries, timers and tokens in one transaction (with
+  the rows of the executions started since, so a StartExecution costs no
+  commit of its own). Only then are Lambda and service calls handed to the
+  worker pool and callers told: a transition is committed before its effects
+  are acknowledged.
 * **Recovery.** On start every RUNNING execution is replayed from its journal.
   A Lambda or service call that was asked but never answered (the process
   died while it ran) runs again: at least once. The history shows the retry:
@@ -208,9 +210,27 @@ class Runtime:
         with self.activity_waiters:
             self.activity_waiters.notify_all()
 
-    def started(self, record: ExecutionRecord) -> None:
-        """A new execution's row is committed: run it."""
-        self._inbox.put(("new", record.arn, record))
+    def begin(self, record: ExecutionRecord) -> ExecutionRecord | None:
+        """Start the execution `record`; returns once its row is committed.
+
+        If an execution with its ARN exists already, nothing starts and that
+        execution's record is returned (StartExecution decides what it means).
+        """
+        if threading.current_thread() is self._thread:
+            return self._begin_in_round(record)
+        existing: ExecutionRecord | None = self._ask(("new", record.arn, record))
+        return existing
+
+    def _begin_in_round(self, record: ExecutionRecord) -> ExecutionRecord | None:
+        """A child a parent's Task starts while the scheduler steps the parent: the
+        scheduler can't wait for its own next round, so the row is committed now."""
+        with self.db.atomic() as connection:
+            existing = execution_rows.get(connection, record.arn)
+            if existing is None:
+                execution_rows.insert(connection, record)
+        if existing is None:
+            self._inbox.put(("resume", record.arn))
+        return existing
 
     def answer(self, token: str, response: CallbackResponse) -> None:
         """Answer a task token; returns once the answer is committed, or raises `TaskGone`."""
@@ -327,8 +347,17 @@ class Runtime:
 
     def _take(self, message: tuple[Any, ...], batch: Batch, touched: dict[str, Live]) -> None:
         kind = message[0]
-        if kind in ("resume", "again", "new"):
-            live = self._load(message[1], message[2] if kind == "new" else None)
+        if kind == "new":
+            _, arn, record, future = message
+            existing = self._existing(arn, batch)
+            if existing is None:
+                batch.started.append(record)
+                live = self._keep(record, [], 0)
+                if live is not None:
+                    touched[arn] = live
+            batch.replies.append((future, existing))
+        elif kind in ("resume", "again"):
+            live = self._load(message[1])
             if live is not None:
                 touched[live.arn] = live
         elif kind in ("answer", "child"):
@@ -386,16 +415,21 @@ class Runtime:
 
     # -- loading and stepping ---------------------------------------------------------
 
-    def _load(self, arn: str, new: ExecutionRecord | None = None) -> Live | None:
-        """The execution in memory, rebuilt from its journal if needed; None unless RUNNING.
+    def _existing(self, arn: str, batch: Batch) -> ExecutionRecord | None:
+        """The execution named `arn`, started in this round or before."""
+        for record in batch.started:
+            if record.arn == arn:
+                return record
+        with self.db.atomic(write=False) as connection:
+            if not execution_rows.exists(connection, arn):  # the usual case: no row to read
+                return None
+            return execution_rows.get(connection, arn)
 
-        `new` is the record of an execution just started: nothing to read back.
-        """
+    def _load(self, arn: str) -> Live | None:
+        """The execution in memory, rebuilt from its journal if needed; None unless RUNNING."""
         live = self._live.get(arn)
         if live is not None:
             return live
-        if new is not None:
-            return self._keep(new, [], 0)
         with self.db.atomic(write=False) as connection:
             record = execution_rows.get(connection, arn)
             if record is None or record.status != "RUNNING":

@@ -64,7 +64,7 @@ class Live:
         self.saved_events = saved_events
         self.invoker = invoker
         self.mocks = mocks
-        self.rng = random.Random()
+        self.rng = random.SystemRandom()  # answers are journaled: no seed (costly) needed
         self.request: Any = None  # the request it is parked on (an Await), else None
         self.reply: Any = None
         self.asked: dict[str, Any] = {}

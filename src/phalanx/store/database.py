@@ -7,14 +7,20 @@
             ...
     db.close()
 
-One connection shared by the threads of one process, guarded by a re-entrant
-lock: SQLite serialises writers anyway, and one connection keeps a transaction
-and its savepoints on the thread that opened them (as sqlite-utils' `atomic`).
+Writes go through one connection shared by the threads of one process,
+guarded by a re-entrant lock: SQLite serialises writers anyway, and one
+connection keeps a transaction and its savepoints on the thread that opened
+them (as sqlite-utils' `atomic`). Reads (`atomic(write=False)`) outside a
+write take a connection of their own from a small pool, so that an API
+request reading a row never waits for the scheduler's commit (WAL lets
+readers and one writer work at once); an in-memory database has one
+connection for everything.
 """
 
 from __future__ import annotations
 
 import contextlib
+import queue
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -43,6 +49,10 @@ class Database:
         self._lock = lock
         self._guard = threading.RLock()
         self._depth = 0
+        self._writer: int | None = None
+        """The thread inside a write transaction (its reads nest in it)."""
+        self._readers: queue.SimpleQueue[sqlite3.Connection] | None = None
+        self._opened: list[sqlite3.Connection] = []
 
     @classmethod
     def open(cls, path: str | Path = DEFAULT_PATH, *, exclusive: bool = False) -> Database:
@@ -88,6 +98,8 @@ class Database:
             self._connection.execute("PRAGMA synchronous = NORMAL")
             self._connection.execute("PRAGMA foreign_keys = ON")
             self.schema_version = migrate(self._connection, MIGRATIONS, label=str(self.path))
+            if not memory:
+                self._readers = queue.SimpleQueue()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable SQLite database: {exc}") from exc
 
@@ -99,9 +111,14 @@ class Database:
         running server): its transaction takes no write lock, so it never holds
         up the server's commits (WAL readers see the last commit before they began).
         """
+        if not write and self._readers is not None and self._writer != threading.get_ident():
+            with self._reading() as connection:
+                yield connection
+            return
         with self._guard:
             connection = self._connection
             if self._depth == 0:
+                self._writer = threading.get_ident()
                 connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 begin, commit, rollback = None, "COMMIT", "ROLLBACK"
             else:
@@ -115,16 +132,49 @@ class Database:
             try:
                 yield connection
             except BaseException:
-                self._depth -= 1
+                self._leave()
                 for statement in rollback.split("; "):
                     connection.execute(statement)
                 raise
-            self._depth -= 1
+            self._leave()
             connection.execute(commit)
+
+    def _leave(self) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._writer = None
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction on a pooled connection: it sees the last commit before it."""
+        assert self._readers is not None
+        try:
+            connection = self._readers.get_nowait()
+        except queue.Empty:
+            connection = self._open_reader()
+        try:
+            connection.execute("BEGIN")
+            try:
+                yield connection
+            finally:
+                connection.execute("COMMIT")
+        finally:
+            self._readers.put(connection)
+
+    def _open_reader(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        connection.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        connection.execute("PRAGMA query_only = ON")
+        with self._guard:
+            self._opened.append(connection)
+        return connection
 
     def close(self) -> None:
         """Close the connection and let the next server in; safe to call twice."""
         with self._guard:
+            for reader in self._opened:
+                reader.close()
+            self._opened.clear()
             self._connection.close()
             if self._lock is not None:
                 self._lock.release()

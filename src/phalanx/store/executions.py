@@ -16,8 +16,33 @@ def get(connection: sqlite3.Connection, arn: str) -> ExecutionRecord | None:
     return EXECUTIONS.get(connection, arn)
 
 
+def exists(connection: sqlite3.Connection, arn: str) -> bool:
+    found = connection.execute("SELECT 1 FROM executions WHERE arn = ?", (arn,)).fetchone()
+    return found is not None
+
+
 def insert(connection: sqlite3.Connection, execution: ExecutionRecord) -> None:
     EXECUTIONS.insert(connection, execution)
+
+
+def insert_many(connection: sqlite3.Connection, records: Iterable[ExecutionRecord]) -> None:
+    EXECUTIONS.insert_many(connection, records)
+
+
+def set_ended(connection: sqlite3.Connection, execution: ExecutionRecord) -> None:
+    """Write how `execution` ended (its other columns are as StartExecution wrote them)."""
+    connection.execute(
+        "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stopped_at = ?"
+        " WHERE arn = ?",
+        (
+            execution.status,
+            execution.output,
+            execution.error,
+            execution.cause,
+            execution.stopped_at,
+            execution.arn,
+        ),
+    )
 
 
 def update(connection: sqlite3.Connection, execution: ExecutionRecord) -> bool:

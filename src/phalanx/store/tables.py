@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,18 @@ class Table(Generic[Record]):
     key: tuple[str, ...]
     json: frozenset[str] = frozenset()
     decoders: Mapping[str, Callable[[Any], Any]] = dataclasses.field(default_factory=dict)
+    _values: Callable[[Any], tuple[object, ...]] = dataclasses.field(
+        init=False, repr=False, compare=False
+    )
+    """A record's fields as a tuple in column order: one C call, not a getattr each."""
+    _json_indexes: tuple[int, ...] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        get = operator.attrgetter(*self.fields)
+        values = (lambda record: (get(record),)) if len(self.fields) == 1 else get
+        object.__setattr__(self, "_values", values)
+        indexes = tuple(index for index, name in enumerate(self.fields) if name in self.json)
+        object.__setattr__(self, "_json_indexes", indexes)
 
     @classmethod
     def of(
@@ -99,19 +112,21 @@ class Table(Generic[Record]):
     def _key_clause(self) -> str:
         return " AND ".join(f"{name} = ?" for name in self.key)
 
-    def _row(self, record: Record) -> list[object]:
-        return [
-            json.dumps(getattr(record, name), separators=(",", ":"), default=_plain)
-            if name in self.json
-            else getattr(record, name)
-            for name in self.fields
-        ]
+    def _row(self, record: Record) -> Sequence[object]:
+        values: tuple[object, ...] = self._values(record)
+        if not self.json:
+            return values
+        row = list(values)
+        for index in self._json_indexes:
+            row[index] = json.dumps(row[index], separators=(",", ":"), default=_plain)
+        return row
 
     def _record(self, row: Sequence[Any]) -> Record:
-        values = [
-            json.loads(value) if name in self.json else value
-            for name, value in zip(self.fields, row, strict=True)
-        ]
+        if not self.json and not self.decoders:
+            return self.record(*row)
+        values = list(row)
+        for index in self._json_indexes:
+            values[index] = json.loads(values[index])
         for index, name in enumerate(self.fields):
             decode = self.decoders.get(name)
             if decode is not None:
