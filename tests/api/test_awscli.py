@@ -37,6 +37,9 @@ def _aws(server: RunningServer, tmp_path: Path, *args: str) -> subprocess.Comple
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_CONFIG_FILE": str(tmp_path / "no-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "no-credentials"),
+        # TestState and StartSyncExecution go to a `sync-` host prefix that a local
+        # address cannot resolve; botocore's setting turns it off.
+        "AWS_DISABLE_HOST_PREFIX_INJECTION": "true",
     }
     env.pop("AWS_PROFILE", None)
     return subprocess.run(
@@ -114,3 +117,26 @@ def test_the_aws_cli_starts_an_execution_and_reads_its_history(
         pytest.fail("the execution did not end")
     described = _json(_aws(server, tmp_path, "describe-execution", "--execution-arn", execution))
     assert (described["status"], described["output"]) == ("SUCCEEDED", '{"a":1}')
+
+
+def test_the_aws_cli_tests_a_state(server: RunningServer, tmp_path: Path) -> None:
+    state = {
+        "Type": "Choice",
+        "Choices": [{"Variable": "$.n", "NumericGreaterThan": 9, "Next": "Big"}],
+        "Default": "Small",
+    }
+    tested = _json(
+        _aws(
+            server,
+            tmp_path,
+            "test-state",
+            "--definition",
+            json.dumps(state),
+            "--input",
+            '{"n": 10}',
+            "--inspection-level",
+            "DEBUG",
+        )
+    )
+    assert (tested["status"], tested["nextState"]) == ("SUCCEEDED", "Big")
+    assert json.loads(tested["inspectionData"]["input"]) == {"n": 10}

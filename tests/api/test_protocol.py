@@ -68,10 +68,10 @@ BAD_REQUESTS = [
     ("no-target", None, b"{}", UNKNOWN, "X-Amz-Target must be"),
     (
         "not-yet-implemented",
-        "TestState",
+        "UpdateMapRun",
         b"{}",
         "UnsupportedOperation",
-        "does not implement TestState yet",
+        "does not implement UpdateMapRun yet",
     ),
 ]
 

@@ -1,7 +1,7 @@
 """The table of operations: `X-Amz-Target: AWSStepFunctions.<Name>` -> its `Operation`.
 
 Each family module (`machines`, `versions`, `aliases`, `activities`, `tags`,
-`definitions`, `executions`, `tasks`) exports an `OPERATIONS` table: a family
+`definitions`, `executions`, `tasks`, `test_state`, ...) exports an `OPERATIONS` table: a family
 is one module and one line here. Operations of the Step Functions API that Phalanx
 does not implement yet answer `UnsupportedOperation`, naming the operation;
 names that are not Step Functions operations answer `UnknownOperationException`.
@@ -21,6 +21,7 @@ from phalanx.api import (
     redrive,
     tags,
     tasks,
+    test_state,
     versions,
 )
 from phalanx.api.context import Context
@@ -41,6 +42,7 @@ OPERATIONS: dict[str, Operation] = {
     **tasks.OPERATIONS,
     **map_runs.OPERATIONS,
     **redrive.OPERATIONS,
+    **test_state.OPERATIONS,
 }
 
 # Every operation of the Step Functions API (botocore's stepfunctions 2016-11-23 model).

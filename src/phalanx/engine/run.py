@@ -210,11 +210,16 @@ class StateRun:
 
     def finish_result(self, result: Any) -> tuple[str | None, Any]:
         """Exit a Task, Parallel or Map with its result: the output fields, then `finish`."""
+        self.note("result", result)
         if self.jsonata:
             output, assigned = self.jsonata_output(result, has_result=True, default=result)
         else:
             output, assigned = self.jsonpath_output(result)
         return self.finish(self.next_of(), output, assigned)
+
+    def note(self, stage: str, value: Any) -> None:
+        """Called with the data at each processing stage (`afterInputPath`, `result`, ...,
+        as TestState's inspectionData names them); a plain run keeps nothing."""
 
     def effect_id(self) -> str:
         """A fresh effect id on the strand running this state."""
@@ -230,13 +235,16 @@ class StateRun:
     # -- JSONPath / JSONata input and output -----------------------------------
 
     def effective_input(self) -> Any:
-        return io.select(self.fields.input_path, self.raw_input, self.scope)
+        value = io.select(self.fields.input_path, self.raw_input, self.scope)
+        self.note("afterInputPath", value)
+        return value
 
     def parameters(self, value: Any) -> Any:
         parameters = self.fields.parameters
-        if parameters is None:
-            return value
-        return io.template(dict(parameters), value, self.scope, "Parameters")
+        if parameters is not None:
+            value = io.template(dict(parameters), value, self.scope, "Parameters")
+        self.note("afterParameters", value)
+        return value
 
     def effective_parameters(self) -> Any:
         """What a Task or Parallel works on: `Arguments` (JSONata; the input when absent),
@@ -246,6 +254,7 @@ class StateRun:
             value = self.raw_input
             if arguments is not None:
                 value = self.jsonata_value(arguments, "Arguments")
+                self.note("afterArguments", value)
         else:
             value = self.parameters(self.effective_input())
         self.check_input_size(value)
@@ -256,8 +265,10 @@ class StateRun:
         fields = self.fields
         if fields.result_selector is not None:
             result = io.template(dict(fields.result_selector), result, self.scope, "ResultSelector")
+        self.note("afterResultSelector", result)
         assigned = io.assign_jsonpath(fields.assign, result, self.scope)
         merged = io.merge_result(fields.result_path, self.raw_input, result)
+        self.note("afterResultPath", merged)
         output = io.select(fields.output_path, merged, self.scope)
         return output, assigned
 
@@ -399,6 +410,7 @@ def _run_pass(run: StateRun, state: Pass) -> tuple[str | None, Any]:
     value = run.parameters(run.effective_input())
     if state.result is not None:
         value = None if state.result is NULL else state.result
+        run.note("result", value)
     output, assigned = run.jsonpath_output(value)
     return run.finish(run.next_of(), output, assigned)
 
