@@ -115,6 +115,8 @@ class Interpreter:
         self._top: Thread | None = None
         self.unsuccessful: tuple[str, Any, dict[str, Any]] | None = None
         """The top-level state last entered, its input and variables: where a redrive restarts."""
+        self.started_events: dict[str, int] = {}
+        """Call effect id -> the id of the `...Started` event it follows (a restart copies it)."""
 
     def text(self, value: Any) -> str:
         """JSON text of `value`, reusing the last one when the same object comes again.
@@ -165,6 +167,16 @@ class Interpreter:
         if pending:
             yield Cancel(tuple(pending))
         return index, answer.value
+
+    def note_started(self, effect_id: str, thread: Thread) -> None:
+        """The call `effect_id` follows its thread's last event (its `...Started` event).
+
+        After a crash the runtime shows the call starting again with a copy of
+        that event: in a Parallel or Map, the one of the call's own branch.
+        A distributed Map child's events are in a history of their own: none.
+        """
+        if self.strand_history is self.history:
+            self.started_events[effect_id] = thread.last
 
     def random(self) -> Steps:
         """A random float in [0, 1) from the runtime (retry jitter)."""

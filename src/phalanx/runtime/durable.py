@@ -608,7 +608,7 @@ class Runtime:
                 and not (live.mocks is not None and effect.state in live.mocks)
                 and not self._is_server_child(live, effect)
             ):
-                event = restart_event(live.interpreter, self.clock.now())
+                event = restart_event(live.interpreter, effect.id, self.clock.now())
                 show_restart(live.interpreter, event)
                 self._journal_restart(live, effect, event, batch)
             self._start(live, effect, batch)

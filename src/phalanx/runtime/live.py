@@ -125,21 +125,29 @@ class Live:
         return not self.in_flight and not self.arrivals and not self.unstarted
 
 
-def restart_event(interpreter: Interpreter, now: float) -> dict[str, Any]:
-    """The event showing a call started again: a copy of the last `...Started` event."""
+def restart_event(interpreter: Interpreter, effect_id: str, now: float) -> dict[str, Any]:
+    """The event showing call `effect_id` started again: a copy of its own `...Started` event.
+
+    Not simply the last `...Started` event of the history: in a Parallel or a
+    Map, that one may be another branch's (another resource, another thread).
+    """
     events = interpreter.history.events
-    for event in reversed(events):
-        if event["type"] in _STARTED_EVENTS:
-            shown = {key: value for key, value in event.items() if key not in ("id", "timestamp")}
-            return {**shown, "previousEventId": event["id"], "timestamp": round(now, 3)}
+    started = interpreter.started_events.get(effect_id, 0)
+    if 0 < started <= len(events) and events[started - 1]["type"] in _STARTED_EVENTS:
+        event = events[started - 1]
+        shown = {key: value for key, value in event.items() if key not in ("id", "timestamp")}
+        return {**shown, "previousEventId": event["id"], "timestamp": round(now, 3)}
     last = events[-1]["id"] if events else 0
     return {"type": "TaskStarted", "previousEventId": last, "timestamp": round(now, 3)}
 
 
 def show_restart(interpreter: Interpreter, event: dict[str, Any]) -> None:
+    """Append a restart event, in the thread of the event it follows."""
     history = interpreter.history
+    previous = event["previousEventId"]
+    label = history.labels[previous - 1] if 0 < previous <= len(history.labels) else ""
     history.events.append({**event, "id": len(history.events) + 1})
-    history.labels.append("")
+    history.labels.append(label)
 
 
 def mocked_answer(mocks: StateMocks, effect: Any) -> Any:
