@@ -156,3 +156,26 @@ def test_a_redriven_execution_resumes_from_its_journal_after_a_restart(tmp_path:
         assert [e["type"] for e in events].count("ExecutionRedriven") == 1
     finally:
         server.stop()
+
+
+def test_a_client_token_answers_the_same_redrive_after_a_restart(tmp_path: Path) -> None:
+    (tmp_path / "functions.py").write_text(FUNCTIONS, encoding="utf-8")
+    options = ("--functions", str(tmp_path / "functions.py"))
+    server = start(tmp_path / "phalanx.db", *options)
+    try:
+        sfn = client(server.url)
+        execution = failed_once(sfn, tmp_path, "flaky-restart")
+        first = sfn.redrive_execution(executionArn=execution, clientToken="across")
+        assert finished(sfn, execution)["status"] == "SUCCEEDED"
+    finally:
+        server.stop()
+    server = start(tmp_path / "phalanx.db", *options)
+    try:
+        sfn = client(server.url)
+        again = sfn.redrive_execution(executionArn=execution, clientToken="across")
+        assert again["redriveDate"] == first["redriveDate"]
+        assert sfn.describe_execution(executionArn=execution)["redriveCount"] == 1
+        with pytest.raises(sfn.exceptions.ExecutionNotRedrivable):
+            sfn.redrive_execution(executionArn=execution, clientToken="another")
+    finally:
+        server.stop()

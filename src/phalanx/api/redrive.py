@@ -23,7 +23,7 @@ from phalanx.api.redrivable import not_redrivable_reason
 from phalanx.api.shapes import ARN, string, structure
 from phalanx.engine.history import MAX_EVENTS, to_text
 from phalanx.runtime.live import REDRIVEN
-from phalanx.store import executions
+from phalanx.store import executions, redrive_tokens
 from phalanx.store import journal as journal_rows
 from phalanx.store.records import JournalEntryRecord
 
@@ -32,22 +32,21 @@ REDRIVE_INPUT = structure(
 )
 TOKEN_SECONDS = 15 * 60
 """How long a clientToken answers with its redrive again (AWS: 15 minutes)."""
+TOKENS_KEPT = 10
+"""How many of an execution's latest clientTokens answer again (AWS: the last 10)."""
 
 
 def redrive(context: Context, request: Request) -> Response:
-    """Set a FAILED or TIMED_OUT execution RUNNING again; the runtime reruns its failed state."""
+    """Set an unsuccessful execution RUNNING again; the runtime reruns what did not succeed."""
     arn = request["executionArn"]
     find(context, arn)  # InvalidArn, ExecutionDoesNotExist
     token: str | None = request.get("clientToken")
-    runtime = context.runtime
     now = context.now()
-    tokens = runtime.redrive_tokens.setdefault(arn, {})
-    for used, when in list(tokens.items()):
-        if now - when > TOKEN_SECONDS:
-            del tokens[used]
-    if token is not None and token in tokens:
-        return {"redriveDate": timestamp(tokens[token])}
     with context.db.atomic() as connection:
+        if token is not None:
+            earlier = redrive_tokens.answered(connection, arn, token, now - TOKEN_SECONDS)
+            if earlier is not None:  # the same request again: the same answer
+                return {"redriveDate": timestamp(earlier)}
         execution = executions.get(connection, arn)
         if execution is None:  # deleted meanwhile
             raise ApiError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
@@ -72,11 +71,11 @@ def redrive(context: Context, request: Request) -> Response:
             redriven_at=now,
         )
         executions.update(connection, redriven)
-    if token is not None:
-        tokens[token] = now
-        while len(tokens) > 10:  # AWS answers the last 10 tokens again
-            del tokens[next(iter(tokens))]
-    runtime.redriven(arn)
+        if token is not None:
+            redrive_tokens.remember(
+                connection, arn, token, now, keep=TOKENS_KEPT, since=now - TOKEN_SECONDS
+            )
+    context.runtime.redriven(arn)
     return {"redriveDate": timestamp(now)}
 
 

@@ -155,8 +155,6 @@ class Runtime:
         """Starts `states:startExecution*` children in the store (none: they are calls)."""
         self.send: Callable[[Callback], ServiceResponse | None] | None = None
         """Sends a `.waitForTaskToken` task's request (`Services.submit`); None: nothing sent."""
-        self.redrive_tokens: dict[str, dict[str, float]] = {}
-        """execution ARN -> RedriveExecution clientToken -> the redrive date it answered."""
         self._parents: dict[str, list[tuple[str, str, str]]] = {}
         """child execution ARN -> (parent ARN, effect id, pattern) of `.sync` tasks waiting."""
         self.activity_waiters = threading.Condition()
