@@ -2,13 +2,25 @@
 
 A redrive is a journal entry (`Redriven`) and the row set RUNNING again, in
 one transaction; the runtime then rebuilds the interpreter from the journal,
-which on reaching the entry runs the failed top-level state again on its
+which on reaching the entry runs the unsuccessful top-level state again on its
 original input (`Interpreter.redrive`). The history keeps its events and goes
-on with `ExecutionRedriven`.
+on with `ExecutionRedriven`. As AWS documents (API_RedriveExecution,
+dg/redrive-executions.html):
 
-Simpler than AWS: a failed Parallel or Map state runs again whole (AWS
-reruns only its unsuccessful branches or iterations), and ABORTED executions
-are not redrivable yet (their journal stops where StopExecution cut them).
+* FAILED, TIMED_OUT and ABORTED Standard executions are redrivable for 14
+  days. StopExecution journals a `Stopped` entry, so the rebuilt run ends where
+  it was stopped and the state that was running runs again.
+* A Parallel or inline Map "reschedules and redrives only the iterations and
+  branches that failed or aborted"; the others keep their outputs. AWS does not
+  say which events a redriven Parallel or Map writes; Phalanx writes what a
+  rerun of the state writes for the work it does again: `...StateEntered` and
+  `ParallelStateStarted` / `MapStateStarted` (with the full `length`) again,
+  then the events of the rerun branches and iterations only (a
+  `MapIterationStarted` for each rerun iteration, none for those kept), and the
+  state's end. A distributed Map's Map Run runs again whole.
+* The clientToken answers the same redrive again for 15 minutes, for the last
+  10 tokens of an execution (RedriveExecutionInput.clientToken); the tokens live
+  in the store, so a restart keeps them. boto3 sends a fresh token per call.
 """
 
 from __future__ import annotations
@@ -56,7 +68,7 @@ def redrive(context: Context, request: Request) -> Response:
         if reason is not None:
             raise ApiError("ExecutionNotRedrivable", f"{reason}: '{arn}'")
         count = execution.redrive_count + 1
-        sequence = len(journal_rows.entries(connection, arn))
+        sequence = journal_rows.next_sequence(connection, arn)
         payload = to_text({"redriveCount": count, "time": now})
         entry = JournalEntryRecord(arn, sequence, f"redrive-{count}", REDRIVEN, payload, now)
         journal_rows.append(connection, [entry])

@@ -68,6 +68,7 @@ from phalanx.runtime.driver import ServiceHandler, unmocked_service
 from phalanx.runtime.lambdas import Invoker
 from phalanx.runtime.live import (
     RESTARTED,
+    STOPPED,
     TEXT_KINDS,
     Entry,
     Live,
@@ -457,6 +458,12 @@ class Runtime:
                     outcome: Outcome = stop.value
                     return outcome
             if isinstance(request, Await):
+                self._show_restarts(live)
+                if live.stop_next():  # StopExecution, then RedriveExecution
+                    if not live.redrive_next():
+                        raise ReplayError(f"{live.arn} is running, but its journal stops it")
+                    live.reply = request = None
+                    continue
                 found = self._replayed(live) if live.position < len(live.replay) else None
                 if found is None:
                     if live.replaying:
@@ -485,10 +492,8 @@ class Runtime:
             request = None
 
     def _replayed(self, live: Live) -> tuple[str, Any] | None:
-        """The next journal answer to feed (restart markers on the way are applied)."""
-        while live.position < len(live.replay) and live.replay[live.position].kind == RESTARTED:
-            show_restart(live.interpreter, live.replay[live.position].answer)
-            live.position += 1
+        """The next journal answer to feed (after the restart markers on the way)."""
+        self._show_restarts(live)
         if live.position >= len(live.replay):
             return None
         entry = live.replay[live.position]
@@ -503,6 +508,11 @@ class Runtime:
         if live.mocks is not None and effect.state in live.mocks:
             live.mocks.next_call(effect.state)  # the mock's call count goes on where it was
         return entry.id, entry.answer
+
+    def _show_restarts(self, live: Live) -> None:
+        while live.position < len(live.replay) and live.replay[live.position].kind == RESTARTED:
+            show_restart(live.interpreter, live.replay[live.position].answer)
+            live.position += 1
 
     def _immediate(self, live: Live, request: Any, batch: Batch) -> Any:
         if live.position < len(live.replay):
@@ -725,6 +735,14 @@ class Runtime:
         batch.events.append(
             HistoryEventRecord(arn, last + 1, last, now, "ExecutionAborted", details)
         )
+        # Journaled, so that a redrive rebuilds the run up to here and reruns what was running.
+        if live is not None:
+            sequence = live.sequence
+        else:
+            with self.db.atomic(write=False) as connection:
+                sequence = journal_rows.next_sequence(connection, arn)
+        stop = to_text({"error": error, "cause": cause, "time": now})
+        batch.journal.append(JournalEntryRecord(arn, sequence, "stop", STOPPED, stop, now))
         batch.finished.append(
             dataclasses.replace(record, status="ABORTED", error=error, cause=cause, stopped_at=now)
         )

@@ -25,7 +25,9 @@ RESTARTED = "Restarted"
 """Journal kind of a call made again after a restart (its payload is the event that shows it)."""
 REDRIVEN = "Redriven"
 """Journal kind of a RedriveExecution (its payload: `{"redriveCount": n, "time": t}`)."""
-TEXT_KINDS = (RESTARTED, REDRIVEN)
+STOPPED = "Stopped"
+"""Journal kind of a StopExecution (its payload: `{"error": e, "cause": c, "time": t}`)."""
+TEXT_KINDS = (RESTARTED, REDRIVEN, STOPPED)
 """Journal kinds whose payload is JSON text rather than a codec value."""
 _STARTED_EVENTS = ("LambdaFunctionStarted", "TaskStarted")
 
@@ -118,6 +120,23 @@ class Live:
             or self.saved_events > len(self.interpreter.history.events)
         )
         self.steps = self.interpreter.redrive(redrive["redriveCount"], redrive["time"])
+        return True
+
+    def stop_next(self) -> bool:
+        """If the journal stops it here (StopExecution), end the run ABORTED (True).
+
+        The state that was running is left as it was: a redrive runs it again.
+        """
+        if self.position >= len(self.replay) or self.replay[self.position].kind != STOPPED:
+            return False
+        stop = self.replay[self.position].answer
+        self.position += 1
+        self.steps.close()
+        self.asked.clear()
+        self.unstarted.clear()
+        self.inbox.clear()
+        self.arrivals.clear()
+        self.interpreter.stopped(stop["error"], stop["cause"], stop["time"])
         return True
 
     def parked_on_others(self) -> bool:
