@@ -158,6 +158,8 @@ class Runtime:
         """Sends a `.waitForTaskToken` task's request (`Services.submit`); None: nothing sent."""
         self._parents: dict[str, list[tuple[str, str, str]]] = {}
         """child execution ARN -> (parent ARN, effect id, pattern) of `.sync` tasks waiting."""
+        self._stopped_unstarted: set[str] = set()
+        """Children stopped before the scheduler ran them: their `new` message is dropped."""
         self.activity_waiters = threading.Condition()
         """Notified when an activity task is waiting (GetActivityTask long polls)."""
         self._inbox: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
@@ -326,7 +328,9 @@ class Runtime:
 
     def _take(self, message: tuple[Any, ...], batch: Batch, touched: dict[str, Live]) -> None:
         kind = message[0]
-        if kind in ("resume", "again", "new"):
+        if kind == "new" and message[1] in self._stopped_unstarted:
+            self._stopped_unstarted.discard(message[1])  # its parent stopped it at once
+        elif kind in ("resume", "again", "new"):
             live = self._load(message[1], message[2] if kind == "new" else None)
             if live is not None:
                 touched[live.arn] = live
@@ -641,6 +645,7 @@ class Runtime:
         live.position = len(live.replay)
 
     def _cancel(self, live: Live, ids: tuple[str, ...], batch: Batch) -> None:
+        self._stop_children(live.arn, set(ids), batch)  # e.g. another branch failed
         for effect_id in ids:
             effect = live.asked.pop(effect_id, None)
             live.unstarted.pop(effect_id, None)
@@ -702,6 +707,7 @@ class Runtime:
         )
         batch.finished.append(record)
         self._live.pop(live.arn, None)
+        self._stop_children(live.arn, None, batch)  # it failed or timed out while they ran
         interpreter = live.interpreter
         publish(
             lambda: Recorded(
@@ -717,7 +723,7 @@ class Runtime:
         arn: str,
         error: str | None,
         cause: str | None,
-        future: concurrent.futures.Future[Any],
+        future: concurrent.futures.Future[Any] | None,
         batch: Batch,
     ) -> None:
         live = self._live.pop(arn, None)
@@ -725,7 +731,8 @@ class Runtime:
             record = execution_rows.get(connection, arn)
             last = execution_rows.last_event_id(connection, arn)
         if record is None or record.status != "RUNNING":
-            future.set_result(None if record is None else record.stopped_at)
+            if future is not None:
+                future.set_result(None if record is None else record.stopped_at)
             return
         if live is not None:
             live.steps.close()
@@ -747,7 +754,36 @@ class Runtime:
             dataclasses.replace(record, status="ABORTED", error=error, cause=cause, stopped_at=now)
         )
         batch.map_runs_ended.append((arn, "ABORTED", now))
-        batch.replies.append((future, now))
+        if future is not None:
+            batch.replies.append((future, now))
+        elif live is None and sequence == 0:  # started this round: not run yet
+            self._stopped_unstarted.add(arn)
+        self._stop_children(arn, None, batch)
+
+    def _stop_children(self, parent: str, effect_ids: set[str] | None, batch: Batch) -> None:
+        """Stop the `.sync` children that `parent` no longer waits on (those of `effect_ids`,
+        or all of them): ABORTED, as StopExecution would, and their own children in turn.
+
+        AWS grants a `.sync` nested workflow's role `states:StopExecution` on the
+        child executions (IAM policies for Step Functions, "Synchronous"): a
+        parent that stops waiting stops its child.
+        """
+        stopped = []
+        for child, waits in list(self._parents.items()):
+            left = [
+                wait
+                for wait in waits
+                if wait[0] != parent or (effect_ids is not None and wait[1] not in effect_ids)
+            ]
+            if len(left) == len(waits):
+                continue
+            if left:
+                self._parents[child] = left
+            else:
+                del self._parents[child]
+                stopped.append(child)
+        for child in stopped:
+            self._abort(child, None, None, None, batch)
 
     def _evict(self) -> None:
         if len(self._live) <= MAX_LIVE:
