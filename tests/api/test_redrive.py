@@ -14,9 +14,22 @@ from tests.api.server import RunningServer, start
 from tests.api.test_executions import finished, history, machine
 
 FUNCTIONS = """
+import json
 import pathlib
 
 import phalanx
+
+
+@phalanx.function
+def counted(event, context):
+    log = pathlib.Path(event["log"])
+    with log.open("a") as lines:
+        lines.write(json.dumps(event["name"]) + "\\n")
+    flag = log.with_name(f"{log.name}.{event['name']}.failed")
+    if event.get("failOnce") and not flag.exists():
+        flag.write_text("failed once")
+        raise RuntimeError(f"{event['name']} fails the first time")
+    return event["name"]
 
 
 @phalanx.function
@@ -156,3 +169,183 @@ def test_a_redriven_execution_resumes_from_its_journal_after_a_restart(tmp_path:
         assert [e["type"] for e in events].count("ExecutionRedriven") == 1
     finally:
         server.stop()
+
+
+def test_a_client_token_answers_the_same_redrive_after_a_restart(tmp_path: Path) -> None:
+    (tmp_path / "functions.py").write_text(FUNCTIONS, encoding="utf-8")
+    options = ("--functions", str(tmp_path / "functions.py"))
+    server = start(tmp_path / "phalanx.db", *options)
+    try:
+        sfn = client(server.url)
+        execution = failed_once(sfn, tmp_path, "flaky-restart")
+        first = sfn.redrive_execution(executionArn=execution, clientToken="across")
+        assert finished(sfn, execution)["status"] == "SUCCEEDED"
+    finally:
+        server.stop()
+    server = start(tmp_path / "phalanx.db", *options)
+    try:
+        sfn = client(server.url)
+        again = sfn.redrive_execution(executionArn=execution, clientToken="across")
+        assert again["redriveDate"] == first["redriveDate"]
+        assert sfn.describe_execution(executionArn=execution)["redriveCount"] == 1
+        with pytest.raises(sfn.exceptions.ExecutionNotRedrivable):
+            sfn.redrive_execution(executionArn=execution, clientToken="another")
+    finally:
+        server.stop()
+
+
+def _counted(name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "Type": "Task",
+        "Resource": "arn:aws:lambda:us-east-1:123456789012:function:counted",
+        "Parameters": {"log.$": "$.log", "name": name, **extra},
+        "End": True,
+    }
+
+
+def _runs(log: Path) -> list[str]:
+    return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+
+
+def _redriven_part(sfn: Any, execution: str) -> list[dict[str, Any]]:
+    """The events after the last ExecutionRedriven (ids contiguous over the whole history)."""
+    events = history(sfn, execution)
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    start = max(i for i, e in enumerate(events) if e["type"] == "ExecutionRedriven")
+    return events[start + 1 :]
+
+
+def test_a_redriven_parallel_reruns_only_its_failed_branch(sfn: Any, tmp_path: Path) -> None:
+    definition = {
+        "StartAt": "Both",
+        "States": {
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "Steady", "States": {"Steady": _counted("steady")}},
+                    {
+                        # It fails once the other branch has succeeded (not aborted by it).
+                        "StartAt": "Pause",
+                        "States": {
+                            "Pause": {"Type": "Wait", "Seconds": 5, "Next": "Shaky"},
+                            "Shaky": _counted("shaky", failOnce=True),
+                        },
+                    },
+                ],
+                "End": True,
+            }
+        },
+    }
+    log = tmp_path / "parallel.log"
+    arn = machine(sfn, "redrive-parallel", definition)
+    execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"log": str(log)}))
+    assert finished(sfn, execution["executionArn"])["status"] == "FAILED"
+    sfn.redrive_execution(executionArn=execution["executionArn"])
+    described = finished(sfn, execution["executionArn"])
+    assert (described["status"], json.loads(described["output"])) == (
+        "SUCCEEDED",
+        ["steady", "shaky"],
+    )
+    assert sorted(_runs(log)) == ["shaky", "shaky", "steady"]  # the steady branch ran once
+    rerun = _redriven_part(sfn, execution["executionArn"])
+    types = [e["type"] for e in rerun]
+    assert types[:2] == ["ParallelStateEntered", "ParallelStateStarted"]
+    assert types.count("TaskStateEntered") == 1
+    entered = [e["stateEnteredEventDetails"]["name"] for e in rerun if "Entered" in e["type"]]
+    assert entered == ["Both", "Pause", "Shaky"]
+
+
+def test_a_redriven_inline_map_reruns_only_its_failed_iterations(sfn: Any, tmp_path: Path) -> None:
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "ItemSelector": {
+                    "log.$": "$.log",
+                    "name.$": "$$.Map.Item.Value.name",
+                    "failOnce.$": "$$.Map.Item.Value.failOnce",
+                    "pause.$": "$$.Map.Item.Value.pause",
+                },
+                "ItemProcessor": {
+                    "StartAt": "Pause",
+                    "States": {
+                        # The failing item fails once the others have succeeded.
+                        "Pause": {"Type": "Wait", "SecondsPath": "$.pause", "Next": "Work"},
+                        "Work": {
+                            **_counted("any"),
+                            "Parameters": {
+                                "log.$": "$.log",
+                                "name.$": "$.name",
+                                "failOnce.$": "$.failOnce",
+                            },
+                        },
+                    },
+                },
+                "End": True,
+            }
+        },
+    }
+    log = tmp_path / "map.log"
+    items = [
+        {"name": name, "failOnce": name == "b", "pause": 5 if name == "b" else 0}
+        for name in ("a", "b", "c")
+    ]
+    arn = machine(sfn, "redrive-map", definition)
+    execution = sfn.start_execution(
+        stateMachineArn=arn, input=json.dumps({"log": str(log), "items": items})
+    )["executionArn"]
+    assert finished(sfn, execution)["status"] == "FAILED"
+    sfn.redrive_execution(executionArn=execution)
+    described = finished(sfn, execution)
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", ["a", "b", "c"])
+    assert sorted(_runs(log)) == ["a", "b", "b", "c"]
+    rerun = _redriven_part(sfn, execution)
+    started = [
+        e["mapIterationStartedEventDetails"] for e in rerun if e["type"] == "MapIterationStarted"
+    ]
+    assert started == [{"index": 1, "name": "Each"}]
+    assert rerun[1]["mapStateStartedEventDetails"] == {"length": 3}
+
+
+def test_an_aborted_execution_is_redriven_from_the_state_it_was_stopped_in(
+    sfn: Any, tmp_path: Path
+) -> None:
+    activity = sfn.create_activity(name="stopped-review")["activityArn"]
+    definition = {
+        "StartAt": "Prepare",
+        "States": {
+            "Prepare": {"Type": "Pass", "Result": {"draft": 1}, "Next": "Review"},
+            "Review": {"Type": "Task", "Resource": activity, "End": True},
+        },
+    }
+    arn = machine(sfn, "redrive-aborted", definition)
+    execution = sfn.start_execution(stateMachineArn=arn)["executionArn"]
+    first = sfn.get_activity_task(activityArn=activity, workerName="first")
+    sfn.stop_execution(executionArn=execution, error="Halt", cause="by hand")
+    described = sfn.describe_execution(executionArn=execution)
+    assert (described["status"], described["redriveStatus"]) == ("ABORTED", "REDRIVABLE")
+    before = history(sfn, execution)
+    sfn.redrive_execution(executionArn=execution)
+    again = sfn.get_activity_task(activityArn=activity, workerName="again")
+    assert again["taskToken"] != first["taskToken"]
+    assert json.loads(again["input"]) == json.loads(first["input"]) == {"draft": 1}
+    gone = (sfn.exceptions.TaskDoesNotExist, sfn.exceptions.TaskTimedOut)
+    with pytest.raises(gone):  # the stopped attempt's task does not answer the rerun
+        sfn.send_task_success(taskToken=first["taskToken"], output="{}")
+    sfn.send_task_success(taskToken=again["taskToken"], output='{"approved": true}')
+    described = finished(sfn, execution)
+    assert (described["status"], described["output"]) == ("SUCCEEDED", '{"approved":true}')
+    assert described["redriveCount"] == 1
+    events = history(sfn, execution)
+    assert events[: len(before)] == before
+    assert before[-1]["type"] == "ExecutionAborted"
+    redriven = events[len(before)]
+    assert (redriven["type"], redriven["previousEventId"]) == (
+        "ExecutionRedriven",
+        before[-1]["id"],
+    )
+    rerun = _redriven_part(sfn, execution)
+    assert rerun[0]["stateEnteredEventDetails"]["name"] == "Review"
+    assert "PassStateEntered" not in [e["type"] for e in rerun]

@@ -14,8 +14,6 @@ def not_redrivable_reason(execution: ExecutionRecord, now: float) -> str | None:
         return "Express executions cannot be redriven"
     if execution.status in ("RUNNING", "SUCCEEDED"):
         return f"Execution is {execution.status} and cannot be redriven"
-    if execution.status == "ABORTED":
-        return "Phalanx does not redrive ABORTED executions yet"
     if execution.stopped_at is not None and now - execution.stopped_at > REDRIVABLE_SECONDS:
         return "Execution ended more than 14 days ago and cannot be redriven"
     if execution.map_run_arn is not None:

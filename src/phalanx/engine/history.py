@@ -125,10 +125,17 @@ class History:
         thread.last = event_id
         return event_id
 
-    def close(self, event_type: str, thread: Thread, details: dict[str, Any]) -> None:
+    def close(
+        self,
+        event_type: str,
+        thread: Thread,
+        details: dict[str, Any],
+        *,
+        previous: int | None = None,
+    ) -> None:
         """Append the execution's terminal event, in the slot `add` keeps free."""
         self._limit = sys.maxsize
-        self.add(event_type, thread, details)
+        self.add(event_type, thread, details, previous=previous)
 
     def reopen(self) -> None:
         """Take events again after the terminal one (a redrive), keeping the slot free."""

@@ -115,6 +115,13 @@ class Interpreter:
         self._top: Thread | None = None
         self.unsuccessful: tuple[str, Any, dict[str, Any]] | None = None
         """The top-level state last entered, its input and variables: where a redrive restarts."""
+        self._branch_outputs: dict[str, dict[int, Any]] = {}
+        """Outputs of the branches (iterations) that succeeded in the last run of each Parallel
+        (inline Map) inside the running top-level state, by `branch_key`: a redrive keeps them."""
+        self._redriving: dict[str, dict[int, Any]] = {}
+        """Those of the previous attempt, while a redrive reruns its top-level state."""
+        self.started_events: dict[str, int] = {}
+        """Call effect id -> the id of the `...Started` event it follows (a restart copies it)."""
 
     def text(self, value: Any) -> str:
         """JSON text of `value`, reusing the last one when the same object comes again.
@@ -165,6 +172,16 @@ class Interpreter:
         if pending:
             yield Cancel(tuple(pending))
         return index, answer.value
+
+    def note_started(self, effect_id: str, thread: Thread) -> None:
+        """The call `effect_id` follows its thread's last event (its `...Started` event).
+
+        After a crash the runtime shows the call starting again with a copy of
+        that event: in a Parallel or Map, the one of the call's own branch.
+        A distributed Map child's events are in a history of their own: none.
+        """
+        if self.strand_history is self.history:
+            self.started_events[effect_id] = thread.last
 
     def random(self) -> Steps:
         """A random float in [0, 1) from the runtime (retry jitter)."""
@@ -254,16 +271,39 @@ class Interpreter:
         branch = self.run_branch(states, self.machine.start_at, self.input, {}, top, language)
         return (yield from self._finish(branch, top))
 
+    def stopped(self, error: str | None, cause: str | None, now: float) -> None:
+        """StopExecution ended the run at `now` (its generator is closed): `ExecutionAborted`.
+
+        The runtime writes that event itself when it stops an execution; a
+        replay calls this where the journal says so, so that a redrive goes on
+        from the same history.
+        """
+        self.history.now = now
+        self.history.close(
+            "ExecutionAborted",
+            self._top or Thread(),
+            error_details(error, cause),
+            previous=len(self.history.events),  # as the runtime writes it: the last event
+        )
+
     def redrive(self, count: int, now: float) -> Generator[Request, Any, Outcome]:
-        """Run a FAILED or TIMED_OUT execution again from the top-level state that failed.
+        """Run a FAILED, TIMED_OUT or ABORTED execution again from its unsuccessful state.
 
         Called on the same interpreter once `run()` (or an earlier redrive) has
-        ended: the history goes on with `ExecutionRedriven`, and the state runs
-        again on the input and variables it had.
+        ended, or was stopped (`stopped`): the history goes on with
+        `ExecutionRedriven`, and the top-level state that failed or was running
+        runs again on the input and variables it had. A Parallel or inline Map
+        in it (at any depth) reruns only its branches or iterations that did
+        not succeed (`kept_branches`).
         """
         if self.unsuccessful is None or self._top is None:
             raise PhalanxError("the execution failed outside any state: it cannot be redriven")
         name, value, variables = self.unsuccessful
+        self._redriving = {
+            key: outputs
+            for key, outputs in self._branch_outputs.items()
+            if key == name or key.startswith(f"{name}[")
+        }
         self.history.now = now
         self.current.strand.execution["RedriveCount"] = count
         if self._timeout is not None:  # TimeoutSeconds counts again from the redrive
@@ -331,7 +371,24 @@ class Interpreter:
             if thread is self._top:
                 self.unsuccessful = (name, value, dict(variables))
             name, value = yield from self.run_state(state, value, variables, thread, language)
+            if thread is self._top:  # it succeeded: a redrive will not rerun its branches
+                self._branch_outputs.clear()
+                self._redriving.clear()
         return value
+
+    def kept_branches(self, run: StateRun) -> tuple[dict[int, Any], dict[int, Any]]:
+        """The outputs a Parallel or inline Map keeps, and where to note those that succeed.
+
+        Returns `(kept, succeeded)`: `kept` are the branch (iteration) outputs
+        of this state's previous attempt when a redrive reruns it (AWS
+        RedriveExecution: "reschedules and redrives only the iterations and
+        branches that failed or aborted"), else empty; `succeeded` starts as a
+        copy of them, and the state adds each branch that succeeds now.
+        """
+        key = f"{run.thread.label}{run.state.name}"
+        kept = self._redriving.pop(key, {})
+        succeeded = self._branch_outputs[key] = dict(kept)
+        return kept, succeeded
 
     # -- one state --------------------------------------------------------
 

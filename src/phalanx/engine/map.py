@@ -234,10 +234,17 @@ def run_map(run: StateRun, state: Map) -> Steps:
         interpreter.strand_history.add("MapRunStarted", run.thread, {"mapRunArn": map_run_arn})
     language = run.state.query_language or run.language
     outputs: list[Any] = [None] * len(batches)
+    # A redrive reruns only the iterations of an inline Map that did not succeed
+    # (`Interpreter.kept_branches`); a distributed Map's Map Run runs again whole.
+    kept, succeeded = ({}, {}) if distributed else interpreter.kept_branches(run)
+    for index, output in kept.items():
+        outputs[index] = output
+    rerun = [index for index in range(len(batches)) if index not in kept]
     failures = [0]
     name = run.state.name
 
-    def iteration(index: int, strand: Strand) -> Steps:
+    def iteration(position: int, strand: Strand) -> Steps:
+        index = rerun[position]
         item = batches[index]
         selected = _selector(run, state, value, index, item)
         if selected is not item:
@@ -274,9 +281,10 @@ def run_map(run: StateRun, state: Map) -> Steps:
         _end_iteration(run, thread, distributed, "MapIterationSucceeded", index)
         return output
 
-    def finished(index: int, output: Any, failure: Failure | None) -> None:
+    def finished(position: int, output: Any, failure: Failure | None) -> None:
         if failure is None:
-            outputs[index] = output
+            index = rerun[position]
+            outputs[index] = succeeded[index] = output
             return
         failures[0] += 1
         if failures[0] <= tolerated:
@@ -294,7 +302,7 @@ def run_map(run: StateRun, state: Map) -> Steps:
             raise Failure(EXCEEDED, EXCEEDED_CAUSE)
         raise failure
 
-    yield from gather(interpreter.current, len(batches), iteration, finished, limit)
+    yield from gather(interpreter.current, len(rerun), iteration, finished, limit)
     if distributed:
         # MapStateSucceeded and MapStateExited both follow MapRunSucceeded (as
         # most recordings show; AWS sometimes links the exit to MapRunStarted).

@@ -113,9 +113,11 @@ def _invoke(
     """Invoke `function`; its `LambdaResponse`. A timeout that is the execution's
     deadline (`deadline`) ends the execution: `TimedOut`."""
     interpreter = run.interpreter
-    response = yield from interpreter.ask(
-        InvokeLambda(run.state.name, function, payload, limit, call.heartbeat, id=run.effect_id())
+    effect = InvokeLambda(
+        run.state.name, function, payload, limit, call.heartbeat, id=run.effect_id()
     )
+    interpreter.note_started(effect.id, run.thread)
+    response = yield from interpreter.ask(effect)
     yield from interpreter.tick()
     assert isinstance(response, LambdaResponse)
     if response.timed_out and deadline:
@@ -204,6 +206,7 @@ def _integration(run: StateRun, call: TaskCall) -> Steps:
         service_call = CallService(
             run.state.name, resource.arn, parameters, limit, heartbeat, id=run.effect_id()
         )
+        interpreter.note_started(service_call.id, thread)
         answer = yield from _within(run, service_call, limit, is_deadline)
         assert isinstance(answer, ServiceResponse)
         if answer.error is not None:

@@ -70,6 +70,7 @@ from phalanx.runtime.driver import ServiceHandler, unmocked_service
 from phalanx.runtime.lambdas import Invoker
 from phalanx.runtime.live import (
     RESTARTED,
+    STOPPED,
     TEXT_KINDS,
     Entry,
     Live,
@@ -157,8 +158,6 @@ class Runtime:
         """Starts `states:startExecution*` children in the store (none: they are calls)."""
         self.send: Callable[[Callback], ServiceResponse | None] | None = None
         """Sends a `.waitForTaskToken` task's request (`Services.submit`); None: nothing sent."""
-        self.redrive_tokens: dict[str, dict[str, float]] = {}
-        """execution ARN -> RedriveExecution clientToken -> the redrive date it answered."""
         self._parents: dict[str, list[tuple[str, str, str]]] = {}
         """child execution ARN -> (parent ARN, effect id, pattern) of `.sync` tasks waiting."""
         self.activity_waiters = threading.Condition()
@@ -493,6 +492,12 @@ class Runtime:
                     outcome: Outcome = stop.value
                     return outcome
             if isinstance(request, Await):
+                self._show_restarts(live)
+                if live.stop_next():  # StopExecution, then RedriveExecution
+                    if not live.redrive_next():
+                        raise ReplayError(f"{live.arn} is running, but its journal stops it")
+                    live.reply = request = None
+                    continue
                 found = self._replayed(live) if live.position < len(live.replay) else None
                 if found is None:
                     if live.replaying:
@@ -521,10 +526,8 @@ class Runtime:
             request = None
 
     def _replayed(self, live: Live) -> tuple[str, Any] | None:
-        """The next journal answer to feed (restart markers on the way are applied)."""
-        while live.position < len(live.replay) and live.replay[live.position].kind == RESTARTED:
-            show_restart(live.interpreter, live.replay[live.position].answer)
-            live.position += 1
+        """The next journal answer to feed (after the restart markers on the way)."""
+        self._show_restarts(live)
         if live.position >= len(live.replay):
             return None
         entry = live.replay[live.position]
@@ -539,6 +542,11 @@ class Runtime:
         if live.mocks is not None and effect.state in live.mocks:
             live.mocks.next_call(effect.state)  # the mock's call count goes on where it was
         return entry.id, entry.answer
+
+    def _show_restarts(self, live: Live) -> None:
+        while live.position < len(live.replay) and live.replay[live.position].kind == RESTARTED:
+            show_restart(live.interpreter, live.replay[live.position].answer)
+            live.position += 1
 
     def _immediate(self, live: Live, request: Any, batch: Batch) -> Any:
         if live.position < len(live.replay):
@@ -642,7 +650,7 @@ class Runtime:
                 and not (live.mocks is not None and effect.state in live.mocks)
                 and not self._is_server_child(live, effect)
             ):
-                event = restart_event(live.interpreter, self.clock.now())
+                event = restart_event(live.interpreter, effect.id, self.clock.now())
                 show_restart(live.interpreter, event)
                 self._journal_restart(live, effect, event, batch)
             self._start(live, effect, batch)
@@ -667,6 +675,7 @@ class Runtime:
         live.position = len(live.replay)
 
     def _cancel(self, live: Live, ids: tuple[str, ...], batch: Batch) -> None:
+        self._stop_children(live.arn, set(ids), batch)  # e.g. another branch failed
         for effect_id in ids:
             effect = live.asked.pop(effect_id, None)
             live.unstarted.pop(effect_id, None)
@@ -728,6 +737,7 @@ class Runtime:
         )
         batch.finished.append(record)
         self._live.pop(live.arn, None)
+        self._stop_children(live.arn, None, batch)  # it failed or timed out while they ran
         interpreter = live.interpreter
         publish(
             lambda: Recorded(
@@ -743,7 +753,7 @@ class Runtime:
         arn: str,
         error: str | None,
         cause: str | None,
-        future: concurrent.futures.Future[Any],
+        future: concurrent.futures.Future[Any] | None,
         batch: Batch,
     ) -> None:
         live = self._live.pop(arn, None)
@@ -751,7 +761,8 @@ class Runtime:
             record = execution_rows.get(connection, arn)
             last = execution_rows.last_event_id(connection, arn)
         if record is None or record.status != "RUNNING":
-            future.set_result(None if record is None else record.stopped_at)
+            if future is not None:
+                future.set_result(None if record is None else record.stopped_at)
             return
         if live is not None:
             live.steps.close()
@@ -761,11 +772,46 @@ class Runtime:
         batch.events.append(
             HistoryEventRecord(arn, last + 1, last, now, "ExecutionAborted", details)
         )
+        # Journaled, so that a redrive rebuilds the run up to here and reruns what was running.
+        if live is not None:
+            sequence = live.sequence
+        else:
+            with self.db.atomic(write=False) as connection:
+                sequence = journal_rows.next_sequence(connection, arn)
+        stop = to_text({"error": error, "cause": cause, "time": now})
+        batch.journal.append(JournalEntryRecord(arn, sequence, "stop", STOPPED, stop, now))
         batch.finished.append(
             dataclasses.replace(record, status="ABORTED", error=error, cause=cause, stopped_at=now)
         )
         batch.map_runs_ended.append((arn, "ABORTED", now))
-        batch.replies.append((future, now))
+        if future is not None:
+            batch.replies.append((future, now))
+        self._stop_children(arn, None, batch)
+
+    def _stop_children(self, parent: str, effect_ids: set[str] | None, batch: Batch) -> None:
+        """Stop the `.sync` children that `parent` no longer waits on (those of `effect_ids`,
+        or all of them): ABORTED, as StopExecution would, and their own children in turn.
+
+        AWS grants a `.sync` nested workflow's role `states:StopExecution` on the
+        child executions (IAM policies for Step Functions, "Synchronous"): a
+        parent that stops waiting stops its child.
+        """
+        stopped = []
+        for child, waits in list(self._parents.items()):
+            left = [
+                wait
+                for wait in waits
+                if wait[0] != parent or (effect_ids is not None and wait[1] not in effect_ids)
+            ]
+            if len(left) == len(waits):
+                continue
+            if left:
+                self._parents[child] = left
+            else:
+                del self._parents[child]
+                stopped.append(child)
+        for child in stopped:
+            self._abort(child, None, None, None, batch)
 
     def _evict(self) -> None:
         if len(self._live) <= MAX_LIVE:

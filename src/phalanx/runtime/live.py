@@ -25,7 +25,9 @@ RESTARTED = "Restarted"
 """Journal kind of a call made again after a restart (its payload is the event that shows it)."""
 REDRIVEN = "Redriven"
 """Journal kind of a RedriveExecution (its payload: `{"redriveCount": n, "time": t}`)."""
-TEXT_KINDS = (RESTARTED, REDRIVEN)
+STOPPED = "Stopped"
+"""Journal kind of a StopExecution (its payload: `{"error": e, "cause": c, "time": t}`)."""
+TEXT_KINDS = (RESTARTED, REDRIVEN, STOPPED)
 """Journal kinds whose payload is JSON text rather than a codec value."""
 _STARTED_EVENTS = ("LambdaFunctionStarted", "TaskStarted")
 
@@ -120,26 +122,51 @@ class Live:
         self.steps = self.interpreter.redrive(redrive["redriveCount"], redrive["time"])
         return True
 
+    def stop_next(self) -> bool:
+        """If the journal stops it here (StopExecution), end the run ABORTED (True).
+
+        The state that was running is left as it was: a redrive runs it again.
+        """
+        if self.position >= len(self.replay) or self.replay[self.position].kind != STOPPED:
+            return False
+        stop = self.replay[self.position].answer
+        self.position += 1
+        self.steps.close()
+        self.asked.clear()
+        self.unstarted.clear()
+        self.inbox.clear()
+        self.arrivals.clear()
+        self.interpreter.stopped(stop["error"], stop["cause"], stop["time"])
+        return True
+
     def parked_on_others(self) -> bool:
         """It waits only on timers and tokens: it may leave memory."""
         return not self.in_flight and not self.arrivals and not self.unstarted
 
 
-def restart_event(interpreter: Interpreter, now: float) -> dict[str, Any]:
-    """The event showing a call started again: a copy of the last `...Started` event."""
+def restart_event(interpreter: Interpreter, effect_id: str, now: float) -> dict[str, Any]:
+    """The event showing call `effect_id` started again: a copy of its own `...Started` event.
+
+    Not simply the last `...Started` event of the history: in a Parallel or a
+    Map, that one may be another branch's (another resource, another thread).
+    """
     events = interpreter.history.events
-    for event in reversed(events):
-        if event["type"] in _STARTED_EVENTS:
-            shown = {key: value for key, value in event.items() if key not in ("id", "timestamp")}
-            return {**shown, "previousEventId": event["id"], "timestamp": round(now, 3)}
+    started = interpreter.started_events.get(effect_id, 0)
+    if 0 < started <= len(events) and events[started - 1]["type"] in _STARTED_EVENTS:
+        event = events[started - 1]
+        shown = {key: value for key, value in event.items() if key not in ("id", "timestamp")}
+        return {**shown, "previousEventId": event["id"], "timestamp": round(now, 3)}
     last = events[-1]["id"] if events else 0
     return {"type": "TaskStarted", "previousEventId": last, "timestamp": round(now, 3)}
 
 
 def show_restart(interpreter: Interpreter, event: dict[str, Any]) -> None:
+    """Append a restart event, in the thread of the event it follows."""
     history = interpreter.history
+    previous = event["previousEventId"]
+    label = history.labels[previous - 1] if 0 < previous <= len(history.labels) else ""
     history.events.append({**event, "id": len(history.events) + 1})
-    history.labels.append("")
+    history.labels.append(label)
 
 
 def mocked_answer(mocks: StateMocks, effect: Any) -> Any:

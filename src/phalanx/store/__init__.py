@@ -6,8 +6,8 @@
 
 `Database` opens, migrates and guards the file (`migrations`, `lock`); the
 table modules (`machines`, `activities`, `tags`, `executions`, `journal`,
-`map_runs`) are plain functions over a connection taking and returning the
-records of `records`. SQL only: no engine objects, no clock (callers pass times).
+`map_runs`, `redrive_tokens`) are plain functions over a connection taking and
+returning the records of `records`. SQL only: no engine objects, no clock (callers pass times).
 """
 
 from __future__ import annotations

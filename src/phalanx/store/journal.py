@@ -27,6 +27,15 @@ def entries(connection: sqlite3.Connection, execution_arn: str) -> list[JournalE
     return JOURNAL.select(connection, "execution_arn = ?", (execution_arn,), order="sequence")
 
 
+def next_sequence(connection: sqlite3.Connection, execution_arn: str) -> int:
+    """The sequence number of the execution's next journal entry."""
+    (count,) = connection.execute(
+        "SELECT COALESCE(MAX(sequence) + 1, 0) FROM journal_entries WHERE execution_arn = ?",
+        (execution_arn,),
+    ).fetchone()
+    return int(count)
+
+
 def set_timer(connection: sqlite3.Connection, timer: TimerRecord) -> None:
     """Arm a timer (re-arming the same effect moves it)."""
     TIMERS.insert(connection, timer, replace=True)

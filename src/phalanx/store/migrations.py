@@ -192,6 +192,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         # MockConfigFile) keeps its test case, so a restart mocks it the same way.
         ("ALTER TABLE executions ADD COLUMN test_case TEXT",),
     ),
+    Migration(
+        "redrive_client_tokens",
+        # RedriveExecution's clientToken answers again for 15 minutes, across a
+        # restart of the server: the tokens live in the store, not in memory.
+        (
+            """CREATE TABLE redrive_tokens (
+                execution_arn TEXT NOT NULL,
+                client_token TEXT NOT NULL,
+                redriven_at REAL NOT NULL,
+                PRIMARY KEY (execution_arn, client_token)
+            )""",
+        ),
+    ),
 )
 
 _CREATE_TABLE = """CREATE TABLE IF NOT EXISTS phalanx_migrations (
