@@ -247,6 +247,30 @@ def test_history_pages_forward_and_backward(connection: sqlite3.Connection) -> N
     assert executions.last_event_id(connection, EXECUTION_ARN) == 3
 
 
+def test_existing_finds_which_executions_are_stored_past_one_statement(
+    connection: sqlite3.Connection,
+) -> None:
+    started = [
+        dataclasses.replace(EXECUTION, arn=f"{EXECUTION_ARN}-{i}", name=f"e-{i}")
+        for i in range(1200)
+    ]
+    executions.insert_many(connection, started[::2])
+    asked = [record.arn for record in started] + [EXECUTION_ARN]
+    assert executions.existing(connection, asked) == {r.arn for r in started[::2]} | {EXECUTION_ARN}
+    assert executions.existing(connection, []) == set()
+
+
+def test_ending_an_execution_writes_only_how_it_ended(connection: sqlite3.Connection) -> None:
+    ended = dataclasses.replace(
+        EXECUTION, status="FAILED", error="E", cause="C", stopped_at=40.0, input="changed"
+    )
+    executions.set_ended(connection, ended)
+    stored = executions.get(connection, EXECUTION_ARN)
+    assert stored == dataclasses.replace(
+        EXECUTION, status="FAILED", error="E", cause="C", stopped_at=40.0
+    )
+
+
 def test_timers_fall_due_in_order(connection: sqlite3.Connection) -> None:
     for effect, due in (("late", 50.0), ("early", 40.0), ("future", 500.0)):
         journal.set_timer(connection, TimerRecord(EXECUTION_ARN, effect, due))

@@ -33,6 +33,8 @@ class Batch:
     def __init__(self) -> None:
         self.started: list[ExecutionRecord] = []
         """Executions StartExecution began this round: their rows go in first."""
+        self.stored: set[str] = set()
+        """ARNs StartExecution asked for this round that name an execution already."""
         self.events: list[HistoryEventRecord] = []
         self.journal: list[JournalEntryRecord] = []
         self.timers: list[TimerRecord] = []

@@ -251,6 +251,7 @@ class Runtime:
 
     def _round(self, messages: list[tuple[Any, ...]], touched: dict[str, Live]) -> None:
         batch = Batch()
+        batch.stored = self._stored([message[1] for message in messages if message[0] == "new"])
         for message in messages:
             self._take(message, batch, touched)
         self._fire_timers(batch, touched)
@@ -352,7 +353,15 @@ class Runtime:
         for record in batch.started:
             if record.arn == arn:
                 return record
+        if arn not in batch.stored:  # the usual case: no row to read
+            return None
         with self.db.atomic(write=False) as connection:
-            if not execution_rows.exists(connection, arn):  # the usual case: no row to read
-                return None
             return execution_rows.get(connection, arn)
+
+    def _stored(self, arns: list[str]) -> set[str]:
+        """Which of the executions StartExecution asks for in this round exist already
+        (one query a round, not one a start)."""
+        if not arns:
+            return set()
+        with self.db.atomic(write=False) as connection:
+            return execution_rows.existing(connection, arns)

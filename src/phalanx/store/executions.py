@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from phalanx.store.records import ExecutionRecord, HistoryEventRecord
 from phalanx.store.tables import Table
 
+_MAX_VARIABLES = 500
+"""Parameters in one statement, well under SQLite's lowest limit (999)."""
 EXECUTIONS = Table.of("executions", ExecutionRecord, ["arn"])
 HISTORY = Table.of("history_events", HistoryEventRecord, ["execution_arn", "id"], ["details"])
 
@@ -16,9 +18,16 @@ def get(connection: sqlite3.Connection, arn: str) -> ExecutionRecord | None:
     return EXECUTIONS.get(connection, arn)
 
 
-def exists(connection: sqlite3.Connection, arn: str) -> bool:
-    found = connection.execute("SELECT 1 FROM executions WHERE arn = ?", (arn,)).fetchone()
-    return found is not None
+def existing(connection: sqlite3.Connection, arns: Iterable[str]) -> set[str]:
+    """Which of `arns` name an execution."""
+    wanted = list(arns)
+    found: set[str] = set()
+    for first in range(0, len(wanted), _MAX_VARIABLES):
+        chunk = wanted[first : first + _MAX_VARIABLES]
+        marks = ", ".join("?" for _ in chunk)
+        query = f"SELECT arn FROM executions WHERE arn IN ({marks})"
+        found.update(arn for (arn,) in connection.execute(query, chunk))
+    return found
 
 
 def insert(connection: sqlite3.Connection, execution: ExecutionRecord) -> None:
