@@ -111,6 +111,26 @@ class ExecutionRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ExecutionSummary:
+    """What a listing shows of an execution: its row without definition, input or output.
+
+    Listings read thousands of rows; leaving the large columns out keeps a page cheap.
+    """
+
+    arn: str
+    machine_arn: str
+    version_arn: str | None
+    alias_arn: str | None
+    map_run_arn: str | None
+    name: str
+    status: str
+    redrive_count: int
+    started_at: float
+    stopped_at: float | None
+    redriven_at: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryEventRecord:
     """One event of GetExecutionHistory; `details` is its `<type>EventDetails` object."""
 
