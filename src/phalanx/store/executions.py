@@ -76,10 +76,9 @@ ListingKey = tuple[float, str]
 _NEWEST_FIRST = "started_at DESC, arn"
 
 
-def listing_query(
+def _listing_query(
     wanted: ExecutionFilter, *, after: ListingKey | None = None, limit: int | None = None
 ) -> tuple[str, list[object]]:
-    """The SELECT of `listed` and its parameters (tests EXPLAIN it to see the index used)."""
     where, parameters = _conditions(wanted)
     if after is not None:
         # Newest first, ties by ARN: the rows past `after` are those started earlier, or
@@ -130,7 +129,7 @@ def listed(
     """The executions `wanted` names, newest first (as ListExecutions orders them), from
     just past `after`, at most `limit` of them.
     """
-    query, parameters = listing_query(wanted, after=after, limit=limit)
+    query, parameters = _listing_query(wanted, after=after, limit=limit)
     return [SUMMARIES.record(*row) for row in connection.execute(query, parameters)]
 
 
