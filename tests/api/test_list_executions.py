@@ -154,3 +154,16 @@ def test_list_executions_refuses_machines_without_kept_executions(
     with pytest.raises(ApiError) as refused:
         _list(context, stateMachineArn=arn)
     assert refused.value.code == code
+
+
+def test_a_list_executions_token_is_no_token_for_list_state_machines(context: Context) -> None:
+    token = _list(context, stateMachineArn=ORDERS, maxResults=1)["nextToken"]
+    with pytest.raises(ApiError) as refused:
+        dispatch(context, TARGET_PREFIX + "ListStateMachines", {"nextToken": token})
+    assert refused.value.code == "InvalidToken"
+    listed = dispatch(context, TARGET_PREFIX + "ListStateMachines", {"maxResults": 2})
+    rest = dispatch(
+        context, TARGET_PREFIX + "ListStateMachines", {"nextToken": listed["nextToken"]}
+    )
+    names = [m["name"] for m in listed["stateMachines"] + rest["stateMachines"]]
+    assert names == ["orders", "other", "quick"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from phalanx.store import MIGRATIONS, Database, executions, journal
 from phalanx.store.executions import ExecutionFilter
 from phalanx.store.migrations import migrate
 from phalanx.store.records import ExecutionRecord, ExecutionSummary
+from tests.store.plans import plans
 from tests.stored_executions import BILLING, NOON, ORDERS, execution
 
 VERSION = f"{ORDERS}:1"
@@ -134,20 +135,6 @@ def test_with_status_lists_oldest_first(connection: sqlite3.Connection) -> None:
     ]
 
 
-def _plans(connection: sqlite3.Connection, run: Callable[[], object]) -> list[str]:
-    """How SQLite carries out each statement `run` executes (bound values written in)."""
-    statements: list[str] = []
-    connection.set_trace_callback(statements.append)
-    try:
-        run()
-    finally:
-        connection.set_trace_callback(None)
-    return [
-        " / ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}"))
-        for statement in statements
-    ]
-
-
 AFTER = (NOON + 2, f"{ORDERS}:b")
 
 
@@ -183,7 +170,7 @@ def test_a_listing_page_seeks_on_an_index_without_sorting(
     after: executions.ListingKey | None,
 ) -> None:
     executions.insert_many(connection, TIED)
-    (plan,) = _plans(connection, lambda: executions.listed(connection, wanted, after=after))
+    (plan,) = plans(connection, lambda: executions.listed(connection, wanted, after=after))
     assert f"USING INDEX {index} (" in plan
     assert "TEMP B-TREE" not in plan
     if after is not None:
@@ -191,10 +178,10 @@ def test_a_listing_page_seeks_on_an_index_without_sorting(
 
 
 def test_recovery_and_token_cleanup_read_an_index(connection: sqlite3.Connection) -> None:
-    (running,) = _plans(connection, lambda: executions.with_status(connection, "RUNNING"))
+    (running,) = plans(connection, lambda: executions.with_status(connection, "RUNNING"))
     assert "INDEX executions_by_status (status=?)" in running
     assert "TEMP B-TREE" not in running
-    (tokens,) = _plans(connection, lambda: journal.delete_tokens_of(connection, "arn:x"))
+    (tokens,) = plans(connection, lambda: journal.delete_tokens_of(connection, "arn:x"))
     assert "INDEX task_tokens_by_execution (execution_arn=?)" in tokens
 
 

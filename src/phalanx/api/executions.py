@@ -32,7 +32,7 @@ from phalanx.api.errors import (
     validation,
 )
 from phalanx.api.operations import Operation, Request, Response, timestamp
-from phalanx.api.pagination import after_key, listing, next_token, page, page_size
+from phalanx.api.pagination import after_key, keyset_page, listing, page, page_size
 from phalanx.api.redrivable import not_redrivable_reason
 from phalanx.api.responses import execution_list_item
 from phalanx.api.shapes import ARN, LONG_ARN, PAGE_SIZE, boolean, integer, string, structure
@@ -345,10 +345,7 @@ def list_executions(context: Context, request: Request) -> Response:
         if map_run_arn is None:
             wanted = _machine_filter(connection, machine_arn, wanted)
         found = executions.listed(connection, wanted, after=after, limit=size + 1)
-    chosen = found[:size]
-    token = None
-    if len(found) > size:
-        token = next_token([chosen[-1].started_at, chosen[-1].arn], scope)
+    chosen, token = keyset_page(found, size, lambda e: [e.started_at, e.arn], scope)
     return listing("executions", [execution_list_item(e) for e in chosen], token)
 
 

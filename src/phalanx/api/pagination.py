@@ -9,8 +9,7 @@ another filter), is AWS's `InvalidToken`, as is an unreadable one.
 
 Two ways to page: `page` cuts a list already in memory; a listing that
 pages in SQL reads `after_key` from the request, asks the store for
-`page_size(request) + 1` rows past it, and gives `next_token` of the last
-row it returns when that extra row came back.
+`page_size(request) + 1` rows past it, and cuts them with `keyset_page`.
 """
 
 from __future__ import annotations
@@ -61,6 +60,19 @@ def page(
     chosen = list(items[start : start + size])
     more = start + size < len(items)
     return chosen, (next_token(key(chosen[-1]), scope) if more and chosen else None)
+
+
+def keyset_page(
+    found: Sequence[Item],
+    size: int,
+    key: Callable[[Item], list[Any]],
+    scope: Sequence[object] = (),
+) -> tuple[list[Item], str | None]:
+    """A page of a listing read in SQL: `found` holds up to `size + 1` items past the
+    token's key; the extra one, if it came, says another page follows.
+    """
+    chosen = list(found[:size])
+    return chosen, (next_token(key(chosen[-1]), scope) if len(found) > size else None)
 
 
 def after_key(request: dict[str, Any], scope: Sequence[object] = ()) -> list[Any] | None:

@@ -228,6 +228,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             # An execution that ends deletes its task tokens (timers and journal entries
             # are keyed by execution already).
             "CREATE INDEX task_tokens_by_execution ON task_tokens (execution_arn)",
+            # ListStateMachines pages by name.
+            "CREATE INDEX state_machines_by_name ON state_machines (name)",
         ),
     ),
 )

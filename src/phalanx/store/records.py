@@ -34,6 +34,16 @@ class StateMachineRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class StateMachineSummary:
+    """What ListStateMachines shows of a machine (its definition left out)."""
+
+    arn: str
+    name: str
+    type: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
 class StateMachineVersionRecord:
     """An immutable snapshot of a machine's revision, numbered from 1."""
 
