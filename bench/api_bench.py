@@ -10,8 +10,14 @@ boto3 client code (one shared client, several threads):
       StartExecution until DescribeExecution shows every one ended (Phalanx:
       committed to its SQLite store). A transition is a state entered, counted
       in each execution's history.
-  (2) StartExecution round trips per second, one thread then `--threads`
-      threads, on a machine that is a single Pass state.
+  (2) StartExecution round trips per second on a machine that is a single
+      Pass state: from one boto3 client, one thread then `--threads`
+      threads; then from `--processes` client processes at once (boto3 in
+      one process is bound by the GIL to well under 1,000 calls/s on a small
+      machine, whatever the server), each with `--threads` threads; then
+      from a lean keep-alive HTTP client sending the same JSON 1.0 requests
+      (`http.client`, `--processes` processes), which shows what the server
+      itself can take.
   (3) parked: `--count` executions (100,000 by default) parked on one Wait
       that ends at the same moment for all, chosen from the start rate just
       measured so that every execution is started before it; then the
@@ -47,6 +53,7 @@ import concurrent.futures
 import contextlib
 import cProfile
 import datetime
+import http.client
 import importlib.util
 import json
 import os
@@ -117,6 +124,13 @@ class Server:
             env=env,
             start_new_session=True,  # its threads and children are stopped with it
         )
+
+    @classmethod
+    def at(cls, url: str) -> Server:
+        """A server started elsewhere (a client process knows only its URL)."""
+        server = cls.__new__(cls)
+        server.name, server.url = "server", url
+        return server
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + READY_SECONDS
@@ -281,6 +295,88 @@ def in_threads(threads: int, count: int, work: Callable[[int], Any]) -> list[Any
         for running in [pool.submit(worker) for _ in range(threads)]:
             running.result()
     return results
+
+
+CLIENT_KINDS = ("boto3", "http")
+
+
+def client_worker(kind: str, url: str, machine: str, count: int, threads: int) -> None:
+    """A client process: warm up, say `ready`, wait for `go`, make `count` StartExecution
+    calls from `threads` threads, say `done`. What `start_rate_processes` runs."""
+    if kind == "boto3":
+        sfn = client(Server.at(url), threads)
+
+        def call(i: int) -> None:
+            sfn.start_execution(stateMachineArn=machine, name=unique())
+
+    else:
+        local = threading.local()
+        address = url.removeprefix("http://")
+        headers = {
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "AWSStepFunctions.StartExecution",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/states/"
+            "aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, "
+            "Signature=0",
+            "X-Amz-Date": "20260101T000000Z",
+        }
+
+        def call(i: int) -> None:
+            connection = getattr(local, "connection", None)
+            if connection is None:
+                connection = local.connection = http.client.HTTPConnection(address, timeout=120)
+            body = json.dumps({"stateMachineArn": machine, "name": unique()})
+            connection.request("POST", "/", body, headers)
+            answer = connection.getresponse()
+            text = answer.read()
+            if answer.status != 200:
+                raise RuntimeError(f"StartExecution answered {answer.status}: {text[:300]!r}")
+
+    in_threads(threads, threads, call)  # not timed: connections opened, models loaded
+    print("ready", flush=True)
+    sys.stdin.readline()
+    in_threads(threads, count, call)
+    print("done", flush=True)
+
+
+def start_rate_processes(
+    server: Server, machine: str, kind: str, starts: int, processes: int, threads: int
+) -> float:
+    """StartExecution calls per second from `processes` client processes started together."""
+    command = [sys.executable, __file__, "--client-worker", kind, server.url, machine]
+    workers = [
+        subprocess.Popen(
+            [*command, str(starts // processes), str(threads)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        )
+        for _ in range(processes)
+    ]
+    try:
+        for worker in workers:
+            assert worker.stdout is not None
+            if worker.stdout.readline().strip() != "ready":
+                raise RuntimeError(f"a {kind} client process failed (exit {worker.wait()})")
+        began, cpu = time.perf_counter(), server.cpu_seconds()
+        for worker in workers:
+            assert worker.stdin is not None
+            worker.stdin.write("go\n")
+            worker.stdin.flush()
+        for worker in workers:
+            assert worker.stdout is not None
+            if worker.stdout.readline().strip() != "done":
+                raise RuntimeError(f"a {kind} client process failed (exit {worker.wait()})")
+        seconds = time.perf_counter() - began
+        calls = processes * (starts // processes)
+        server.cpu_per_call = (server.cpu_seconds() - cpu) / calls
+        return calls / seconds
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait()
 
 
 def unique() -> str:
@@ -465,11 +561,13 @@ def profiled(args: argparse.Namespace, part: str) -> Path | None:
     return None if args.profile is None else args.profile.with_suffix(f".{part}.prof")
 
 
-def compare_rates(args: argparse.Namespace, sizes: dict[str, Any]) -> dict[str, dict[int, float]]:
+def compare_rates(
+    args: argparse.Namespace, sizes: dict[str, Any]
+) -> dict[str, dict[int | str, float]]:
     """Rows (1) and (2); the StartExecution rates by server and threads."""
     iterations, starts, threads = sizes["iterations"], sizes["starts"], args.threads
-    rates: dict[str, dict[int, float]] = {"ours": {}, "moto": {}, "ceiling": {}}
-    cpu: dict[str, dict[int, float]] = {"ours": {}, "moto": {}}
+    rates: dict[str, dict[int | str, float]] = {"ours": {}, "moto": {}, "ceiling": {}}
+    cpu: dict[str, dict[int | str, float]] = {"ours": {}, "moto": {}}
     with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         servers = {
             "ours": stack.enter_context(phalanx_server(Path(folder), profiled(args, "rates"))),
@@ -487,16 +585,29 @@ def compare_rates(args: argparse.Namespace, sizes: dict[str, Any]) -> dict[str, 
             for n in (1, threads):
                 rates[name][n] = start_rate(servers[name], sfn, machine, starts, n)
                 cpu[name][n] = 1000 * servers[name].cpu_per_call
+            for kind in CLIENT_KINDS:
+                rates[name][kind] = start_rate_processes(
+                    servers[name], machine, kind, starts, args.processes, threads
+                )
+                cpu[name][kind] = 1000 * servers[name].cpu_per_call
             sfn.close()
     with empty_server() as server:
         sfn = client(server, threads)
         for n in (1, threads):
             rates["ceiling"][n] = start_rate(server, sfn, "arn:aws:states:::x", starts, n)
+        rates["ceiling"]["boto3"] = start_rate_processes(
+            server, "arn:aws:states:::x", "boto3", starts, args.processes, threads
+        )
         sfn.close()
-    for n in (1, threads):
-        label = f"StartExecution/s ({n} thread{'s' * (n > 1)}, {starts} calls)"
-        row(label, rates["ours"][n], rates["moto"][n])
-        row("  server CPU per call (ms, all its threads)", cpu["ours"][n], cpu["moto"][n], "{:.2f}")
+    labels: dict[int | str, str] = {
+        n: f"StartExecution/s ({n} thread{'s' * (n > 1)}, {starts} calls)" for n in (1, threads)
+    }
+    labels["boto3"] = f"StartExecution/s (boto3, {args.processes} proc x {threads} threads)"
+    labels["http"] = f"StartExecution/s (keep-alive HTTP, {args.processes} x {threads})"
+    for key, label in labels.items():
+        row(label, rates["ours"][key], rates["moto"][key])
+        cpu_label = "  server CPU per call (ms, all its threads)"
+        row(cpu_label, cpu["ours"][key], cpu["moto"][key], "{:.2f}")
     return rates
 
 
@@ -533,6 +644,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrent", type=int, default=2, help="loop executions at once")
     parser.add_argument("--starts", type=int, help="StartExecution calls per measure (2000)")
     parser.add_argument("--threads", type=int, default=8, help="client threads")
+    parser.add_argument("--processes", type=int, default=2, help="client processes")
     parser.add_argument(
         "--profile", type=Path, help="cProfile the Phalanx servers: FILE.rates.prof, .parked.prof"
     )
@@ -555,7 +667,8 @@ def main(argv: list[str] | None = None) -> int:
     ceiling = rates["ceiling"]
     print(
         f"the same boto3 client against a server that answers at once: {ceiling[1]:,.0f} "
-        f"StartExecution/s (1 thread), {ceiling[args.threads]:,.0f} ({args.threads} threads)"
+        f"StartExecution/s (1 thread), {ceiling[args.threads]:,.0f} ({args.threads} threads), "
+        f"{ceiling['boto3']:,.0f} ({args.processes} processes x {args.threads} threads)"
     )
     print(f"{time.monotonic() - began:.0f} s in all")
     return 0
@@ -602,6 +715,10 @@ def serve_profiled(out: Path, argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 7 and sys.argv[1] == "--client-worker":
+        kind, url, machine, count, threads = sys.argv[2:]
+        client_worker(kind, url, machine, int(count), int(threads))
+        sys.exit(0)
     if len(sys.argv) > 2 and sys.argv[1] == "--serve-profiled":
         serve_profiled(Path(sys.argv[2]), sys.argv[4:])
         sys.exit(0)

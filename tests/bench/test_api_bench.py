@@ -23,6 +23,8 @@ _MEASURES = [
     "loop 5: transitions/s",
     "StartExecution/s (1 thread, 6 calls)",
     "StartExecution/s (2 threads, 6 calls)",
+    "StartExecution/s (boto3, 2 proc x 2 threads)",
+    "StartExecution/s (keep-alive HTTP, 2 x 2)",
     "parked on one Wait: executions",
     "peak RSS, VmHWM",
     "all SUCCEEDED, s after the Wait ended",

@@ -91,7 +91,7 @@ def _existing(connection: sqlite3.Connection, arn: str) -> StateMachineAliasReco
 
 def create(context: Context, request: Request) -> Response:
     now = context.now()
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         machine_arn, routing = _routing(connection, request["routingConfiguration"])
         arn = f"{machine_arn}:{request['name']}"
         alias = machines.get_alias(connection, arn)
@@ -118,7 +118,7 @@ def create(context: Context, request: Request) -> Response:
 
 
 def describe(context: Context, request: Request) -> Response:
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         alias = _existing(connection, request["stateMachineAliasArn"])
     response: Response = {
         "stateMachineAliasArn": alias.arn,
@@ -139,7 +139,7 @@ def update(context: Context, request: Request) -> Response:
     if "description" not in request and "routingConfiguration" not in request:
         raise validation("Either the description or the RoutingConfiguration must be specified")
     now = context.now()
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         alias = _existing(connection, request["stateMachineAliasArn"])
         description = request.get("description", alias.description)
         routing = alias.routing_configuration
@@ -164,7 +164,7 @@ def update(context: Context, request: Request) -> Response:
 
 
 def delete(context: Context, request: Request) -> Response:
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         alias = _existing(connection, request["stateMachineAliasArn"])
         machines.delete_alias(connection, alias.arn)
     return {}
@@ -174,7 +174,7 @@ def list_aliases(context: Context, request: Request) -> Response:
     """The aliases of a machine, or of one version of it (those routing to that version)."""
     arn = request["stateMachineArn"]
     parsed = arns.state_machine(arn, version=True)
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         if machines.get(connection, parsed.base) is None:
             raise state_machine_does_not_exist(parsed.base)
         if parsed.is_version and machines.get_version(connection, arn) is None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import dataclass, field
 
+from phalanx.api.targets import Targets
 from phalanx.errors import PhalanxError
 from phalanx.runtime.clock import Clock, RealClock
 from phalanx.runtime.durable import Runtime
@@ -24,6 +27,8 @@ class Service:
     account: str = DEFAULT_ACCOUNT
     runtime: Runtime | None = None
     """Runs executions; None where a Service only manages definitions (some tests)."""
+    targets: Targets = field(default_factory=Targets)
+    """What StartExecution resolved, kept until machines, versions or aliases change."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,10 @@ class Context:
     @property
     def account(self) -> str:
         return self.service.account
+
+    def changing_machines(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        """A write transaction on machines, versions or aliases (StartExecution re-reads them)."""
+        return self.service.targets.changing(self.service.db)
 
     def now(self) -> float:
         """Epoch seconds, to the millisecond AWS shows."""

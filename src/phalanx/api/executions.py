@@ -16,10 +16,8 @@ GetExecutionHistory do not know them, as AWS's do not.
 from __future__ import annotations
 
 import dataclasses
-import random
 import sqlite3
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from phalanx.api import arns
@@ -36,6 +34,7 @@ from phalanx.api.pagination import after_key, keyset_page, listing, page, page_s
 from phalanx.api.redrivable import not_redrivable_reason
 from phalanx.api.responses import execution_list_item
 from phalanx.api.shapes import ARN, LONG_ARN, PAGE_SIZE, boolean, integer, string, structure
+from phalanx.api.targets import Target
 from phalanx.engine.history import details_key, from_text, to_text
 from phalanx.engine.task import MAX_PAYLOAD_BYTES
 from phalanx.errors import PhalanxError
@@ -86,53 +85,9 @@ HISTORY_INPUT = structure(
 _DATA_FIELDS = ("input", "output", "assignedVariables", "parameters")
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What an execution runs: a machine's revision, a version, or what an alias chose."""
-
-    machine_arn: str
-    machine_name: str
-    version_arn: str | None
-    alias_arn: str | None
-    type: str
-    definition: str
-    role_arn: str
-    test_case: str | None
-
-
 def resolve(context: Context, requested: str) -> Target:
     """The machine, version or alias `requested` names (`#TestCase` split off)."""
-    arn_text, _, test_case = requested.partition("#")
-    parsed = arns.state_machine(arn_text, version=True, alias=True)
-    with context.db.atomic(write=False) as connection:
-        machine = machines.get(connection, parsed.base)
-        if machine is None:
-            raise state_machine_does_not_exist(arn_text)
-        alias_arn = None
-        version_arn = arn_text if parsed.is_version else None
-        if parsed.is_alias:
-            alias = machines.get_alias(connection, arn_text)
-            if alias is None:
-                raise ApiError("ResourceNotFound", f"Resource not found: '{arn_text}'")
-            alias_arn = alias.arn
-            routes = alias.routing_configuration
-            version_arn = random.choices(
-                [r.version_arn for r in routes], [r.weight for r in routes]
-            )[0]
-        version = machines.get_version(connection, version_arn) if version_arn else None
-    if version_arn is not None and version is None:
-        raise state_machine_does_not_exist(arn_text)
-    shown = version or machine
-    return Target(
-        machine.arn,
-        machine.name,
-        version_arn,
-        alias_arn,
-        shown.type,
-        shown.definition,
-        shown.role_arn,
-        test_case or None,
-    )
+    return context.service.targets.resolve(context.db, requested)
 
 
 def _input_text(request: Request) -> str:

@@ -109,7 +109,7 @@ def create(context: Context, request: Request) -> Response:
     description = _version_description(request)
     arn = context.arn(arns.STATE_MACHINE, name)
     now = context.now()
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         machine = machines.get(connection, arn)
         if machine is None:
             machine = StateMachineRecord(
@@ -159,7 +159,7 @@ def update(context: Context, request: Request) -> Response:
         arns.require_role_arn(request["roleArn"])
     description = _version_description(request)
     now = context.now()
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         machine = machines.get(connection, arn)
         if machine is None:
             raise state_machine_does_not_exist(arn)
@@ -205,7 +205,7 @@ def _updated(machine: StateMachineRecord, request: Request) -> StateMachineRecor
 
 def describe(context: Context, request: Request) -> Response:
     parsed = arns.state_machine(request["stateMachineArn"], version=True)
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         machine = machines.get(connection, parsed.base)
         version = (
             machines.get_version(connection, request["stateMachineArn"])
@@ -272,7 +272,7 @@ _LISTING_SCOPE = ("ListStateMachines",)
 def delete(context: Context, request: Request) -> Response:
     """Delete a machine with its versions, aliases and tags; deleting twice is no error."""
     arn = arns.state_machine(request["stateMachineArn"]).base
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         machines.delete(connection, arn)
     return {}
 

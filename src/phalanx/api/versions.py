@@ -80,7 +80,7 @@ DELETE_INPUT = structure(("stateMachineVersionArn",), stateMachineVersionArn=LON
 
 def publish_version(context: Context, request: Request) -> Response:
     arn = arns.state_machine(request["stateMachineArn"]).base
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         machine = machines.get(connection, arn)
         if machine is None:
             raise state_machine_does_not_exist(arn)
@@ -100,7 +100,7 @@ def publish_version(context: Context, request: Request) -> Response:
 
 def list_versions(context: Context, request: Request) -> Response:
     arn = arns.state_machine(request["stateMachineArn"]).base
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         found = machines.list_versions(connection, arn)
     chosen, token = page(found, lambda v: [-v.version], request)
     items = [
@@ -113,7 +113,7 @@ def delete_version(context: Context, request: Request) -> Response:
     arn = request["stateMachineVersionArn"]
     if not arns.state_machine(arn, version=True).is_version:
         raise validation(f"Not a state machine version ARN: {arn}")
-    with context.db.atomic() as connection:
+    with context.changing_machines() as connection:
         aliases = machines.aliases_routing_to(connection, arn)
         if aliases:
             raise conflict(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from typing import Any
 
 from phalanx.engine.effects import CallbackResponse, LambdaResponse, ServiceResponse
@@ -26,6 +27,8 @@ _RECORDS: dict[str, Any] = {
 
 def encode(answer: Any) -> str:
     """The text of a journal answer (`ValueError` for a value JSON cannot hold)."""
+    if type(answer) is float and math.isfinite(answer):  # `Now`, `Random`: most entries
+        return f'{{"value":{answer!r}}}'
     if type(answer).__name__ in _RECORDS:
         fields = {f.name: getattr(answer, f.name) for f in dataclasses.fields(answer)}
         document: dict[str, Any] = {"record": type(answer).__name__, "fields": fields}

@@ -4,9 +4,10 @@ A `states:startExecution*` task naming a machine the server knows starts a
 real execution in the store (listed, with its own history), started as
 StartExecution starts one. A parent on `.sync`/`.sync:2` does not hold a
 thread: the runtime notes which task waits on which child and answers it
-when the child's end is committed (`Runtime._child_ended`), with the shapes
-of `phalanx.services.nested` (`answer`, `answer_ended`). The API server builds
-it and hands it to the runtime, which never imports `services`.
+when the child's end is committed (`ChildWaits.ended` in `runtime/children.py`),
+with the shapes of `phalanx.services.nested` (`answer`, `answer_ended`). The
+API server builds it and hands it to the runtime, which never imports
+`services`.
 
 Restarts: a child started without a `Name` gets one derived from the parent
 and its task (`child_name`), so a parent that asks again after a crash
