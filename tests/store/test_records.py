@@ -22,12 +22,14 @@ from phalanx.store.records import (
     RoutingEntry,
     StateMachineAliasRecord,
     StateMachineRecord,
+    StateMachineSummary,
     StateMachineVersionRecord,
     Tag,
     TaskTokenRecord,
     TimerRecord,
 )
 from phalanx.store.tables import Table
+from tests.store.plans import plans
 
 PREFIX = "arn:aws:states:us-east-1:123456789012:"
 MACHINE_ARN = PREFIX + "stateMachine:m"
@@ -192,6 +194,21 @@ def test_machines_are_listed_by_name_within_one_region(connection: sqlite3.Conne
         "b",
         "m",
     ]
+
+
+def test_machines_are_paged_by_name_on_an_index(connection: sqlite3.Connection) -> None:
+    for name in ("d", "b", "a", "c"):
+        machines.insert(connection, machine(name))
+    prefix = PREFIX + "stateMachine:"
+
+    def names(found: list[StateMachineSummary]) -> list[str]:
+        return [m.name for m in found]
+
+    assert names(machines.list_all(connection, prefix, limit=2)) == ["a", "b"]
+    assert names(machines.list_all(connection, prefix, after_name="b", limit=2)) == ["c", "d"]
+    (plan,) = plans(connection, lambda: machines.list_all(connection, prefix, after_name="b"))
+    assert "USING INDEX state_machines_by_name (name>?)" in plan
+    assert "TEMP B-TREE" not in plan
 
 
 def test_versions_are_newest_first_and_found_by_revision(connection: sqlite3.Connection) -> None:

@@ -15,6 +15,8 @@ GetExecutionHistory do not know them, as AWS's do not.
 
 from __future__ import annotations
 
+import dataclasses
+import sqlite3
 import uuid
 from typing import Any
 
@@ -23,11 +25,12 @@ from phalanx.api.context import Context
 from phalanx.api.errors import (
     ApiError,
     invalid_arn,
+    invalid_token,
     state_machine_does_not_exist,
     validation,
 )
 from phalanx.api.operations import Operation, Request, Response, timestamp
-from phalanx.api.pagination import listing, page
+from phalanx.api.pagination import after_key, keyset_page, listing, page, page_size
 from phalanx.api.redrivable import not_redrivable_reason
 from phalanx.api.responses import execution_list_item
 from phalanx.api.shapes import ARN, LONG_ARN, PAGE_SIZE, boolean, integer, string, structure
@@ -277,32 +280,64 @@ def describe(context: Context, request: Request) -> Response:
 
 
 def list_executions(context: Context, request: Request) -> Response:
+    """A page of executions, newest first, read from the store's index: only that page's
+    rows (and one more, to know whether another page follows) are read.
+    """
     machine_arn: str = request.get("stateMachineArn", "")
-    if not machine_arn and request.get("mapRunArn") is None:
+    map_run_arn: str | None = request.get("mapRunArn")
+    if not machine_arn and map_run_arn is None:
         raise ApiError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
-    if request.get("mapRunArn") is not None:
-        return listing("executions", [], None)  # no Distributed Map child executions yet
-    parsed = arns.state_machine(machine_arn, version=True, alias=True)
+    scope = [request.get(member) for member in _LISTING_ARGUMENTS]
+    after = _listing_key(request, scope)
+    size = page_size(request)
+    redrive = request.get("redriveFilter")
+    wanted = executions.ExecutionFilter(
+        map_run_arn=map_run_arn,
+        status=request.get("statusFilter"),
+        redriven=None if redrive is None else redrive == "REDRIVEN",
+    )
     with context.db.atomic(write=False) as connection:
-        machine = machines.get(connection, parsed.base)
-        if machine is None:
-            raise state_machine_does_not_exist(machine_arn)
-        if machine.type == "EXPRESS":
-            raise ApiError(
-                "StateMachineTypeNotSupported",
-                "This operation is not supported by EXPRESS state machines",
-            )
-        found = executions.list_for(connection, parsed.base, request.get("statusFilter"))
-    if parsed.is_version:
-        found = [e for e in found if e.version_arn == machine_arn]
-    elif parsed.is_alias:
-        found = [e for e in found if e.alias_arn == machine_arn]
-    if request.get("redriveFilter") == "REDRIVEN":
-        found = [e for e in found if e.redrive_count > 0]
-    elif request.get("redriveFilter") == "NOT_REDRIVEN":
-        found = [e for e in found if e.redrive_count == 0]
-    chosen, token = page(found, lambda e: [-e.started_at, e.arn], request)
+        if map_run_arn is None:
+            wanted = _machine_filter(connection, machine_arn, wanted)
+        found = executions.listed(connection, wanted, after=after, limit=size + 1)
+    chosen, token = keyset_page(found, size, lambda e: [e.started_at, e.arn], scope)
     return listing("executions", [execution_list_item(e) for e in chosen], token)
+
+
+_LISTING_ARGUMENTS = ("stateMachineArn", "mapRunArn", "statusFilter", "redriveFilter")
+"""The ListExecutions arguments a `nextToken` stays valid for (`maxResults` may change)."""
+
+
+def _listing_key(request: Request, scope: list[Any]) -> executions.ListingKey | None:
+    after = after_key(request, scope)
+    if after is None:
+        return None
+    match after:
+        case [int() | float() as started_at, str() as arn] if not isinstance(started_at, bool):
+            return float(started_at), arn
+    raise invalid_token(request["nextToken"])
+
+
+def _machine_filter(
+    connection: sqlite3.Connection, machine_arn: str, wanted: executions.ExecutionFilter
+) -> executions.ExecutionFilter:
+    """`wanted` narrowed to the machine, version or alias `machine_arn` names (a version's
+    or an alias's executions are those started through it), or AWS's error.
+    """
+    parsed = arns.state_machine(machine_arn, version=True, alias=True)
+    machine = machines.get(connection, parsed.base)
+    if machine is None:
+        raise state_machine_does_not_exist(machine_arn)
+    if machine.type == "EXPRESS":
+        raise ApiError(
+            "StateMachineTypeNotSupported",
+            "This operation is not supported by EXPRESS state machines",
+        )
+    if parsed.is_version:
+        return dataclasses.replace(wanted, version_arn=machine_arn)
+    if parsed.is_alias:
+        return dataclasses.replace(wanted, alias_arn=machine_arn)
+    return dataclasses.replace(wanted, machine_arn=parsed.base)
 
 
 def history(context: Context, request: Request) -> Response:

@@ -16,9 +16,9 @@ from typing import Any
 from phalanx.api import arns, configurations, tags, versions
 from phalanx.api.context import Context
 from phalanx.api.definitions import require_valid
-from phalanx.api.errors import ApiError, state_machine_does_not_exist, validation
+from phalanx.api.errors import ApiError, invalid_token, state_machine_does_not_exist, validation
 from phalanx.api.operations import Operation, Request, Response, timestamp
-from phalanx.api.pagination import listing, page
+from phalanx.api.pagination import after_key, keyset_page, listing, page_size
 from phalanx.api.shapes import (
     ARN,
     DEFINITION,
@@ -237,9 +237,22 @@ def describe(context: Context, request: Request) -> Response:
 
 
 def list_machines(context: Context, request: Request) -> Response:
-    with context.changing_machines() as connection:
-        found = machines.list_all(connection, context.arn_prefix(arns.STATE_MACHINE))
-    chosen, token = page(found, lambda m: [m.name], request)
+    """A page of the region's machines by name, read from the store's index."""
+    after = after_key(request, _LISTING_SCOPE)
+    match after:
+        case None | [str()]:
+            pass
+        case _:
+            raise invalid_token(request["nextToken"])
+    size = page_size(request)
+    with context.db.atomic(write=False) as connection:
+        found = machines.list_all(
+            connection,
+            context.arn_prefix(arns.STATE_MACHINE),
+            after_name=None if after is None else after[0],
+            limit=size + 1,
+        )
+    chosen, token = keyset_page(found, size, lambda m: [m.name], _LISTING_SCOPE)
     items = [
         {
             "stateMachineArn": m.arn,
@@ -250,6 +263,10 @@ def list_machines(context: Context, request: Request) -> Response:
         for m in chosen
     ]
     return listing("stateMachines", items, token)
+
+
+_LISTING_SCOPE = ("ListStateMachines",)
+"""What a ListStateMachines token is good for (its region is in the machines it lists)."""
 
 
 def delete(context: Context, request: Request) -> Response:

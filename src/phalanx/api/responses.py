@@ -14,7 +14,7 @@ from typing import Any
 
 from phalanx.api.operations import timestamp
 from phalanx.engine.history import details_key
-from phalanx.store.records import ExecutionRecord, HistoryEventRecord
+from phalanx.store.records import ExecutionRecord, ExecutionSummary, HistoryEventRecord
 
 EVENTS_WITHOUT_DETAILS = frozenset(
     {
@@ -65,7 +65,7 @@ def event_record(execution_arn: str, event: dict[str, Any]) -> HistoryEventRecor
     )
 
 
-def execution_list_item(execution: ExecutionRecord) -> dict[str, Any]:
+def execution_list_item(execution: ExecutionRecord | ExecutionSummary) -> dict[str, Any]:
     """One ExecutionListItem of ListExecutions (listed by state machine, not by Map Run)."""
     item: dict[str, Any] = {
         "executionArn": execution.arn,

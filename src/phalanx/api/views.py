@@ -25,7 +25,7 @@ from phalanx.deploy.progress import table
 from phalanx.errors import PhalanxError
 from phalanx.store import Database
 from phalanx.store import executions as stored
-from phalanx.store.records import ExecutionRecord, HistoryEventRecord
+from phalanx.store.records import ExecutionRecord, ExecutionSummary, HistoryEventRecord
 
 STATUSES = ("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE")
 """ExecutionStatus in AWS's model, in its order."""
@@ -64,7 +64,7 @@ def open_database(path: str | Path) -> Database:
 
 def find_executions(
     db: Database, *, machine: str | None = None, status: str | None = None
-) -> list[ExecutionRecord]:
+) -> list[ExecutionSummary]:
     """Executions newest first; `machine` is a state machine's name or ARN."""
     machine_arn, machine_name = None, machine
     if machine is not None and machine.startswith("arn:"):
@@ -113,7 +113,7 @@ def follow(db: Database, arn: str, *, wait: Callable[[], None]) -> Iterator[Hist
         wait()
 
 
-def executions_json(found: Iterable[ExecutionRecord]) -> dict[str, Any]:
+def executions_json(found: Iterable[ExecutionRecord | ExecutionSummary]) -> dict[str, Any]:
     """ListExecutions' answer (one page holding them all)."""
     return {"executions": [execution_list_item(execution) for execution in found]}
 
@@ -128,7 +128,7 @@ def history_event_json(event: HistoryEventRecord) -> str:
     return json.dumps(history_event(event), ensure_ascii=False)
 
 
-def executions_table(found: Sequence[ExecutionRecord], *, now: float) -> str:
+def executions_table(found: Sequence[ExecutionRecord | ExecutionSummary], *, now: float) -> str:
     """NAME, MACHINE, STATUS, START, STOP, DURATION; a running one's duration runs to `now`."""
     if not found:
         return "No executions."

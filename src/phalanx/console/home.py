@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from phalanx.api.context import Service
-from phalanx.console.calls import every
+from phalanx.console.calls import call, every
 from phalanx.console.markup import badge, escape, link, moment, page, table, took, url
 
 RECENT = 50
@@ -19,6 +19,13 @@ def machines(service: Service) -> list[dict[str, Any]]:
 def executions(service: Service, machine_arn: str) -> list[dict[str, Any]]:
     """A STANDARD machine's executions, newest first (EXPRESS ones are not kept)."""
     return every(service, "ListExecutions", {"stateMachineArn": machine_arn}, "executions")
+
+
+def latest_executions(service: Service, machine_arn: str, count: int) -> list[dict[str, Any]]:
+    """A STANDARD machine's `count` newest executions: one page, not all of them."""
+    answer = call(service, "ListExecutions", {"stateMachineArn": machine_arn, "maxResults": count})
+    found: list[dict[str, Any]] = answer["executions"]
+    return found
 
 
 def executions_table(found: list[dict[str, Any]], now: float, *, caption: str) -> str:
@@ -50,7 +57,7 @@ def home(service: Service) -> str:
         e
         for m in found
         if m["type"] == "STANDARD"
-        for e in executions(service, m["stateMachineArn"])
+        for e in latest_executions(service, m["stateMachineArn"], RECENT)
     ]
     recent.sort(key=lambda e: (-e["startDate"], e["executionArn"]))
     now = service.clock.now()

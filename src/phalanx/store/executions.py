@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from phalanx.store.records import ExecutionRecord, HistoryEventRecord
+from phalanx.store.records import ExecutionRecord, ExecutionSummary, HistoryEventRecord
 from phalanx.store.tables import Table
 
 _MAX_VARIABLES = 500
 """Parameters in one statement, well under SQLite's lowest limit (999)."""
 EXECUTIONS = Table.of("executions", ExecutionRecord, ["arn"])
+SUMMARIES = Table.of("executions", ExecutionSummary, ["arn"])
 HISTORY = Table.of("history_events", HistoryEventRecord, ["execution_arn", "id"], ["details"])
 
 
@@ -58,15 +60,86 @@ def update(connection: sqlite3.Connection, execution: ExecutionRecord) -> bool:
     return EXECUTIONS.update(connection, execution)
 
 
-def list_for(
-    connection: sqlite3.Connection, machine_arn: str, status: str | None = None
-) -> list[ExecutionRecord]:
-    """A machine's executions, newest first (as ListExecutions orders them)."""
-    where, parameters = "machine_arn = ?", [machine_arn]
-    if status is not None:
-        where += " AND status = ?"
-        parameters.append(status)
-    return EXECUTIONS.select(connection, where, parameters, order="started_at DESC, arn")
+@dataclass(frozen=True, slots=True)
+class ExecutionFilter:
+    """Which executions a listing shows; every field set must match.
+
+    A Distributed Map's child executions are left out unless `map_run_arn`
+    asks for that run's, as ListExecutions does. `machine_name` matches the
+    machine in any region and account. `redriven` True keeps the executions
+    redriven at least once, False those never redriven.
+    """
+
+    machine_arn: str | None = None
+    machine_name: str | None = None
+    version_arn: str | None = None
+    alias_arn: str | None = None
+    map_run_arn: str | None = None
+    status: str | None = None
+    redriven: bool | None = None
+
+
+ListingKey = tuple[float, str]
+"""Where a listing stands: the (started_at, arn) of the last execution it gave."""
+
+_NEWEST_FIRST = "started_at DESC, arn"
+
+
+def _listing_query(
+    wanted: ExecutionFilter, *, after: ListingKey | None = None, limit: int | None = None
+) -> tuple[str, list[object]]:
+    where, parameters = _conditions(wanted)
+    if after is not None:
+        # Newest first, ties by ARN: the rows past `after` are those started earlier, or
+        # at the same moment with a later ARN. `started_at <= ?` alone is a range on the
+        # index, so a page seeks to its first row instead of counting the ones before.
+        started_at, arn = after
+        where.append("started_at <= ? AND (started_at < ? OR arn > ?)")
+        parameters += [started_at, started_at, arn]
+    query = f"SELECT {SUMMARIES.columns} FROM executions WHERE {' AND '.join(where)}"
+    query += f" ORDER BY {_NEWEST_FIRST}"
+    if limit is not None:
+        query += " LIMIT ?"
+        parameters.append(limit)
+    return query, parameters
+
+
+def _conditions(wanted: ExecutionFilter) -> tuple[list[str], list[object]]:
+    where, parameters = list[str](), list[object]()
+    for column, value in (
+        ("map_run_arn", wanted.map_run_arn),
+        ("version_arn", wanted.version_arn),
+        ("alias_arn", wanted.alias_arn),
+        ("machine_arn", wanted.machine_arn),
+        ("status", wanted.status),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            parameters.append(value)
+    if wanted.map_run_arn is None:
+        where.append("map_run_arn IS NULL")
+    if wanted.machine_name is not None:
+        # A name holds no ':', so the ARN's tail names the machine exactly.
+        tail = f":stateMachine:{wanted.machine_name}"
+        where.append("substr(machine_arn, -?) = ?")
+        parameters += [len(tail), tail]
+    if wanted.redriven is not None:
+        where.append("redrive_count > 0" if wanted.redriven else "redrive_count = 0")
+    return where, parameters
+
+
+def listed(
+    connection: sqlite3.Connection,
+    wanted: ExecutionFilter,
+    *,
+    after: ListingKey | None = None,
+    limit: int | None = None,
+) -> list[ExecutionSummary]:
+    """The executions `wanted` names, newest first (as ListExecutions orders them), from
+    just past `after`, at most `limit` of them.
+    """
+    query, parameters = _listing_query(wanted, after=after, limit=limit)
+    return [SUMMARIES.record(*row) for row in connection.execute(query, parameters)]
 
 
 def search(
@@ -75,30 +148,20 @@ def search(
     machine_arn: str | None = None,
     machine_name: str | None = None,
     status: str | None = None,
-) -> list[ExecutionRecord]:
+    limit: int | None = None,
+) -> list[ExecutionSummary]:
     """Executions of every machine (or one, by ARN or by name in any region and account),
     newest first; a Distributed Map's child executions are left out, as ListExecutions does.
     """
-    where, parameters = ["map_run_arn IS NULL"], list[object]()
-    if machine_arn is not None:
-        where.append("machine_arn = ?")
-        parameters.append(machine_arn)
-    if machine_name is not None:
-        # A name holds no ':', so the ARN's tail names the machine exactly.
-        tail = f":stateMachine:{machine_name}"
-        where.append("substr(machine_arn, -?) = ?")
-        parameters += [len(tail), tail]
-    if status is not None:
-        where.append("status = ?")
-        parameters.append(status)
-    return EXECUTIONS.select(
-        connection, " AND ".join(where), parameters, order="started_at DESC, arn"
-    )
+    wanted = ExecutionFilter(machine_arn=machine_arn, machine_name=machine_name, status=status)
+    return listed(connection, wanted, limit=limit)
 
 
-def with_status(connection: sqlite3.Connection, status: str) -> list[ExecutionRecord]:
-    """Every execution in `status` (RUNNING ones are what recovery resumes)."""
-    return EXECUTIONS.select(connection, "status = ?", (status,), order="started_at, arn")
+def with_status(connection: sqlite3.Connection, status: str) -> list[ExecutionSummary]:
+    """Every execution in `status`, oldest first (RUNNING ones are what recovery resumes);
+    summaries, since recovery reads each execution's row again as it resumes it.
+    """
+    return SUMMARIES.select(connection, "status = ?", (status,), order="started_at, arn")
 
 
 def append_events(connection: sqlite3.Connection, events: Iterable[HistoryEventRecord]) -> None:

@@ -15,6 +15,7 @@ from phalanx.store.records import (
     RoutingEntry,
     StateMachineAliasRecord,
     StateMachineRecord,
+    StateMachineSummary,
     StateMachineVersionRecord,
 )
 from phalanx.store.tables import Table
@@ -27,6 +28,7 @@ def _routing(items: list[dict[str, Any]]) -> tuple[RoutingEntry, ...]:
 
 
 MACHINES = Table.of("state_machines", StateMachineRecord, ["arn"], _CONFIGURATIONS)
+SUMMARIES = Table.of("state_machines", StateMachineSummary, ["arn"])
 VERSIONS = Table.of("state_machine_versions", StateMachineVersionRecord, ["arn"], _CONFIGURATIONS)
 ALIASES = Table.of(
     "state_machine_aliases",
@@ -49,11 +51,21 @@ def update(connection: sqlite3.Connection, machine: StateMachineRecord) -> None:
     MACHINES.update(connection, machine)
 
 
-def list_all(connection: sqlite3.Connection, arn_prefix: str) -> list[StateMachineRecord]:
-    """Every machine whose ARN starts with `arn_prefix` (one region and account), by name."""
-    return MACHINES.select(
-        connection, "substr(arn, 1, ?) = ?", (len(arn_prefix), arn_prefix), order="name"
-    )
+def list_all(
+    connection: sqlite3.Connection,
+    arn_prefix: str,
+    *,
+    after_name: str | None = None,
+    limit: int | None = None,
+) -> list[StateMachineSummary]:
+    """The machines whose ARN starts with `arn_prefix` (one region and account), by name,
+    from just past `after_name`, at most `limit` of them.
+    """
+    where, parameters = "substr(arn, 1, ?) = ?", [len(arn_prefix), arn_prefix]
+    if after_name is not None:
+        where += " AND name > ?"
+        parameters.append(after_name)
+    return SUMMARIES.select(connection, where, parameters, order="name", limit=limit)
 
 
 def delete(connection: sqlite3.Connection, arn: str) -> bool:

@@ -205,6 +205,33 @@ MIGRATIONS: tuple[Migration, ...] = (
             )""",
         ),
     ),
+    Migration(
+        "listing_indexes",
+        # ListExecutions pages in SQL, newest first (`started_at DESC, arn`): each listing
+        # has an index in that order, so a page seeks to its first row and reads no more
+        # than it returns (no sort, no scan of the machine's older executions). Version,
+        # alias and map run indexes are partial: most executions belong to none.
+        (
+            "DROP INDEX executions_by_machine",
+            "DROP INDEX executions_by_status",
+            "CREATE INDEX executions_listed ON executions (machine_arn, started_at DESC, arn)",
+            "CREATE INDEX executions_listed_by_status"
+            " ON executions (machine_arn, status, started_at DESC, arn)",
+            "CREATE INDEX executions_listed_by_version"
+            " ON executions (version_arn, started_at DESC, arn) WHERE version_arn IS NOT NULL",
+            "CREATE INDEX executions_listed_by_alias"
+            " ON executions (alias_arn, started_at DESC, arn) WHERE alias_arn IS NOT NULL",
+            "CREATE INDEX executions_listed_by_map_run"
+            " ON executions (map_run_arn, started_at DESC, arn) WHERE map_run_arn IS NOT NULL",
+            # Recovery reads the RUNNING executions oldest first.
+            "CREATE INDEX executions_by_status ON executions (status, started_at, arn)",
+            # An execution that ends deletes its task tokens (timers and journal entries
+            # are keyed by execution already).
+            "CREATE INDEX task_tokens_by_execution ON task_tokens (execution_arn)",
+            # ListStateMachines pages by name.
+            "CREATE INDEX state_machines_by_name ON state_machines (name)",
+        ),
+    ),
 )
 
 _CREATE_TABLE = """CREATE TABLE IF NOT EXISTS phalanx_migrations (

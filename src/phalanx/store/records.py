@@ -34,6 +34,16 @@ class StateMachineRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class StateMachineSummary:
+    """What ListStateMachines shows of a machine (its definition left out)."""
+
+    arn: str
+    name: str
+    type: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
 class StateMachineVersionRecord:
     """An immutable snapshot of a machine's revision, numbered from 1."""
 
@@ -108,6 +118,26 @@ class ExecutionRecord:
     stopped_at: float | None
     redriven_at: float | None
     test_case: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionSummary:
+    """What a listing shows of an execution: its row without definition, input or output.
+
+    Listings read thousands of rows; leaving the large columns out keeps a page cheap.
+    """
+
+    arn: str
+    machine_arn: str
+    version_arn: str | None
+    alias_arn: str | None
+    map_run_arn: str | None
+    name: str
+    status: str
+    redrive_count: int
+    started_at: float
+    stopped_at: float | None
+    redriven_at: float | None
 
 
 @dataclass(frozen=True, slots=True)
