@@ -250,6 +250,35 @@ def test_history_pages_reverse_and_leaves_data_out_on_request(sfn: Any) -> None:
     assert "input" in every[0]["executionStartedEventDetails"]
 
 
+def test_history_pages_backward_and_a_token_is_for_its_own_listing(sfn: Any) -> None:
+    arn = machine(sfn, "paged-back", ADD)
+    execution = sfn.start_execution(stateMachineArn=arn, input='{"a": 1, "b": 1}')["executionArn"]
+    other = sfn.start_execution(stateMachineArn=arn, input='{"a": 2, "b": 2}')["executionArn"]
+    finished(sfn, execution)
+    finished(sfn, other)
+    every = history(sfn, execution)
+    pages, token = [], None
+    while True:
+        more = {"nextToken": token} if token else {}
+        answer = sfn.get_execution_history(
+            executionArn=execution, maxResults=2, reverseOrder=True, **more
+        )
+        pages.append(answer["events"])
+        token = answer.get("nextToken")
+        if token is None:
+            break
+    assert [e for page in pages for e in page] == every[::-1]
+    assert len(pages) == (len(every) + 1) // 2
+    first = sfn.get_execution_history(executionArn=execution, maxResults=2)
+    for wrong in (
+        {"executionArn": other, "nextToken": first["nextToken"]},  # another execution's
+        {"executionArn": execution, "reverseOrder": True, "nextToken": first["nextToken"]},
+        {"executionArn": execution, "nextToken": first["nextToken"][:-4] + "AAAA"},
+    ):
+        with pytest.raises(sfn.exceptions.InvalidToken):
+            sfn.get_execution_history(**wrong)
+
+
 def test_list_executions_filters_by_status_and_pages(sfn: Any) -> None:
     arn = machine(sfn, "listed", CALLBACK)
     names = ["l1", "l2", "l3"]

@@ -30,7 +30,7 @@ from phalanx.api.errors import (
     validation,
 )
 from phalanx.api.operations import Operation, Request, Response, timestamp
-from phalanx.api.pagination import after_key, keyset_page, listing, page, page_size
+from phalanx.api.pagination import after_key, keyset_page, listing, page_size
 from phalanx.api.redrivable import not_redrivable_reason
 from phalanx.api.responses import execution_list_item
 from phalanx.api.shapes import ARN, LONG_ARN, PAGE_SIZE, boolean, integer, string, structure
@@ -341,12 +341,24 @@ def _machine_filter(
 
 
 def history(context: Context, request: Request) -> Response:
+    """A page of an execution's events, read from the store past the token's event id."""
     execution = find(context, request["executionArn"])
     reverse = bool(request.get("reverseOrder"))
+    scope = [execution.arn, reverse]
+    after_id = 0
+    after = after_key(request, scope)
+    if after is not None:
+        match after:
+            case [int() as last] if not isinstance(last, bool) and last > 0:
+                after_id = last
+            case _:
+                raise invalid_token(request["nextToken"])
+    size = page_size(request)
     with context.db.atomic(write=False) as connection:
-        events = executions.events(connection, execution.arn, reverse=reverse)
-    key = (lambda e: [-e.id]) if reverse else (lambda e: [e.id])
-    chosen, token = page(events, key, request)
+        events = executions.events(
+            connection, execution.arn, after_id=after_id, reverse=reverse, limit=size + 1
+        )
+    chosen, token = keyset_page(events, size, lambda e: [e.id], scope)
     with_data = request.get("includeExecutionData", True)
     return listing("events", [event_json(e, with_data) for e in chosen], token)
 
