@@ -103,7 +103,8 @@ class Interpreter:
         # JSONata's $now()/$millis() read the execution's clock, so virtual time and
         # replays see the same instant the history records.
         self._given_sources = sources
-        self.sources = dataclasses.replace(sources or Sources(), now=lambda: self.history.now)
+        now = self._history_now
+        self.sources = Sources(now=now) if sources is None else dataclasses.replace(sources, now=now)
         self.max_events = max_events
         self.deadline: float | None = None
         self._timeout: float | None = None
@@ -122,6 +123,9 @@ class Interpreter:
         """Those of the previous attempt, while a redrive reruns its top-level state."""
         self.started_events: dict[str, int] = {}
         """Call effect id -> the id of the `...Started` event it follows (a restart copies it)."""
+
+    def _history_now(self) -> float:
+        return self.history.now
 
     def text(self, value: Any) -> str:
         """JSON text of `value`, reusing the last one when the same object comes again.
@@ -228,10 +232,10 @@ class Interpreter:
         if self._given_sources is None:
             # Intrinsics' and JSONata's randomness follows the journaled seed.
             rng = random.Random(self._seed)
-            self.sources = dataclasses.replace(
-                self.sources,
+            self.sources = Sources(
                 rng=rng,
                 new_uuid=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                now=self._history_now,
             )
         self.start_time = self.history.now
         history = self.history
