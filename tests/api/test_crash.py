@@ -32,6 +32,8 @@ FINISH_SECONDS = 60.0
 
 FUNCTIONS = """
 import json
+import time
+
 import phalanx
 
 LOG = {log!r}
@@ -39,6 +41,7 @@ LOG = {log!r}
 
 @phalanx.function
 def work(event, context):
+    time.sleep(0.05)  # long enough that a kill finds calls in flight
     with open(LOG, "a") as log:
         log.write(json.dumps([event["execution"], event["state"], event.get("item")]) + "\\n")
     return event["n"] * 2 + (event.get("item") or 0)
@@ -228,5 +231,6 @@ def test_executions_survive_kill_9_without_losing_or_repeating_committed_work(
         )
         assert (lost, duplicated) == (0, 0)
         assert crashes.kills == KILLS
+        assert restarted > 0, "no kill interrupted a call: the at-least-once path went untested"
     finally:
         crashes.server.stop()
