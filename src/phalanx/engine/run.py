@@ -94,17 +94,28 @@ def _pass_fields(state: Pass | Task | Parallel | Map) -> DataFields:
     )
 
 
-def _fallible_fields(state: Task | Parallel | Map) -> DataFields:
-    return dataclasses.replace(
-        _pass_fields(state),
+# Built whole, not by `dataclasses.replace` of a smaller set: they are made at
+# every state entry, and replace costs several times a constructor.
+
+
+def _fallible_fields(state: Task | Parallel | Map, arguments: Any = None) -> DataFields:
+    return DataFields(
+        state.input_path,
+        state.parameters,
+        arguments,
         result_selector=state.result_selector,
+        result_path=state.result_path,
+        output_path=state.output_path,
+        assign=state.assign,
+        output=state.output,
+        next_state=_next(state),
         retry=state.retry or (),
         catch=state.catch or (),
     )
 
 
 def _arguments_fields(state: Task | Parallel) -> DataFields:
-    return dataclasses.replace(_fallible_fields(state), arguments=state.arguments)
+    return _fallible_fields(state, state.arguments)
 
 
 def _assigning_fields(state: Choice | WaitState) -> DataFields:
@@ -114,7 +125,13 @@ def _assigning_fields(state: Choice | WaitState) -> DataFields:
 
 
 def _wait_fields(state: WaitState) -> DataFields:
-    return dataclasses.replace(_assigning_fields(state), next_state=_next(state))
+    return DataFields(
+        state.input_path,
+        output_path=state.output_path,
+        assign=state.assign,
+        output=state.output,
+        next_state=_next(state),
+    )
 
 
 def _succeed_fields(state: Succeed) -> DataFields:
