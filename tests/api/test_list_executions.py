@@ -167,3 +167,11 @@ def test_a_list_executions_token_is_no_token_for_list_state_machines(context: Co
     )
     names = [m["name"] for m in listed["stateMachines"] + rest["stateMachines"]]
     assert names == ["orders", "other", "quick"]
+
+
+def test_pending_redrive_is_refused_for_a_machine(context: Context) -> None:
+    # AWS's model: "If you provide a stateMachineArn and a PENDING_REDRIVE statusFilter,
+    # the API returns a validation exception."
+    with pytest.raises(ApiError) as refused:
+        _list(context, stateMachineArn=ORDERS, statusFilter="PENDING_REDRIVE")
+    assert refused.value.code == "ValidationException"

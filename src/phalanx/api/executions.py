@@ -243,7 +243,11 @@ def stop(context: Context, request: Request) -> Response:
 
 def describe(context: Context, request: Request) -> Response:
     execution = find(context, request["executionArn"])
-    reason = not_redrivable_reason(execution, context.now())
+    last_event = 0
+    if execution.status not in ("RUNNING", "SUCCEEDED"):  # only then does the count matter
+        with context.db.atomic(write=False) as connection:
+            last_event = executions.last_event_id(connection, execution.arn)
+    reason = not_redrivable_reason(execution, context.now(), last_event)
     response: Response = {
         "executionArn": execution.arn,
         "stateMachineArn": execution.version_arn or execution.machine_arn,
@@ -287,6 +291,9 @@ def list_executions(context: Context, request: Request) -> Response:
     map_run_arn: str | None = request.get("mapRunArn")
     if not machine_arn and map_run_arn is None:
         raise ApiError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN")
+    if machine_arn and request.get("statusFilter") == "PENDING_REDRIVE":
+        # AWS's model: PENDING_REDRIVE needs a mapRunArn; with a stateMachineArn it is refused.
+        raise ApiError("ValidationException", "The PENDING_REDRIVE statusFilter needs a mapRunArn")
     scope = [request.get(member) for member in _LISTING_ARGUMENTS]
     after = _listing_key(request, scope)
     size = page_size(request)

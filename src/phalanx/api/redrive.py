@@ -33,7 +33,7 @@ from phalanx.api.executions import find
 from phalanx.api.operations import Operation, Request, Response, timestamp
 from phalanx.api.redrivable import not_redrivable_reason
 from phalanx.api.shapes import ARN, string, structure
-from phalanx.engine.history import MAX_EVENTS, to_text
+from phalanx.engine.history import to_text
 from phalanx.runtime.live import REDRIVEN
 from phalanx.store import executions, redrive_tokens
 from phalanx.store import journal as journal_rows
@@ -62,9 +62,7 @@ def redrive(context: Context, request: Request) -> Response:
         execution = executions.get(connection, arn)
         if execution is None:  # deleted meanwhile
             raise ApiError("ExecutionDoesNotExist", f"Execution Does Not Exist: '{arn}'")
-        reason = not_redrivable_reason(execution, now)
-        if reason is None and executions.last_event_id(connection, arn) >= MAX_EVENTS - 1:
-            reason = f"Execution has {MAX_EVENTS - 1} or more history events"
+        reason = not_redrivable_reason(execution, now, executions.last_event_id(connection, arn))
         if reason is not None:
             raise ApiError("ExecutionNotRedrivable", f"{reason}: '{arn}'")
         count = execution.redrive_count + 1

@@ -104,7 +104,9 @@ class Interpreter:
         # replays see the same instant the history records.
         self._given_sources = sources
         now = self._history_now
-        self.sources = Sources(now=now) if sources is None else dataclasses.replace(sources, now=now)
+        self.sources = (
+            Sources(now=now) if sources is None else dataclasses.replace(sources, now=now)
+        )
         self.max_events = max_events
         self.deadline: float | None = None
         self._timeout: float | None = None
