@@ -19,6 +19,7 @@ import math
 from typing import Any
 
 from phalanx.engine.effects import CallbackResponse, LambdaResponse, ServiceResponse
+from phalanx.engine.history import to_text
 
 _RECORDS: dict[str, Any] = {
     record.__name__: record for record in (LambdaResponse, ServiceResponse, CallbackResponse)
@@ -34,7 +35,7 @@ def encode(answer: Any) -> str:
         document: dict[str, Any] = {"record": type(answer).__name__, "fields": fields}
     else:
         document = {"value": answer}
-    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return to_text(document)
 
 
 def decode(text: str) -> Any:

@@ -314,9 +314,10 @@ class Runtime:
             return
         with self.db.atomic(write=False) as connection:
             due = journal_rows.due_timers(connection, self.clock.now(), ROUND_TIMERS)
+        woken = self._executions.load_many([timer.execution_arn for timer in due], self.invoker)
         for timer in due:
             batch.timers_done.append((timer.execution_arn, timer.effect_id))
-            live = self._executions.load(timer.execution_arn, self.invoker)
+            live = woken.get(timer.execution_arn)
             if live is not None:
                 live.deliver(timer.effect_id, None)
                 touched[live.arn] = live

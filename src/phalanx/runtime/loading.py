@@ -53,24 +53,35 @@ class LiveExecutions:
 
     def load(self, arn: str, invoker: Invoker) -> Live | None:
         """The execution in memory, rebuilt from its journal if needed; None unless RUNNING."""
-        live = self._live.get(arn)
-        if live is not None:
-            return live
+        return self.load_many([arn], invoker).get(arn)
+
+    def load_many(self, arns: list[str], invoker: Invoker) -> dict[str, Live]:
+        """The RUNNING executions of `arns`, those not in memory rebuilt from their journals
+        with three queries in all (timers falling due together wake thousands)."""
+        found = {arn: live for arn in arns if (live := self._live.get(arn)) is not None}
+        missing = [arn for arn in dict.fromkeys(arns) if arn not in found]
+        if not missing:
+            return found
         with self.db.atomic(write=False) as connection:
-            record = execution_rows.get(connection, arn)
-            if record is None or record.status != "RUNNING":
-                return None
-            entries = journal_rows.entries(connection, arn)
-            saved = execution_rows.last_event_id(connection, arn)
-        replay = [
-            Entry(
-                e.effect_id,
-                e.kind,
-                from_text(e.payload) if e.kind in TEXT_KINDS else codec.decode(e.payload),
-            )
-            for e in entries
-        ]
-        return self.keep(record, replay, saved, invoker)
+            records = [
+                r for r in execution_rows.get_many(connection, missing) if r.status == "RUNNING"
+            ]
+            running = [record.arn for record in records]
+            journals = journal_rows.entries_of(connection, running)
+            saved = execution_rows.last_event_ids(connection, running)
+        for record in records:
+            replay = [
+                Entry(
+                    e.effect_id,
+                    e.kind,
+                    from_text(e.payload) if e.kind in TEXT_KINDS else codec.decode(e.payload),
+                )
+                for e in journals.get(record.arn, [])
+            ]
+            live = self.keep(record, replay, saved.get(record.arn, 0), invoker)
+            if live is not None:
+                found[record.arn] = live
+        return found
 
     def keep(
         self, record: ExecutionRecord, replay: list[Entry], saved: int, invoker: Invoker

@@ -7,10 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from phalanx.store.records import ExecutionRecord, ExecutionSummary, HistoryEventRecord
-from phalanx.store.tables import Table
+from phalanx.store.tables import Table, in_chunks
 
-_MAX_VARIABLES = 500
-"""Parameters in one statement, well under SQLite's lowest limit (999)."""
 EXECUTIONS = Table.of("executions", ExecutionRecord, ["arn"])
 SUMMARIES = Table.of("executions", ExecutionSummary, ["arn"])
 HISTORY = Table.of("history_events", HistoryEventRecord, ["execution_arn", "id"], ["details"])
@@ -22,13 +20,30 @@ def get(connection: sqlite3.Connection, arn: str) -> ExecutionRecord | None:
 
 def existing(connection: sqlite3.Connection, arns: Iterable[str]) -> set[str]:
     """Which of `arns` name an execution."""
-    wanted = list(arns)
     found: set[str] = set()
-    for first in range(0, len(wanted), _MAX_VARIABLES):
-        chunk = wanted[first : first + _MAX_VARIABLES]
-        marks = ", ".join("?" for _ in chunk)
+    for marks, chunk in in_chunks(arns):
         query = f"SELECT arn FROM executions WHERE arn IN ({marks})"
         found.update(arn for (arn,) in connection.execute(query, chunk))
+    return found
+
+
+def get_many(connection: sqlite3.Connection, arns: Iterable[str]) -> list[ExecutionRecord]:
+    """The executions of `arns` that exist (in no particular order)."""
+    found: list[ExecutionRecord] = []
+    for marks, chunk in in_chunks(arns):
+        found += EXECUTIONS.select(connection, f"arn IN ({marks})", chunk)
+    return found
+
+
+def last_event_ids(connection: sqlite3.Connection, arns: Iterable[str]) -> dict[str, int]:
+    """The id of each execution's last history event (executions with none left out)."""
+    found: dict[str, int] = {}
+    for marks, chunk in in_chunks(arns):
+        query = (
+            "SELECT execution_arn, MAX(id) FROM history_events"
+            f" WHERE execution_arn IN ({marks}) GROUP BY execution_arn"
+        )
+        found.update((arn, int(last)) for arn, last in connection.execute(query, chunk))
     return found
 
 

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterable
 
 from phalanx.store.records import JournalEntryRecord, TaskTokenRecord, TimerRecord
-from phalanx.store.tables import Table
+from phalanx.store.tables import Table, in_chunks
 
 JOURNAL = Table.of("journal_entries", JournalEntryRecord, ["execution_arn", "sequence"])
 TIMERS = Table.of("timers", TimerRecord, ["execution_arn", "effect_id"])
@@ -25,6 +25,18 @@ def append(connection: sqlite3.Connection, entries: Iterable[JournalEntryRecord]
 def entries(connection: sqlite3.Connection, execution_arn: str) -> list[JournalEntryRecord]:
     """An execution's journal in the order it was recorded."""
     return JOURNAL.select(connection, "execution_arn = ?", (execution_arn,), order="sequence")
+
+
+def entries_of(
+    connection: sqlite3.Connection, execution_arns: Iterable[str]
+) -> dict[str, list[JournalEntryRecord]]:
+    """The journals of several executions, each in the order it was recorded."""
+    found: dict[str, list[JournalEntryRecord]] = {}
+    for marks, chunk in in_chunks(execution_arns):
+        where = f"execution_arn IN ({marks})"
+        for entry in JOURNAL.select(connection, where, chunk, order="execution_arn, sequence"):
+            found.setdefault(entry.execution_arn, []).append(entry)
+    return found
 
 
 def next_sequence(connection: sqlite3.Connection, execution_arn: str) -> int:

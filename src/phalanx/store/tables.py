@@ -11,7 +11,7 @@ import dataclasses
 import json
 import operator
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -118,7 +118,7 @@ class Table(Generic[Record]):
             return values
         row = list(values)
         for index in self._json_indexes:
-            row[index] = json.dumps(row[index], separators=(",", ":"), default=_plain)
+            row[index] = _ENCODER.encode(row[index])
         return row
 
     def _record(self, row: Sequence[Any]) -> Record:
@@ -139,3 +139,19 @@ def _plain(value: object) -> object:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+MAX_VARIABLES = 500
+"""Parameters in one statement, well under SQLite's lowest limit (999)."""
+
+
+def in_chunks(values: Iterable[object]) -> Iterator[tuple[str, list[object]]]:
+    """`(marks, chunk)` pairs for `... IN ({marks})` over `values`, a statement's worth each."""
+    wanted = list(values)
+    for first in range(0, len(wanted), MAX_VARIABLES):
+        chunk = wanted[first : first + MAX_VARIABLES]
+        yield ", ".join("?" for _ in chunk), chunk
+
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_plain)
+"""Made once (`json.dumps` with options makes one a call)."""
