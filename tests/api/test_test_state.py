@@ -398,3 +398,97 @@ def test_a_mocked_context_object_is_what_the_state_reads(sfn: Any) -> None:
         inspectionLevel="DEBUG",
     )
     assert _inspected(response)["afterParameters"]["Payload"] == {"run": "nightly"}
+
+
+def test_a_jsonata_map_shows_its_evaluated_max_concurrency(sfn: Any) -> None:
+    state = {
+        "Type": "Map",
+        "QueryLanguage": "JSONata",
+        "Items": "{% $states.input.Values %}",
+        "MaxConcurrency": "{% $variable := 1 %}",
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+        "End": True,
+    }
+    response = _test(
+        sfn, state, {"Values": [1, 2, 3]}, mock={"result": "[1, 1, 1]"}, inspectionLevel="DEBUG"
+    )
+    # Recorded: test_base_map_state_inspect[MAX_CONCURRENCY-DEBUG].
+    assert response["inspectionData"] == {"input": '{"Values":[1,2,3]}', "maxConcurrency": 1}
+
+
+def test_a_map_writing_its_results_needs_an_object_mock(sfn: Any) -> None:
+    state = {**MAP, "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject"}}
+    error = _error(sfn, state, mock={"result": json.dumps(["an array"])})
+    assert (error["Code"], error["Message"]) == (
+        "ValidationException",
+        "Mocked result must be a JSON object.",
+    )
+    response = _test(sfn, state, {"items": [1]}, mock={"result": json.dumps({"written": 1})})
+    assert json.loads(response["output"]) == {"written": 1}
+
+
+CONTEXT_INVALID = "Invalid Context object provided: "
+WAITING_TASK = {
+    "Type": "Task",
+    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+    "Parameters": {"QueueUrl": "q", "MessageBody": {"TaskToken.$": "$$.Task.Token"}},
+    "End": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("state", "context", "message"),
+    [
+        pytest.param(
+            RETRIED, {"Execution": {"Id": 1}}, "Execution.Id must be a string", id="id-type"
+        ),
+        pytest.param(
+            RETRIED,
+            {"Execution": {"pokemon": "squirtle"}},
+            "Field 'pokemon' is not allowed",
+            id="nested-field",
+        ),
+        pytest.param(RETRIED, {"Pokedex": {}}, "Field 'Pokedex' is not allowed", id="field"),
+        pytest.param(
+            RETRIED,
+            {"Task": {"Token": "abcd123"}},
+            "Context object contains 'Task' when state is not a Task state with a '.sync' "
+            "or '.waitForTaskToken' service integration pattern",
+            id="task-without-token-pattern",
+        ),
+    ],
+)
+def test_a_context_object_is_checked_field_by_field(
+    sfn: Any, state: dict[str, Any], context: dict[str, Any], message: str
+) -> None:
+    # Recorded: test_state_context_object_validation_failures, _invalid_states.
+    error = _error(sfn, state, mock={"result": "{}"}, context=json.dumps(context))
+    assert (error["Code"], error["Message"]) == ("ValidationException", CONTEXT_INVALID + message)
+
+
+def test_a_waiting_task_reads_the_task_token_of_its_context(sfn: Any) -> None:
+    context = {"Execution": {"Name": "nightly"}, "Task": {"Token": "abcd123"}}
+    response = _test(
+        sfn,
+        WAITING_TASK,
+        {},
+        mock={"result": "{}"},
+        context=json.dumps(context),
+        inspectionLevel="DEBUG",
+    )
+    assert _inspected(response)["afterParameters"]["MessageBody"] == {"TaskToken": "abcd123"}
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        pytest.param("arn:aws:states:us-east-1:123456789012:activity:work", id="activity"),
+        pytest.param("arn:aws:states:::sqs:sendMessage.waitForTaskToken", id="wait-for-token"),
+        pytest.param("arn:aws:states:::states:startExecution.sync:2", id="sync"),
+    ],
+)
+def test_a_task_that_waits_for_a_worker_or_a_job_needs_a_mock(sfn: Any, resource: str) -> None:
+    state = {"Type": "Task", "Resource": resource, "End": True}
+    error = _error(sfn, state, input="{}", roleArn=ROLE)
+    assert error["Code"] == "InvalidDefinition"
+    assert "when a mock is specified" in error["Message"]

@@ -204,3 +204,224 @@ def test_an_unmocked_parallel_runs_its_branches() -> None:
     }
     tested = _evaluate(state, {"v": 1})
     assert tested.output == ["a", {"v": 1}]
+
+
+PASS_PROCESSOR = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+BRANCHES = [
+    {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}},
+    {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}},
+]
+
+
+@pytest.mark.parametrize(
+    ("state", "input", "mock", "stages"),
+    [
+        pytest.param(
+            {
+                "Type": "Map",
+                "QueryLanguage": "JSONata",
+                "Items": "{% $states.input.Values %}",
+                "ItemProcessor": PASS_PROCESSOR,
+                "End": True,
+            },
+            {"Values": [1, 2, 3]},
+            MockedResult([1, 1, 1]),
+            {"input", "maxConcurrency"},
+            id="jsonata-map",  # recorded: test_base_map_state_inspect
+        ),
+        pytest.param(
+            {
+                "Type": "Map",
+                "InputPath": "$.in",
+                "ItemsPath": "$.values",
+                "MaxConcurrency": 1,
+                "ItemProcessor": PASS_PROCESSOR,
+                "End": True,
+            },
+            {"in": {"values": ["a", "b"]}},
+            MockedResult(["A", "B"]),
+            {
+                "input",
+                "afterInputPath",
+                "afterItemsPath",
+                "afterResultSelector",
+                "afterResultPath",
+                "maxConcurrency",
+            },
+            id="jsonpath-map",  # recorded: test_state_map_context_object
+        ),
+        pytest.param(
+            {
+                "Type": "Parallel",
+                "InputPath": "$.parallelInput",
+                "ResultPath": "$.parallelResult",
+                "Branches": BRANCHES,
+                "End": True,
+            },
+            {"parallelInput": {"data": 1}},
+            MockedResult([1, 2]),
+            {"input", "afterResultSelector", "afterResultPath"},
+            id="jsonpath-parallel",  # recorded: test_io_parallel_state_mock_success
+        ),
+        pytest.param(
+            {
+                "Type": "Parallel",
+                "QueryLanguage": "JSONata",
+                "Arguments": "{% $states.input.parallelInput %}",
+                "Output": {"parallelResult": "{% $states.result %}"},
+                "Branches": BRANCHES,
+                "End": True,
+            },
+            {"parallelInput": {"data": 1}},
+            MockedResult([1, 2]),
+            {"input"},
+            id="jsonata-parallel",  # recorded: test_io_jsonata_parallel_state_mock_success
+        ),
+        pytest.param(
+            {
+                "Type": "Pass",
+                "InputPath": "$.initialData",
+                "Parameters": {"inputValue.$": "$.fieldFromInput"},
+                "Result": {"resultKey": "result value"},
+                "ResultPath": "$.modifiedData",
+                "End": True,
+            },
+            {"initialData": {"fieldFromInput": "v"}},
+            None,
+            {"input", "result", "afterResultSelector", "afterResultPath"},
+            id="pass-with-result",  # recorded: test_base_inspection_level_debug
+        ),
+        pytest.param(
+            {"Type": "Fail", "Error": "SomeFailure", "Cause": "why"},
+            {"Value": "HelloWorld"},
+            None,
+            {"input", "afterInputPath"},
+            id="jsonpath-fail",  # recorded: test_base_inspection_level_debug
+        ),
+        pytest.param(
+            {"Type": "Fail", "QueryLanguage": "JSONata", "Error": "SomeFailure"},
+            {"Value": "HelloWorld"},
+            None,
+            {"input"},
+            id="jsonata-fail",  # recorded: test_base_state_name
+        ),
+    ],
+)
+def test_each_state_type_shows_the_stages_aws_shows(
+    state: dict[str, Any], input: Any, mock: MockedResult | None, stages: set[str]
+) -> None:
+    assert set(_evaluate(state, input, mock=mock).stages) == stages
+
+
+@pytest.mark.parametrize("mock", [MockedResult(["x", "y"]), None], ids=["mocked", "run"])
+def test_a_map_shows_its_items_and_their_selection(mock: MockedResult | None) -> None:
+    state = {
+        "Type": "Map",
+        "ItemsPath": "$.values",
+        "ItemSelector": {"value.$": "$$.Map.Item.Value", "at.$": "$$.Map.Item.Index"},
+        "ItemProcessor": PASS_PROCESSOR,
+        "End": True,
+    }
+    tested = _evaluate(state, {"values": ["a", "b"]}, mock=mock)
+    assert tested.stages["afterItemsPath"] == ["a", "b"]
+    assert tested.stages["afterItemSelector"] == [
+        {"value": "a", "at": 0},
+        {"value": "b", "at": 1},
+    ]
+
+
+def test_a_map_that_fails_its_mock_shows_its_items_first() -> None:
+    state = {
+        "Type": "Map",
+        "ItemsPath": "$.Values",
+        "ItemProcessor": PASS_PROCESSOR,
+        "ToleratedFailureCount": 2,
+        "End": True,
+    }
+    tested = _evaluate(state, {"Values": [1, 2]}, mock=MockedResult(error="MockException"))
+    # Recorded: test_state_machine_with_state_error.
+    assert tested.status == FAILED
+    assert dict(tested.stages) == {
+        "input": {"Values": [1, 2]},
+        "afterInputPath": {"Values": [1, 2]},
+        "afterItemsPath": [1, 2],
+        "maxConcurrency": 0,
+        "toleratedFailureCount": 2,
+    }
+
+
+JSONATA_ITEMS = {"QueryLanguage": "JSONata", "Items": "{% $states.input.items %}"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "limits", "settings"),
+    [
+        pytest.param(
+            {**JSONATA_ITEMS, "MaxConcurrency": "{% $variable := 1 %}"},
+            {},
+            {"maxConcurrency": 1},
+            id="jsonata-max-concurrency",
+        ),
+        pytest.param(
+            {**JSONATA_ITEMS, "ToleratedFailurePercentage": "{% $variable := 1 %}"},
+            {},
+            {"maxConcurrency": 0, "toleratedFailurePercentage": 1.0},
+            id="jsonata-percentage",
+        ),
+        pytest.param(
+            {**JSONATA_ITEMS, "ToleratedFailureCount": "{% $variable := 1 %}"},
+            {},
+            {"maxConcurrency": 0, "toleratedFailureCount": 1},
+            id="jsonata-count",
+        ),
+        pytest.param(
+            {
+                "ItemsPath": "$.items",
+                "MaxConcurrencyPath": "$.limits.concurrency",
+                "ToleratedFailureCountPath": "$.limits.count",
+                "ToleratedFailurePercentagePath": "$.limits.percentage",
+            },
+            {"concurrency": 4, "count": 2, "percentage": 50},
+            {"maxConcurrency": 4, "toleratedFailureCount": 2, "toleratedFailurePercentage": 50.0},
+            id="paths",
+        ),
+    ],
+)
+def test_a_map_s_settings_are_evaluated(
+    fields: dict[str, Any], limits: dict[str, Any], settings: dict[str, Any]
+) -> None:
+    # Recorded: test_base_map_state_inspect (a JSONata expression in each field).
+    state = {"Type": "Map", "ItemProcessor": PASS_PROCESSOR, "End": True, **fields}
+    tested = _evaluate(state, {"items": [1], "limits": limits}, mock=MockedResult([1]))
+    shown = {key: tested.stages[key] for key in tested.stages if key.startswith(("max", "tol"))}
+    assert shown == settings
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        pytest.param({}, SUCCEEDED, id="no-tolerance-retry-or-catch"),
+        pytest.param(
+            {"Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}]},
+            CAUGHT_ERROR,
+            id="a-catcher-and-no-tolerance",
+        ),
+        pytest.param(
+            {"QueryLanguage": "JSONata", "ToleratedFailureCount": "{% 2 %}", "Items": [1, 2, 3]},
+            SUCCEEDED,
+            id="jsonata-tolerance",
+        ),
+        pytest.param(
+            {"QueryLanguage": "JSONata", "ToleratedFailureCount": "{% 1 %}", "Items": [1, 2, 3]},
+            FAILED,
+            id="jsonata-tolerance-exceeded",
+        ),
+    ],
+)
+def test_mocked_map_iteration_failures_fail_the_map_as_aws_decides(
+    fields: dict[str, Any], status: str
+) -> None:
+    state = {"Type": "Map", "ItemProcessor": PASS_PROCESSOR, "End": True, **fields}
+    # Recorded: test_map_state_failure_count (BASE_MAP_STATE: no tolerance, Retry or Catch).
+    tested = _evaluate(state, [1, 2, 3], mock=MockedResult([0, 0, 1], map_failures=2))
+    assert tested.status == status

@@ -7,13 +7,28 @@ machines with TestState API" in the developer guide):
   `{"StartAt": "StateName", "States": {"StateName": ...}}`, its Next need not
   exist) or, with `stateName`, a whole machine; an unknown `stateName` is
   `ValidationException: State not found in definition`;
-* a mock is for Task, Map and Parallel states only, and Map and Parallel need one;
-  `context` and `stateConfiguration.mapIterationFailureCount` need a mock;
+* a mock is for Task, Map and Parallel states only, and Map and Parallel need
+  one, as do activity tasks and `.sync` / `.waitForTaskToken` integrations;
+  a Map with a ResultWriter is mocked with an object, other Maps and
+  Parallels with an array; `context` and
+  `stateConfiguration.mapIterationFailureCount` need a mock;
+* `context` is checked member by member (known fields, their types; `Task`
+  only for a `.sync` or `.waitForTaskToken` Task);
 * a Task without a mock needs `roleArn` and calls its function or integration
   as an execution's Task does (a `--functions` Lambda runs in-process);
 * `inspectionLevel` INFO (default) answers no `inspectionData`; DEBUG and TRACE
   give the data at each stage. Phalanx records no HTTP request/response, so
   TRACE shows what DEBUG shows.
+
+Accepted but not applied:
+
+* `mock.fieldValidationMode`: Phalanx behaves as NONE whatever is asked (AWS's
+  default is STRICT: a mocked result is checked against the service's API
+  model, which Phalanx does not carry);
+* `stateConfiguration.errorCausedByState` (the state a mocked Map or Parallel
+  error comes from) and `stateConfiguration.mapItemReaderData` (the data an
+  ItemReader would read): ignored; a mocked Map with an ItemReader reads no
+  items.
 """
 
 from __future__ import annotations
@@ -31,6 +46,7 @@ from phalanx.asl import Map, Parallel, State, StateMachine, Task
 from phalanx.engine.history import from_text, to_text
 from phalanx.engine.interpreter import ExecutionInfo
 from phalanx.engine.single_state import MockedResult, SingleState, StateTestOutcome
+from phalanx.engine.task import parse_resource
 from phalanx.runtime.driver import drive, unanswered_callback
 from phalanx.validation import Diagnostic
 
@@ -62,8 +78,29 @@ TEST_STATE_INPUT = structure(
 WRAPPED_STATE_NAME = "StateName"
 """The name AWS gives a lone state (its diagnostics point at /States/StateName/...)."""
 
-CONTEXT_FIELDS = frozenset({"Execution", "State", "StateMachine", "Task"})
-"""What a mocked Context object may hold; `Map` is refused (recorded AWS answers)."""
+INVALID_CONTEXT = "Invalid Context object provided: "
+STRING, INTEGER = "a string", "an integer"
+CONTEXT_SHAPE: dict[str, dict[str, str | None]] = {
+    "Execution": {
+        "Id": STRING,
+        "Input": None,
+        "Name": STRING,
+        "RoleArn": STRING,
+        "StartTime": STRING,
+        "RedriveCount": INTEGER,
+        "RedriveTime": STRING,
+    },
+    "State": {"EnteredTime": STRING, "Name": STRING, "RetryCount": INTEGER},
+    "StateMachine": {"Id": STRING, "Name": STRING},
+    "Task": {"Token": STRING},
+}
+"""What a mocked Context object may hold, and each member's type (None: any JSON).
+
+The members are the Context object's ("Accessing execution data from the
+Context object"); `Map` is refused. Recorded AWS answers
+(test_state_context_object_validation_failures) give the texts for an
+unknown field at either level and for `Execution.Id` not a string.
+"""
 
 
 def run_test_state(context: Context, request: Request) -> Response:
@@ -75,6 +112,16 @@ def run_test_state(context: Context, request: Request) -> Response:
             "InvalidDefinition",
             "TestState API does not support Map or Parallel states. "
             "Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]",
+        )
+    if mock is None and isinstance(state, Task) and _waits(state):
+        # API_TestState: "TestState only supports the following when a mock is
+        # specified: Activity tasks, .sync or .waitForTaskToken service integration
+        # patterns, Parallel, or Map states." No AWS answer is recorded: the error
+        # is the unmocked Map's, with the API reference's words.
+        raise ApiError(
+            "InvalidDefinition",
+            "TestState API supports Activity tasks and the .sync and .waitForTaskToken "
+            "service integration patterns only when a mock is specified",
         )
     role_arn = request.get("roleArn")
     if mock is None and isinstance(state, Task) and role_arn is None:
@@ -94,7 +141,7 @@ def run_test_state(context: Context, request: Request) -> Response:
             machine_type="EXPRESS",
         ),
         variables=_variables(request),
-        context=_context(request, mock),
+        context=_context(request, state, mock),
         mock=mock,
         retry_count=configuration.get("retrierRetryCount", 0),
     )
@@ -174,7 +221,11 @@ def _mock(request: Request, state: State) -> MockedResult | None:
         result = from_text(mock["result"])
     except ValueError:
         raise validation("Mocked result must be valid JSON") from None
-    if isinstance(state, Map | Parallel) and not isinstance(result, list):
+    if isinstance(state, Map) and state.result_writer is not None:
+        # A Map that writes its results answers the writer's description of them.
+        if not isinstance(result, dict):
+            raise validation("Mocked result must be a JSON object.")
+    elif isinstance(state, Map | Parallel) and not isinstance(result, list):
         raise validation("Mocked result must be an array.")
     if isinstance(state, Parallel) and len(result) != len(state.branches):
         raise validation(
@@ -205,7 +256,7 @@ def _variables(request: Request) -> dict[str, Any]:
     return variables
 
 
-def _context(request: Request, mock: MockedResult | None) -> dict[str, Any] | None:
+def _context(request: Request, state: State, mock: MockedResult | None) -> dict[str, Any] | None:
     """The Context object the request sets, checked as AWS checks it."""
     if "context" not in request:
         return None
@@ -213,16 +264,45 @@ def _context(request: Request, mock: MockedResult | None) -> dict[str, Any] | No
         raise validation("TestState does not support Context when a mock is not specified.")
     value = _json(request["context"], "context")
     if not isinstance(value, dict):
-        raise validation("Invalid Context object provided: it must be a JSON object")
-    for field in value:
+        raise validation(f"{INVALID_CONTEXT}it must be a JSON object")
+    for field, members in value.items():
         if field == "Map":
             raise validation(
-                "Invalid Context object provided: "
-                "'Map' field is not supported when mocking a Context object"
+                f"{INVALID_CONTEXT}'Map' field is not supported when mocking a Context object"
             )
-        if field not in CONTEXT_FIELDS:
-            raise validation(f"Invalid Context object provided: Field '{field}' is not allowed")
+        shape = CONTEXT_SHAPE.get(field)
+        if shape is None:
+            raise validation(f"{INVALID_CONTEXT}Field '{field}' is not allowed")
+        if not isinstance(members, dict):
+            raise validation(f"{INVALID_CONTEXT}{field} must be an object")
+        for member, member_value in members.items():
+            if member not in shape:
+                raise validation(f"{INVALID_CONTEXT}Field '{member}' is not allowed")
+            kind = shape[member]
+            if kind is not None and not _is_a(member_value, kind):
+                raise validation(f"{INVALID_CONTEXT}{field}.{member} must be {kind}")
+    if "Task" in value and not (isinstance(state, Task) and _waits_for_token_or_job(state)):
+        raise validation(
+            f"{INVALID_CONTEXT}Context object contains 'Task' when state is not a Task state "
+            "with a '.sync' or '.waitForTaskToken' service integration pattern"
+        )
     return value
+
+
+def _is_a(value: Any, kind: str) -> bool:
+    if kind == INTEGER:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, str)
+
+
+def _waits_for_token_or_job(state: Task) -> bool:
+    """A `.sync`, `.sync:2` or `.waitForTaskToken` integration."""
+    return parse_resource(state.resource).pattern is not None
+
+
+def _waits(state: Task) -> bool:
+    """An activity, or an integration that waits for a job or a task token."""
+    return parse_resource(state.resource).kind == "activity" or _waits_for_token_or_job(state)
 
 
 def _response(tested: StateTestOutcome, level: str) -> Response:

@@ -39,6 +39,8 @@ def _items(run: StateRun, state: Map, value: Any) -> list[Any]:
     if not isinstance(items, list):
         error = "States.QueryEvaluationError" if run.jsonata else "States.Runtime"
         raise StatesError(error, f"Map state input must be an array but was: {to_text(items)}")
+    if not run.jsonata:
+        run.note("afterItemsPath", items)
     return items
 
 
@@ -115,7 +117,8 @@ def _integer_path(run: StateRun, path: str | None, field: str, value: Any) -> An
     return found
 
 
-def _tolerance(run: StateRun, state: Map, value: Any, total: int) -> float:
+def _tolerated(run: StateRun, state: Map, value: Any) -> tuple[Any, Any]:
+    """ToleratedFailureCount and ToleratedFailurePercentage as evaluated (None: not set)."""
     count = _number(
         run,
         state.tolerated_failure_count,
@@ -138,10 +141,25 @@ def _tolerance(run: StateRun, state: Map, value: Any, total: int) -> float:
         raise StatesError("States.Runtime", "ToleratedFailureCount cannot be negative.")
     if isinstance(percentage, int | float) and not 0 <= percentage <= 100:
         raise StatesError("States.Runtime", "ToleratedFailurePercentage must be between 0 and 100.")
+    if _is_number(count):
+        count = int(count) if float(count).is_integer() else count
+        run.note("toleratedFailureCount", count)
+    if _is_number(percentage):
+        percentage = float(percentage)
+        run.note("toleratedFailurePercentage", percentage)
+    return count, percentage
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _tolerance(run: StateRun, state: Map, value: Any, total: int) -> float:
+    count, percentage = _tolerated(run, state, value)
     allowed = 0.0
-    if isinstance(count, int | float) and not isinstance(count, bool):
+    if _is_number(count):
         allowed = max(allowed, float(count))
-    if isinstance(percentage, int | float) and not isinstance(percentage, bool):
+    if _is_number(percentage):
         allowed = max(allowed, math.floor(total * float(percentage) / 100.0))
         if percentage >= 100:
             allowed = float(total)
@@ -194,6 +212,12 @@ def _child_context(
 
 def _max_concurrency(run: StateRun, state: Map, value: Any) -> int:
     """How many iterations may run at once; 0 is no limit (AWS: "0 places no limit")."""
+    limit = _evaluated_max_concurrency(run, state, value)
+    run.note("maxConcurrency", limit)
+    return limit
+
+
+def _evaluated_max_concurrency(run: StateRun, state: Map, value: Any) -> int:
     if run.jsonata and isinstance(state.max_concurrency, str):
         limit = run.jsonata_value(state.max_concurrency, "MaxConcurrency")
         if isinstance(limit, float) and limit.is_integer():
@@ -242,11 +266,12 @@ def run_map(run: StateRun, state: Map) -> Steps:
     rerun = [index for index in range(len(batches)) if index not in kept]
     failures = [0]
     name = run.state.name
+    selections: list[Any] = [None] * len(batches)
 
     def iteration(position: int, strand: Strand) -> Steps:
         index = rerun[position]
         item = batches[index]
-        selected = _selector(run, state, value, index, item)
+        selected = selections[index] = _selector(run, state, value, index, item)
         if selected is not item:
             # An item as it comes is part of the state's input, already measured.
             run.check_input_size(selected)
@@ -303,6 +328,8 @@ def run_map(run: StateRun, state: Map) -> Steps:
         raise failure
 
     yield from gather(interpreter.current, len(rerun), iteration, finished, limit)
+    if _has_selector(state):
+        run.note("afterItemSelector", selections)
     if distributed:
         # MapStateSucceeded and MapStateExited both follow MapRunSucceeded (as
         # most recordings show; AWS sometimes links the exit to MapRunStarted).
@@ -314,6 +341,30 @@ def run_map(run: StateRun, state: Map) -> Steps:
         interpreter.strand_history.add("MapStateSucceeded", run.thread, previous=last)
         run.thread.last = last
     return run.finish_result(outputs)
+
+
+def _has_selector(state: Map) -> bool:
+    return state.item_selector is not None or state.parameters is not None
+
+
+def mocked_map_stages(run: StateRun, state: Map) -> tuple[Any, Any]:
+    """What a Map evaluates before its iterations, each noted as a stage (TestState, mocked).
+
+    The input, the items (not those an ItemReader would read: TestState's
+    `mapItemReaderData` is not used) and their selection, MaxConcurrency and
+    the tolerated failures, in that order (recorded AWS answers show the
+    items path but no MaxConcurrency when the items are not an array).
+    Returns ToleratedFailureCount and ToleratedFailurePercentage as
+    evaluated, None when not set.
+    """
+    value = run.raw_input if run.jsonata else run.effective_input()
+    if state.item_reader is None:
+        batches = _batches(run, state, _items(run, state, value), value)
+        if _has_selector(state):
+            selections = [_selector(run, state, value, i, item) for i, item in enumerate(batches)]
+            run.note("afterItemSelector", selections)
+    _max_concurrency(run, state, value)
+    return _tolerated(run, state, value)
 
 
 def _end_iteration(

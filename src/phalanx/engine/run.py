@@ -331,6 +331,9 @@ class StateRun:
             error = self.jsonata_value(state.error, "Error")
             cause = self.jsonata_value(state.cause, "Cause")
             return Failure(error, cause)
+        # A Fail has no InputPath; TestState still shows its input as `afterInputPath`
+        # (recorded: test_base_inspection_level_debug, BASE_FAIL_STATE).
+        self.note("afterInputPath", self.raw_input)
         error, cause = state.error, state.cause
         if state.error_path is not None:
             error = self.fail_path(state.error_path, "ErrorPath")

@@ -27,7 +27,7 @@ import types
 from collections.abc import Generator, Mapping
 from typing import Any
 
-from phalanx.asl import Map, Parallel, State, StateMachine, Task
+from phalanx.asl import Map, Parallel, Pass, State, StateMachine, Task
 from phalanx.engine import map as map_state
 from phalanx.engine import parallel, retry, task_run
 from phalanx.engine.effects import Outcome, Request
@@ -41,8 +41,6 @@ SUCCEEDED = "SUCCEEDED"
 FAILED = "FAILED"
 RETRIABLE = "RETRIABLE"
 CAUGHT_ERROR = "CAUGHT_ERROR"
-
-EXCEEDED_THRESHOLD = "States.ExceedToleratedFailureThreshold"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -171,8 +169,6 @@ class SingleState(Interpreter):
             run.scope.context = run.context
         elif "RetryCount" in run.context["State"]:
             run.context["State"]["RetryCount"] = self.retry_count
-        if isinstance(state, Map):
-            run.stages.update(_map_settings(state))
         try:
             if isinstance(state, Task | Parallel | Map):
                 return (yield from self._fallible(run, state))
@@ -210,16 +206,16 @@ class SingleState(Interpreter):
             if isinstance(state, Parallel):
                 return (yield from parallel.run_parallel(run, state))
             return (yield from map_state.run_map(run, state))
+        exceeded = False
         if isinstance(state, Map):
-            run.effective_input()
+            count, percentage = map_state.mocked_map_stages(run, state)
+            exceeded = _exceeds_tolerance(state, mock, count, percentage)
         else:
             run.effective_parameters()
         if mock.error is not None:
             raise Failure(mock.error, mock.cause)
-        if isinstance(state, Map) and _exceeds_tolerance(state, mock):
-            raise Failure(
-                EXCEEDED_THRESHOLD, "The specified tolerated failure threshold was exceeded"
-            )
+        if exceeded:
+            raise Failure(map_state.EXCEEDED, map_state.EXCEEDED_CAUSE)
         return run.finish_result(mock.result)
 
     def _handled(self, run: _InspectedRun, failure: Failure) -> StateTestOutcome:
@@ -266,43 +262,69 @@ class SingleState(Interpreter):
             error,
             cause,
             next_state if has_output else None,
-            types.MappingProxyType(dict(run.stages)),
+            types.MappingProxyType(_shown_stages(self.state, run.stages)),
             types.MappingProxyType(dict(self.variables)),
             details,
         )
 
 
-def _map_settings(state: Map) -> dict[str, Any]:
-    """A Map's concurrency and tolerances as inspectionData shows them (literals only)."""
-    settings: dict[str, Any] = {"maxConcurrency": _literal(state.max_concurrency) or 0}
-    count = _literal(state.tolerated_failure_count)
-    if count is not None:
-        settings["toleratedFailureCount"] = count
-    percentage = _literal(state.tolerated_failure_percentage)
-    if percentage is not None:
-        settings["toleratedFailurePercentage"] = float(percentage)
-    return settings
+PARALLEL_STAGES = frozenset({"input", "afterResultSelector", "afterResultPath"})
+"""What TestState shows of a Parallel: not its InputPath, Parameters, Arguments or
+result (recorded: test_io_parallel_state_mock_success; JSONata has neither
+ResultSelector nor ResultPath, so only `input`: test_io_jsonata_parallel_state_mock_success)."""
+
+MAP_STAGES = frozenset(
+    {
+        "input",
+        "afterInputPath",
+        "afterItemsPath",
+        "afterItemSelector",
+        "afterResultSelector",
+        "afterResultPath",
+        "maxConcurrency",
+        "toleratedFailureCount",
+        "toleratedFailurePercentage",
+    }
+)
+"""What TestState shows of a Map: no `result` (recorded: test_state_map_context_object,
+test_base_map_state_inspect)."""
+
+PASS_RESULT_STAGES = frozenset({"input", "result", "afterResultSelector", "afterResultPath"})
+"""A Pass with `Result` shows the Result, not InputPath or Parameters, which it
+discards (recorded: test_base_inspection_level_debug, IO_RESULT_PASS_STATE)."""
 
 
-def _literal(value: Any) -> int | float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    return None
+SHOWN_STAGES: Mapping[type[State], frozenset[str]] = {
+    Parallel: PARALLEL_STAGES,
+    Map: MAP_STAGES,
+}
+"""The state types whose inspectionData shows only some of the stages noted."""
 
 
-def _exceeds_tolerance(state: Map, mock: MockedResult) -> bool:
+def _shown_stages(state: State, stages: Mapping[str, Any]) -> dict[str, Any]:
+    """The stages TestState's inspectionData shows for `state`'s type."""
+    shown = next((SHOWN_STAGES[cls] for cls in type(state).__mro__ if cls in SHOWN_STAGES), None)
+    if isinstance(state, Pass) and state.result is not None:
+        shown = PASS_RESULT_STAGES
+    if shown is None:
+        return dict(stages)
+    return {stage: value for stage, value in stages.items() if stage in shown}
+
+
+def _exceeds_tolerance(state: Map, mock: MockedResult, count: Any, percentage: Any) -> bool:
     """Do `mock.map_failures` failed iterations exceed the Map's tolerated failures?
 
-    With neither ToleratedFailureCount nor ToleratedFailurePercentage, one
-    failed iteration fails the Map (AWS "Map state": tolerated failure threshold).
+    `count` and `percentage` are the Map's ToleratedFailureCount and
+    ToleratedFailurePercentage as evaluated (None: not set). Without either,
+    one failed iteration fails the Map (AWS "Map state": tolerated failure
+    threshold), except that a Map with neither Retry nor Catch succeeds
+    whatever the count (recorded: test_map_state_failure_count, BASE_MAP_STATE).
     """
     failures = mock.map_failures
     if failures <= 0:
         return False
-    count = _literal(state.tolerated_failure_count)
-    percentage = _literal(state.tolerated_failure_percentage)
     if count is None and percentage is None:
-        return True
+        return bool(state.retry or state.catch)
     total = len(mock.result) if isinstance(mock.result, list) else 0
     over_count = count is not None and failures > count
     over_percentage = percentage is not None and total > 0 and failures * 100 / total > percentage
