@@ -252,6 +252,9 @@ class Runtime:
     def _round(self, messages: list[tuple[Any, ...]], touched: dict[str, Live]) -> None:
         batch = Batch()
         batch.stored = self._stored([message[1] for message in messages if message[0] == "new"])
+        resumed = [message[1] for message in messages if message[0] in ("resume", "again")]
+        if resumed:  # recovery resumes thousands: read them back together
+            self._executions.load_many(resumed, self.invoker)
         for message in messages:
             self._take(message, batch, touched)
         self._fire_timers(batch, touched)
