@@ -10,28 +10,11 @@ import pytest
 from phalanx.api.redrivable import MAX_OPEN_SECONDS, REDRIVABLE_SECONDS, not_redrivable_reason
 from phalanx.engine.history import MAX_EVENTS
 from phalanx.store.records import ExecutionRecord
+from tests.store.test_records import EXECUTION
 
 STARTED = 1_700_000_000.0
-FAILED = ExecutionRecord(
-    arn="arn:aws:states:us-east-1:123456789012:execution:m:e",
-    machine_arn="arn:aws:states:us-east-1:123456789012:stateMachine:m",
-    version_arn=None,
-    alias_arn=None,
-    map_run_arn=None,
-    name="e",
-    type="STANDARD",
-    status="FAILED",
-    definition="{}",
-    role_arn="arn:aws:iam::123456789012:role/r",
-    input="{}",
-    output=None,
-    error="E",
-    cause=None,
-    trace_header=None,
-    redrive_count=0,
-    started_at=STARTED,
-    stopped_at=STARTED + 60,
-    redriven_at=None,
+FAILED = dataclasses.replace(
+    EXECUTION, status="FAILED", error="E", started_at=STARTED, stopped_at=STARTED + 60
 )
 
 
