@@ -165,29 +165,29 @@ def test_first_branch_failure_aborts_the_others() -> None:
     assert duration(execution) == 1.0
 
 
-def test_map_failure_aborts_running_iterations() -> None:
-    definition = {
-        "StartAt": "M",
+def _waits_then_fail_on_one(**settings: Any) -> dict[str, Any]:
+    """A Map whose iterations wait their item's seconds, then fail if the item is 1."""
+    each = {
+        "StartAt": "W",
         "States": {
-            "M": {
-                "Type": "Map",
-                "End": True,
-                "ItemProcessor": {
-                    "StartAt": "W",
-                    "States": {
-                        "W": {"Type": "Wait", "SecondsPath": "$", "Next": "C"},
-                        "C": {
-                            "Type": "Choice",
-                            "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "F"}],
-                            "Default": "S",
-                        },
-                        "F": {"Type": "Fail", "Error": "One"},
-                        "S": {"Type": "Succeed"},
-                    },
-                },
-            }
+            "W": {"Type": "Wait", "SecondsPath": "$", "Next": "C"},
+            "C": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "F"}],
+                "Default": "S",
+            },
+            "F": {"Type": "Fail", "Error": "One"},
+            "S": {"Type": "Succeed"},
         },
     }
+    return {
+        "StartAt": "M",
+        "States": {"M": {"Type": "Map", "End": True, **settings, "ItemProcessor": each}},
+    }
+
+
+def test_map_failure_aborts_running_iterations() -> None:
+    definition = _waits_then_fail_on_one()
     execution = run(definition, [5, 1, 7], fast=True)
     assert (execution.status, execution.error) == ("FAILED", "One")
     types = [t for _, _, t in events(execution)]
@@ -198,29 +198,7 @@ def test_map_failure_aborts_running_iterations() -> None:
 
 
 def test_tolerated_failures_let_other_iterations_finish() -> None:
-    definition = {
-        "StartAt": "M",
-        "States": {
-            "M": {
-                "Type": "Map",
-                "End": True,
-                "ToleratedFailureCount": 1,
-                "ItemProcessor": {
-                    "StartAt": "W",
-                    "States": {
-                        "W": {"Type": "Wait", "SecondsPath": "$", "Next": "C"},
-                        "C": {
-                            "Type": "Choice",
-                            "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "F"}],
-                            "Default": "S",
-                        },
-                        "F": {"Type": "Fail", "Error": "One"},
-                        "S": {"Type": "Succeed"},
-                    },
-                },
-            }
-        },
-    }
+    definition = _waits_then_fail_on_one(ToleratedFailureCount=1)
     execution = run(definition, [3, 1, 2], fast=True)
     assert execution.succeeded
     assert execution.output == [3, None, 2]
