@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import functools
 import signal
 import socket
 import threading
@@ -196,16 +197,15 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-_date_line = (0, "")
-
-
 def _server_headers() -> tuple[str, str]:
-    """`Server` and `Date` (RFC 9110's IMF-fixdate), the date made once a second."""
-    global _date_line
-    second = int(time.time())
-    if _date_line[0] != second:
-        _date_line = (second, f"Date: {email.utils.formatdate(second, usegmt=True)}")
-    return f"Server: {_Handler.server_version}", _date_line[1]
+    """`Server` and `Date` (RFC 9110's IMF-fixdate)."""
+    return f"Server: {_Handler.server_version}", _date_line(int(time.time()))
+
+
+@functools.lru_cache(maxsize=1)
+def _date_line(second: int) -> str:
+    """Made once a second, not once a reply."""
+    return f"Date: {email.utils.formatdate(second, usegmt=True)}"
 
 
 def _is_page_request(method: str, path: str, headers: Mapping[str, str]) -> bool:
